@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
+
+	cued "github.com/cued-dev/cued"
+)
+
+// Config mirrors config.yaml. Viper lives in this package only: every other
+// package takes its own plain Options, built from this struct.
+type Config struct {
+	Session  SessionConfig   `mapstructure:"session"`
+	Routines RoutinesConfig  `mapstructure:"routines"`
+	Voice    VoiceConfig     `mapstructure:"voice"`
+	Audio    AudioConfig     `mapstructure:"audio"`
+	Daemon   DaemonConfig    `mapstructure:"daemon"`
+	Schedule []ScheduleEntry `mapstructure:"schedule"`
+}
+
+// SessionConfig is the session section of config.yaml.
+type SessionConfig struct {
+	Level string `mapstructure:"level"`
+}
+
+// RoutinesConfig is the routines section of config.yaml.
+type RoutinesConfig struct {
+	Dirs []string `mapstructure:"dirs"`
+}
+
+// VoiceConfig is the voice section of config.yaml.
+type VoiceConfig struct {
+	Pack     string `mapstructure:"pack"`
+	CacheDir string `mapstructure:"cache_dir"`
+	Synth    string `mapstructure:"synth"`
+}
+
+// ToneConfig is one entry of audio.tones.
+type ToneConfig struct {
+	Freq    float64 `mapstructure:"freq"`
+	FreqEnd float64 `mapstructure:"freq_end"`
+	GainDB  float64 `mapstructure:"gain_db"`
+}
+
+// AudioConfig is the audio section of config.yaml.
+type AudioConfig struct {
+	Rate     int                   `mapstructure:"rate"`
+	BufferMS int                   `mapstructure:"buffer_ms"`
+	Format   string                `mapstructure:"format"`
+	DuckDB   float64               `mapstructure:"duck_db"`
+	VoiceDB  float64               `mapstructure:"voice_db"`
+	Tones    map[string]ToneConfig `mapstructure:"tones"`
+}
+
+// DaemonConfig is the daemon section of config.yaml.
+type DaemonConfig struct {
+	Socket    string `mapstructure:"socket"`
+	LogLevel  string `mapstructure:"log_level"`
+	DailyGoal int    `mapstructure:"daily_goal"`
+}
+
+// ScheduleEntry is one scheduled session.
+type ScheduleEntry struct {
+	At      string `mapstructure:"at"`
+	Routine string `mapstructure:"routine"`
+	Mode    string `mapstructure:"mode"`
+	Level   string `mapstructure:"level"`
+}
+
+// cfg is the loaded configuration, set before any subcommand runs.
+var cfg Config
+
+// cfgFile is the file the configuration came from, or "" for the defaults.
+var cfgFile string
+
+// loadConfig reads the embedded defaults, then the first config file found
+// (--config, ./config.yaml, $XDG_CONFIG_HOME/cued/config.yaml), then CUED_*
+// environment variables, and rejects unknown keys.
+func loadConfig(cmd *cobra.Command) error {
+	v := viper.New()
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(bytes.NewReader(cued.DefaultConfig)); err != nil {
+		return fmt.Errorf("built-in config.yaml: %w", err)
+	}
+	path, _ := cmd.Flags().GetString("config")
+	if path == "" {
+		path = findConfig()
+	}
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("config: %w", err)
+		}
+		if err := v.MergeConfig(bytes.NewReader(b)); err != nil {
+			return fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	cfgFile = path
+	v.SetEnvPrefix("CUED")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_", "-", "_"))
+	v.AutomaticEnv()
+	var c Config
+	err := v.Unmarshal(&c, func(dc *mapstructure.DecoderConfig) { dc.ErrorUnused = true })
+	if err != nil {
+		where := "built-in defaults"
+		if path != "" {
+			where = path
+		}
+		return fmt.Errorf("config %s: %w (see config.yaml in the repository for every valid key)", where, err)
+	}
+	if err := c.validate(); err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	cfg = c
+	return nil
+}
+
+func findConfig() string {
+	if _, err := os.Stat("config.yaml"); err == nil {
+		return "config.yaml"
+	}
+	if p := filepath.Join(configHome(), "cued", "config.yaml"); fileExists(p) {
+		return p
+	}
+	return ""
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	switch c.Session.Level {
+	case "gentle", "standard", "full":
+	default:
+		errs = append(errs, fmt.Errorf("session.level %q is not a level (gentle, standard or full)", c.Session.Level))
+	}
+	if c.Audio.Rate != 44100 && c.Audio.Rate != 48000 {
+		errs = append(errs, fmt.Errorf("audio.rate %d is not supported (44100 or 48000)", c.Audio.Rate))
+	}
+	if c.Audio.BufferMS < 5 || c.Audio.BufferMS > 500 {
+		errs = append(errs, fmt.Errorf("audio.buffer_ms %d is out of range (5 to 500)", c.Audio.BufferMS))
+	}
+	if c.Audio.Format != "s16" && c.Audio.Format != "f32" {
+		errs = append(errs, fmt.Errorf("audio.format %q is not a format (s16 or f32)", c.Audio.Format))
+	}
+	switch c.Voice.Synth {
+	case "auto", "espeak-ng", "festival", "none":
+	default:
+		errs = append(errs, fmt.Errorf("voice.synth %q is not a choice (auto, espeak-ng, festival or none)", c.Voice.Synth))
+	}
+	return errors.Join(errs...)
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+func xdgDir(env, fallback string) string {
+	if d := os.Getenv(env); d != "" {
+		return d
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, fallback)
+}
+
+func configHome() string { return xdgDir("XDG_CONFIG_HOME", ".config") }
+func cacheHome() string  { return xdgDir("XDG_CACHE_HOME", ".cache") }
+func stateHome() string  { return xdgDir("XDG_STATE_HOME", ".local/state") }

@@ -1,0 +1,249 @@
+package routine
+
+import (
+	"fmt"
+	"time"
+)
+
+// Pos is a position in a routine file, 1-based like editors show it.
+type Pos struct {
+	Line, Col int
+}
+
+// Level picks a value within every range of a routine.
+type Level string
+
+// The levels, from the low end of every range to the high end.
+const (
+	Gentle   Level = "gentle"
+	Standard Level = "standard"
+	Full     Level = "full"
+)
+
+// Levels lists the levels in order.
+var Levels = []Level{Gentle, Standard, Full}
+
+// ParseLevel returns the level named s, or an error listing the valid ones.
+func ParseLevel(s string) (Level, error) {
+	for _, l := range Levels {
+		if string(l) == s {
+			return l, nil
+		}
+	}
+	return "", fmt.Errorf("level %q is not a level (gentle, standard or full)", s)
+}
+
+// Routine is a parsed, validated routine.
+type Routine struct {
+	ID          string
+	Name        string
+	Description string
+	// Warmup marks a pre-training routine; Budget is then the longest the
+	// whole session should take (rolling longer before training is time
+	// taken from the training).
+	Warmup bool
+	Budget time.Duration
+	// Pos is where the routine starts; BudgetPos where its budget is set
+	// (or Pos when the default budget applies).
+	Pos, BudgetPos Pos
+	// Intro is spoken once before the first step, Outro after the last.
+	Intro []Cue
+	Outro []Cue
+	Steps []Step
+	// File is where the routine came from ("" for a string).
+	File string
+}
+
+// Cue is a spoken cue: the clip id and the text the clip says.
+type Cue struct {
+	ID   string
+	Text string
+	Pos  Pos
+}
+
+// DurationRange is a duration or a range of durations; Min == Max for a
+// single value.
+type DurationRange struct {
+	Min, Max time.Duration
+}
+
+// At returns the value the level picks: the low end, the middle (rounded
+// down to the millisecond) or the high end.
+func (r DurationRange) At(l Level) time.Duration {
+	switch l {
+	case Gentle:
+		return r.Min
+	case Full:
+		return r.Max
+	}
+	mid := r.Min + (r.Max-r.Min)/2
+	return mid.Truncate(time.Millisecond)
+}
+
+// Contains reports whether d lies within the range.
+func (r DurationRange) Contains(d time.Duration) bool { return d >= r.Min && d <= r.Max }
+
+// String formats the range as a routine file would write it.
+func (r DurationRange) String() string {
+	if r.Min == r.Max {
+		return FormatDuration(r.Min)
+	}
+	return FormatDuration(r.Min) + "-" + FormatDuration(r.Max)
+}
+
+// IntRange is a count or a range of counts; Min == Max for a single value.
+type IntRange struct {
+	Min, Max int
+}
+
+// At returns the count the level picks: the low end, the middle (rounded
+// down) or the high end.
+func (r IntRange) At(l Level) int {
+	switch l {
+	case Gentle:
+		return r.Min
+	case Full:
+		return r.Max
+	}
+	return r.Min + (r.Max-r.Min)/2
+}
+
+// Contains reports whether n lies within the range.
+func (r IntRange) Contains(n int) bool { return n >= r.Min && n <= r.Max }
+
+// String formats the range as a routine file would write it.
+func (r IntRange) String() string {
+	if r.Min == r.Max {
+		return fmt.Sprint(r.Min)
+	}
+	return fmt.Sprintf("%d-%d", r.Min, r.Max)
+}
+
+// Announce says which announcements a timed or breath-paced step makes.
+type Announce struct {
+	// Halfway speaks "halfway" in the middle of each timed segment.
+	Halfway bool
+	// Countdown is the number of one-second pips over the last seconds of
+	// each timed segment (0 for none).
+	Countdown int
+	// LastReps announces the last reps of a breath-paced step ("last
+	// three", then "last one"); 0 for none.
+	LastReps int
+}
+
+// Step is one part of a routine: set-up talk, then its work.
+type Step struct {
+	ID   string
+	Name string
+	Pos  Pos
+	// Setup is spoken once when the step begins.
+	Setup []Cue
+	// Start is spoken right before the work of each segment begins; nil
+	// means the shared "begin" word.
+	Start *Cue
+	// Between is spoken between segments (move the roller on).
+	Between []Cue
+	// Segments is how many times the work is repeated (2-3 segments).
+	Segments IntRange
+	// Work is the length of one timed segment; zero for a breath step.
+	Work DurationRange
+	// Oscillate paces timed work; nil for no pacing.
+	Oscillate *Oscillate
+	// Breaths paces breath reps; nil for timed work.
+	Breaths  *Breaths
+	Announce Announce
+}
+
+// Timed reports whether the step's work is a duration (not breath reps).
+func (s *Step) Timed() bool { return s.Breaths == nil }
+
+// Oscillate is the rolling rhythm: one cycle up and down per Period.
+type Oscillate struct {
+	Period time.Duration
+	// Travel is a hint for the cue texts ("a few inches"); not spoken.
+	Travel string
+}
+
+// Phase names a breath phase.
+type Phase string
+
+// The breath phases in the order a rep goes through them.
+const (
+	Inhale Phase = "inhale"
+	Exhale Phase = "exhale"
+	Hold   Phase = "hold"
+	Return Phase = "return"
+)
+
+// Phases lists the breath phases in order.
+var Phases = []Phase{Inhale, Exhale, Hold, Return}
+
+// Speak says on which reps the phase cues are spoken.
+type Speak string
+
+// The choices of Speak.
+const (
+	SpeakFirst Speak = "first" // on the first rep only, then tones alone
+	SpeakAll   Speak = "all"   // on every rep
+	SpeakNone  Speak = "none"  // never: tones alone
+)
+
+// Breaths paces breath reps: inhale, exhale while extending, hold, return.
+type Breaths struct {
+	Reps   IntRange
+	Inhale DurationRange
+	Exhale DurationRange
+	Hold   DurationRange
+	Return DurationRange
+	// Cues maps a phase to the cue spoken as it begins (any may be nil).
+	Cues map[Phase]*Cue
+	// Speak says on which reps the phase cues are spoken.
+	Speak Speak
+	// Count speaks the rep number at the start of each rep after the
+	// first (announcements of the last reps replace it).
+	Count bool
+}
+
+// Cues returns every cue the routine speaks, in file order, each id once.
+func (r *Routine) Cues() []Cue {
+	var out []Cue
+	seen := map[string]bool{}
+	add := func(cs ...Cue) {
+		for _, c := range cs {
+			if !seen[c.ID] {
+				seen[c.ID] = true
+				out = append(out, c)
+			}
+		}
+	}
+	add(r.Intro...)
+	for _, s := range r.Steps {
+		add(s.Setup...)
+		if s.Start != nil {
+			add(*s.Start)
+		}
+		add(s.Between...)
+		if s.Breaths != nil {
+			for _, p := range Phases {
+				if c := s.Breaths.Cues[p]; c != nil {
+					add(*c)
+				}
+			}
+		}
+	}
+	add(r.Outro...)
+	return out
+}
+
+// FormatDuration writes d the way routine files do: "45s", "1.5s", "2m",
+// "1m30s".
+func FormatDuration(d time.Duration) string {
+	if d%time.Second != 0 || d < time.Minute {
+		return fmt.Sprintf("%gs", d.Seconds())
+	}
+	m, s := d/time.Minute, (d%time.Minute)/time.Second
+	if s == 0 {
+		return fmt.Sprintf("%dm", m)
+	}
+	return fmt.Sprintf("%dm%ds", m, s)
+}

@@ -1,0 +1,399 @@
+package routine
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultBudget is the budget of a warm-up routine that names none: more
+// than about five minutes of rolling before training is wasted.
+const DefaultBudget = 5 * time.Minute
+
+// Default announcements of a routine that says nothing about them.
+var defaultAnnounce = Announce{Halfway: true, Countdown: 5, LastReps: 3}
+
+// reservedPrefixes are cue id prefixes of the shared words (numbers,
+// "halfway" and the like) that every routine can use.
+var reservedPrefixes = []string{"num-", "word-"}
+
+// Limits on values, so that a typo cannot build a day-long session.
+const (
+	maxWork     = 30 * time.Minute
+	maxSegments = 20
+	maxReps     = 100
+	maxPhase    = 20 * time.Second
+	maxBudget   = 2 * time.Hour
+)
+
+type decoder struct {
+	file string
+	errs ErrorList
+	cues map[string]Cue // every cue id seen, for consistency
+}
+
+func (d *decoder) errf(n *yaml.Node, format string, args ...any) {
+	d.errs = append(d.errs, &Error{File: d.file, Pos: Pos{n.Line, n.Column}, Msg: fmt.Sprintf(format, args...)})
+}
+
+// fields checks that n is a mapping with only the valid keys, each once,
+// and returns the value node of each key present (and the key nodes).
+func (d *decoder) fields(n *yaml.Node, what string, valid ...string) (map[string]*yaml.Node, map[string]*yaml.Node) {
+	vals, keys := map[string]*yaml.Node{}, map[string]*yaml.Node{}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errf(n, "%s must be a mapping of keys (%s), not %s", what, strings.Join(valid, ", "), describe(n))
+		return vals, keys
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch {
+		case k.Kind != yaml.ScalarNode:
+			d.errf(k, "%s has a key that is not a name (%s)", what, strings.Join(valid, ", "))
+		case !contains(valid, k.Value):
+			d.errf(k, "unknown key %q in %s (valid: %s)", k.Value, what, strings.Join(valid, ", "))
+		case keys[k.Value] != nil:
+			d.errf(k, "key %q appears twice in %s (first at line %d)", k.Value, what, keys[k.Value].Line)
+		default:
+			vals[k.Value], keys[k.Value] = v, k
+		}
+	}
+	return vals, keys
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *decoder) list(n *yaml.Node, key string) []*yaml.Node {
+	if n.Kind != yaml.SequenceNode {
+		d.errf(n, "%s must be a list, not %s", key, describe(n))
+		return nil
+	}
+	return n.Content
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse reads one routine file. file names it in errors. Every problem found
+// is returned in an ErrorList (errors.Is(err, ErrInvalid) holds); Parse
+// never panics, whatever data holds.
+func Parse(file string, data []byte) (r *Routine, err error) {
+	d := &decoder{file: file, cues: map[string]Cue{}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		}
+		return nil, ErrorList{{File: file, Pos: Pos{line, 1}, Msg: "not valid YAML: " + msg}}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, ErrorList{{File: file, Pos: Pos{1, 1}, Msg: "the file is empty (a routine needs id, name and steps)"}}
+	}
+	r = d.routine(doc.Content[0])
+	r.File = file
+	if len(d.errs) > 0 {
+		return nil, d.errs
+	}
+	return r, nil
+}
+
+var routineKeys = []string{"id", "name", "description", "warmup", "budget", "announce", "intro", "steps", "outro"}
+
+func (d *decoder) routine(n *yaml.Node) *Routine {
+	r := &Routine{Pos: Pos{n.Line, n.Column}}
+	r.BudgetPos = r.Pos
+	f, keys := d.fields(n, "the routine", routineKeys...)
+	if n.Kind != yaml.MappingNode {
+		return r
+	}
+	for _, k := range []string{"id", "name", "steps"} {
+		if f[k] == nil {
+			d.errf(n, "the routine has no %s (it needs id, name and steps)", k)
+		}
+	}
+	if v := f["id"]; v != nil {
+		r.ID = d.ident(v, "id")
+	}
+	if v := f["name"]; v != nil {
+		r.Name = d.text(v, "name")
+	}
+	if v := f["description"]; v != nil {
+		r.Description = d.text(v, "description")
+	}
+	if v := f["warmup"]; v != nil {
+		r.Warmup = d.boolean(v, "warmup")
+	}
+	if v := f["budget"]; v != nil {
+		r.Budget = d.single(v, "budget", time.Minute, maxBudget)
+		r.BudgetPos = Pos{keys["budget"].Line, keys["budget"].Column}
+		if !r.Warmup {
+			d.errf(v, "budget applies to warm-up routines only (add warmup: true, or remove budget)")
+		}
+	} else if r.Warmup {
+		r.Budget = DefaultBudget
+	}
+	ann := defaultAnnounce
+	if v := f["announce"]; v != nil {
+		ann = d.announce(v, ann)
+	}
+	if v := f["intro"]; v != nil {
+		r.Intro = d.cueList(v, "intro")
+	}
+	if v := f["outro"]; v != nil {
+		r.Outro = d.cueList(v, "outro")
+	}
+	if v := f["steps"]; v != nil {
+		items := d.list(v, "steps")
+		if v.Kind == yaml.SequenceNode && len(items) == 0 {
+			d.errf(v, "steps is empty (a routine needs at least one step)")
+		}
+		ids := map[string]int{}
+		for _, it := range items {
+			s := d.step(it, ann)
+			if s.ID != "" {
+				if line, dup := ids[s.ID]; dup {
+					d.errf(it, "step id %q is used twice (first at line %d; step ids must differ)", s.ID, line)
+				}
+				ids[s.ID] = it.Line
+			}
+			r.Steps = append(r.Steps, s)
+		}
+	}
+	return r
+}
+
+func (d *decoder) announce(n *yaml.Node, a Announce) Announce {
+	f, _ := d.fields(n, "announce", "halfway", "countdown", "last_reps")
+	if v := f["halfway"]; v != nil {
+		a.Halfway = d.boolean(v, "halfway")
+	}
+	if v := f["countdown"]; v != nil {
+		a.Countdown = d.integer(v, "countdown", 0, 10)
+	}
+	if v := f["last_reps"]; v != nil {
+		a.LastReps = d.integer(v, "last_reps", 0, 5)
+	}
+	return a
+}
+
+func (d *decoder) cueList(n *yaml.Node, key string) []Cue {
+	var cs []Cue
+	for _, it := range d.list(n, key) {
+		if c, ok := d.cue(it, key); ok {
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}
+
+// cue reads {cue: id, say: text} and checks that an id always says the
+// same text.
+func (d *decoder) cue(n *yaml.Node, key string) (Cue, bool) {
+	f, _ := d.fields(n, "a cue in "+key, "cue", "say")
+	if n.Kind != yaml.MappingNode {
+		return Cue{}, false
+	}
+	if f["cue"] == nil || f["say"] == nil {
+		d.errf(n, "a cue in %s needs both cue (its id) and say (the spoken text)", key)
+		return Cue{}, false
+	}
+	c := Cue{ID: d.ident(f["cue"], "cue"), Text: d.text(f["say"], "say"), Pos: Pos{n.Line, n.Column}}
+	for _, p := range reservedPrefixes {
+		if strings.HasPrefix(c.ID, p) {
+			d.errf(f["cue"], "cue id %q uses the prefix %q kept for the shared words (choose another id)", c.ID, p)
+			return Cue{}, false
+		}
+	}
+	if prev, ok := d.cues[c.ID]; ok && prev.Text != c.Text {
+		d.errf(f["say"], "cue %q says something else than at line %d (one id, one text: use a new id for a new text)",
+			c.ID, prev.Pos.Line)
+		return Cue{}, false
+	}
+	d.cues[c.ID] = c
+	return c, c.ID != "" && c.Text != ""
+}
+
+var stepKeys = []string{"id", "name", "setup", "start", "work", "segments", "between", "oscillate", "breaths", "announce"}
+
+func (d *decoder) step(n *yaml.Node, ann Announce) Step {
+	s := Step{Pos: Pos{n.Line, n.Column}, Segments: IntRange{1, 1}, Announce: ann}
+	f, keys := d.fields(n, "a step", stepKeys...)
+	if n.Kind != yaml.MappingNode {
+		return s
+	}
+	for _, k := range []string{"id", "name"} {
+		if f[k] == nil {
+			d.errf(n, "the step has no %s (a step needs id, name, and work or breaths)", k)
+		}
+	}
+	if v := f["id"]; v != nil {
+		s.ID = d.ident(v, "id")
+	}
+	if v := f["name"]; v != nil {
+		s.Name = d.text(v, "name")
+	}
+	if v := f["announce"]; v != nil {
+		s.Announce = d.announce(v, ann)
+	}
+	if v := f["setup"]; v != nil {
+		s.Setup = d.cueList(v, "setup")
+	}
+	if v := f["start"]; v != nil {
+		if c, ok := d.cue(v, "start"); ok {
+			s.Start = &c
+		}
+	}
+	if v := f["between"]; v != nil {
+		s.Between = d.cueList(v, "between")
+	}
+	if v := f["segments"]; v != nil {
+		s.Segments = d.intRange(v, "segments", 1, maxSegments)
+	}
+	switch {
+	case f["work"] != nil && f["breaths"] != nil:
+		d.errf(keys["breaths"], "a step has either work or breaths, not both (split it into two steps)")
+	case f["work"] == nil && f["breaths"] == nil:
+		d.errf(n, "the step has neither work nor breaths (add work: 45s or a breaths: mapping)")
+	case f["work"] != nil:
+		s.Work = d.durationRange(f["work"], "work", time.Second, maxWork)
+		d.checkCountdown(f["work"], s)
+		if v := f["oscillate"]; v != nil {
+			s.Oscillate = d.oscillate(v)
+		}
+	default:
+		s.Breaths = d.breaths(f["breaths"])
+		if v := f["oscillate"]; v != nil {
+			d.errf(keys["oscillate"], "oscillate paces timed work, not breaths (remove it, or use work)")
+		}
+		if b := s.Breaths; b != nil && s.Announce.LastReps >= b.Reps.Min && b.Reps.Min > 0 && s.Announce.LastReps > 0 {
+			d.errf(f["breaths"], "last_reps %d must be fewer than the fewest reps %d (0 to %d)",
+				s.Announce.LastReps, b.Reps.Min, b.Reps.Min-1)
+		}
+	}
+	return s
+}
+
+// checkCountdown makes sure the countdown pips and the halfway word fit
+// into the shortest segment.
+func (d *decoder) checkCountdown(n *yaml.Node, s Step) {
+	if s.Work.Min == 0 {
+		return
+	}
+	if room := int(s.Work.Min / 2 / time.Second); s.Announce.Countdown > room {
+		d.errf(n, "countdown %d does not fit into a %s segment (at most %d: the pips stay in the second half)",
+			s.Announce.Countdown, FormatDuration(s.Work.Min), room)
+	}
+}
+
+func (d *decoder) oscillate(n *yaml.Node) *Oscillate {
+	f, _ := d.fields(n, "oscillate", "period", "travel")
+	o := &Oscillate{}
+	if n.Kind != yaml.MappingNode {
+		return o
+	}
+	if v := f["period"]; v != nil {
+		o.Period = d.single(v, "period", 500*time.Millisecond, 10*time.Second)
+	} else {
+		d.errf(n, "oscillate has no period (one cycle up and down, e.g. period: 2s)")
+	}
+	if v := f["travel"]; v != nil {
+		o.Travel = d.text(v, "travel")
+	}
+	return o
+}
+
+var breathKeys = []string{"reps", "inhale", "exhale", "hold", "return", "cues", "speak", "count"}
+
+func (d *decoder) breaths(n *yaml.Node) *Breaths {
+	b := &Breaths{Speak: SpeakFirst, Count: true, Cues: map[Phase]*Cue{}}
+	f, keys := d.fields(n, "breaths", breathKeys...)
+	if n.Kind != yaml.MappingNode {
+		return b
+	}
+	for _, k := range []string{"reps", "inhale", "exhale"} {
+		if f[k] == nil {
+			d.errf(n, "breaths has no %s (it needs reps, inhale and exhale; hold and return are optional)", k)
+		}
+	}
+	if v := f["reps"]; v != nil {
+		b.Reps = d.intRange(v, "reps", 1, maxReps)
+	}
+	if v := f["inhale"]; v != nil {
+		b.Inhale = d.durationRange(v, "inhale", 500*time.Millisecond, maxPhase)
+	}
+	if v := f["exhale"]; v != nil {
+		b.Exhale = d.durationRange(v, "exhale", 500*time.Millisecond, maxPhase)
+	}
+	if v := f["hold"]; v != nil {
+		b.Hold = d.durationRange(v, "hold", 0, maxPhase)
+		if b.Exhale.Min > 0 && b.Hold.Max > b.Exhale.Min {
+			d.errf(v, "hold %s is longer than the exhale %s (a hold of at most %s)",
+				b.Hold, b.Exhale, FormatDuration(b.Exhale.Min))
+		}
+	}
+	if v := f["return"]; v != nil {
+		b.Return = d.durationRange(v, "return", 0, maxPhase)
+	}
+	if v := f["speak"]; v != nil {
+		s, _ := d.scalar(v, "speak", "first, all or none")
+		switch Speak(s) {
+		case SpeakFirst, SpeakAll, SpeakNone:
+			b.Speak = Speak(s)
+		default:
+			d.errf(v, "speak %q is not a choice (first, all or none)", s)
+		}
+	}
+	if v := f["count"]; v != nil {
+		b.Count = d.boolean(v, "count")
+	}
+	if v := f["cues"]; v != nil {
+		names := make([]string, len(Phases))
+		for i, p := range Phases {
+			names[i] = string(p)
+		}
+		cf, _ := d.fields(v, "cues", names...)
+		for _, p := range Phases {
+			if cv := cf[string(p)]; cv != nil {
+				if c, ok := d.cue(cv, "cues."+string(p)); ok {
+					b.Cues[p] = &c
+				}
+			}
+		}
+		if b.Cues[Hold] != nil && f["hold"] == nil {
+			d.errf(keys["cues"], "a hold cue needs a hold duration (add hold: 1s-2s)")
+		}
+	}
+	return b
+}
+
+// SortedErrors returns the errors of err (an ErrorList or a single error)
+// ordered by position, for stable output.
+func SortedErrors(err error) []error {
+	var l ErrorList
+	if !errors.As(err, &l) {
+		return []error{err}
+	}
+	sort.SliceStable(l, func(i, j int) bool {
+		if l[i].Pos.Line != l[j].Pos.Line {
+			return l[i].Pos.Line < l[j].Pos.Line
+		}
+		return l[i].Pos.Col < l[j].Pos.Col
+	})
+	return l.Unwrap()
+}

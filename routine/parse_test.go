@@ -1,0 +1,148 @@
+package routine
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+const valid = `id: demo
+name: Demo
+steps:
+  - id: roll
+    name: Roll
+    work: 30s-60s
+    segments: 2-3
+    oscillate: {period: 2s}
+  - id: breathe
+    name: Breathe
+    breaths:
+      reps: 10-15
+      inhale: 3s
+      exhale: 4s
+      hold: 1s-2s
+`
+
+func TestParseValid(t *testing.T) {
+	r, err := Parse("demo.yaml", []byte(valid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ID != "demo" || len(r.Steps) != 2 {
+		t.Fatalf("got %+v", r)
+	}
+	s := r.Steps[0]
+	if s.Work != (DurationRange{30 * time.Second, 60 * time.Second}) || s.Segments != (IntRange{2, 3}) {
+		t.Errorf("step 0: work %v segments %v", s.Work, s.Segments)
+	}
+	b := r.Steps[1].Breaths
+	if b.Reps != (IntRange{10, 15}) || b.Hold != (DurationRange{time.Second, 2 * time.Second}) || b.Speak != SpeakFirst || !b.Count {
+		t.Errorf("breaths %+v", b)
+	}
+	if s.Announce != defaultAnnounce {
+		t.Errorf("announce %+v, want defaults %+v", s.Announce, defaultAnnounce)
+	}
+}
+
+// TestParseErrors checks every error with its exact position and that the
+// message says what would be valid.
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"empty", ``, "x.yaml:1:1: the file is empty"},
+		{"not yaml", "id: [a\n", "x.yaml:1:1: not valid YAML: did not find expected"},
+		{"not a mapping", "- a\n", "x.yaml:1:1: the routine must be a mapping"},
+		{"missing steps", "id: a\nname: A\n", "x.yaml:1:1: the routine has no steps"},
+		{"unknown key", "id: a\nname: A\ncolor: red\nsteps: []\n", `x.yaml:3:1: unknown key "color" in the routine (valid: id, name,`},
+		{"empty steps", "id: a\nname: A\nsteps: []\n", "x.yaml:3:8: steps is empty"},
+		{"bad id", "id: A_b\nname: A\nsteps: []\n", `x.yaml:1:5: id "A_b" is not a valid id (lower-case`},
+		{"duplicate key", "id: a\nid: b\nname: A\nsteps: []\n", `x.yaml:2:1: key "id" appears twice in the routine (first at line 1)`},
+		{"negative work", step("work: -5s"), `x.yaml:6:11: work "-5s" is negative (a duration from 1s to 30m`},
+		{"no unit", step("work: 45"), `x.yaml:6:11: work "45" needs a unit`},
+		{"min > max", step("work: 60s-30s"), "x.yaml:6:11: work 60s-30s has its low end above its high end (write it low-high, e.g. 30s-1m)"},
+		{"work wrong type", step("work: [1]"), "x.yaml:6:11: work must be a duration or a range, not a list"},
+		{"too long", step("work: 2h"), "x.yaml:6:11: work 2h is out of range (a duration from 1s to 30m"},
+		{"zero segments", step("work: 30s\n    segments: 0"), "x.yaml:7:15: segments 0 is out of range (1 to 20)"},
+		{"segments reversed", step("work: 30s\n    segments: 3-2"), "x.yaml:7:15: segments 3-2 has its low end above its high end (write it low-high, e.g. 2-3)"},
+		{"both", step("work: 30s\n    breaths: {reps: 3, inhale: 1s, exhale: 1s}"), "x.yaml:7:5: a step has either work or breaths, not both"},
+		{"neither", step("segments: 2"), "x.yaml:4:5: the step has neither work nor breaths"},
+		{"zero reps", step("breaths: {reps: 0, inhale: 3s, exhale: 4s}"), "x.yaml:6:21: reps 0 is out of range (1 to 100)"},
+		{"hold > exhale", step("breaths: {reps: 10, inhale: 3s, exhale: 1s, hold: 1s-2s}"), "x.yaml:6:55: hold 1s-2s is longer than the exhale 1s (a hold of at most 1s)"},
+		{"no inhale", step("breaths: {reps: 10, exhale: 4s}"), "x.yaml:6:14: breaths has no inhale"},
+		{"bad speak", step("breaths: {reps: 10, inhale: 3s, exhale: 4s, speak: some}"), `x.yaml:6:56: speak "some" is not a choice (first, all or none)`},
+		{"last reps too many", "id: a\nname: A\nannounce: {last_reps: 5}\nsteps:\n  - id: s\n    name: S\n    breaths: {reps: 3-5, inhale: 3s, exhale: 4s}\n",
+			"x.yaml:7:14: last_reps 5 must be fewer than the fewest reps 3 (0 to 2)"},
+		{"countdown too long", "id: a\nname: A\nannounce: {countdown: 10}\nsteps:\n  - id: s\n    name: S\n    work: 10s\n",
+			"x.yaml:7:11: countdown 10 does not fit into a 10s segment (at most 5"},
+		{"oscillate on breaths", step("breaths: {reps: 3, inhale: 1s, exhale: 1s}\n    oscillate: {period: 2s}"), "x.yaml:7:5: oscillate paces timed work, not breaths"},
+		{"period missing", step("work: 30s\n    oscillate: {travel: far}"), "x.yaml:7:16: oscillate has no period"},
+		{"period tiny", step("work: 30s\n    oscillate: {period: 10ms}"), "x.yaml:7:25: period 10ms is out of range"},
+		{"cue without say", step("work: 30s\n    setup: [{cue: a}]"), "x.yaml:7:13: a cue in setup needs both cue (its id) and say"},
+		{"cue reserved", step("work: 30s\n    setup: [{cue: num-1, say: One}]"), `x.yaml:7:19: cue id "num-1" uses the prefix "num-"`},
+		{"cue two texts", step("work: 30s\n    setup: [{cue: a, say: One}, {cue: a, say: Two}]"), `x.yaml:7:47: cue "a" says something else than at line 7`},
+		{"budget without warmup", "id: a\nname: A\nbudget: 5m\nsteps:\n  - {id: s, name: S, work: 30s}\n", "x.yaml:3:9: budget applies to warm-up routines only"},
+		{"bool wrong", "id: a\nname: A\nwarmup: yes please\nsteps:\n  - {id: s, name: S, work: 30s}\n", `x.yaml:3:9: warmup must be true or false, not "yes please"`},
+		{"dup step id", "id: a\nname: A\nsteps:\n  - {id: s, name: S, work: 30s}\n  - {id: s, name: T, work: 30s}\n", `x.yaml:5:5: step id "s" is used twice (first at line 4`},
+		{"bad level-free range", step("work: 30s-40s-50s"), `x.yaml:6:11: work "30s-40s-50s" is not a duration or a range`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("x.yaml", []byte(tt.src))
+			if err == nil {
+				t.Fatalf("no error; want %q", tt.want)
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("error %v does not match ErrInvalid", err)
+			}
+			var first *Error
+			if !errors.As(err, &first) {
+				t.Fatalf("error %v has no *Error", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got:\n%v\nwant a line starting:\n%s", err, tt.want)
+			}
+		})
+	}
+}
+
+// step wraps step keys into a one-step routine; the step's keys start at
+// line 6, column 5.
+func step(keys string) string {
+	return "id: a\nname: A\nsteps:\n  - id: s\n    name: S\n    " + keys + "\n"
+}
+
+func TestRanges(t *testing.T) {
+	d := DurationRange{30 * time.Second, 45 * time.Second}
+	if d.At(Gentle) != 30*time.Second || d.At(Standard) != 37500*time.Millisecond || d.At(Full) != 45*time.Second {
+		t.Errorf("duration range levels: %v %v %v", d.At(Gentle), d.At(Standard), d.At(Full))
+	}
+	i := IntRange{10, 15}
+	if i.At(Gentle) != 10 || i.At(Standard) != 12 || i.At(Full) != 15 {
+		t.Errorf("int range levels: %v %v %v", i.At(Gentle), i.At(Standard), i.At(Full))
+	}
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{{45 * time.Second, "45s"}, {1500 * time.Millisecond, "1.5s"}, {2 * time.Minute, "2m"}, {90 * time.Second, "1m30s"}} {
+		if got := FormatDuration(tt.d); got != tt.want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(valid))
+	f.Add([]byte(step("work: 30s-60s")))
+	f.Add([]byte("id: &a x\nname: *a\nsteps: [*a]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := Parse("fuzz.yaml", data)
+		if err == nil && (r == nil || r.ID == "" || len(r.Steps) == 0) {
+			t.Fatalf("valid routine without id or steps: %+v", r)
+		}
+		if err != nil && !errors.Is(err, ErrInvalid) {
+			t.Fatalf("error does not match ErrInvalid: %v", err)
+		}
+	})
+}

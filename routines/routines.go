@@ -1,0 +1,135 @@
+// Package routines holds the built-in routines (embedded YAML files) and
+// loads a user's routine folders beside them.
+package routines
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/cued-dev/cued/routine"
+)
+
+//go:embed *.yaml
+var builtin embed.FS
+
+// ErrNotFound is returned by Set.Find for an id no routine has.
+var ErrNotFound = errors.New("no such routine")
+
+// Builtin parses the embedded routines, in id order. An error means the
+// binary itself is broken; tests make sure it is not.
+func Builtin() ([]*routine.Routine, error) {
+	names, err := fs.Glob(builtin, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	var rs []*routine.Routine
+	for _, n := range names {
+		b, err := builtin.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		r, err := routine.Parse("routines/"+n, b)
+		if err != nil {
+			return nil, fmt.Errorf("built-in routine: %w", err)
+		}
+		rs = append(rs, r)
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
+	return rs, nil
+}
+
+// Source says where a routine of a Set came from.
+type Source struct {
+	Routine *routine.Routine
+	// Builtin is true for an embedded routine.
+	Builtin bool
+}
+
+// Set is the routines a user can play: the built-in ones, then those of
+// the user's folders. A user routine with a built-in id replaces it.
+type Set struct {
+	list []Source
+}
+
+// Load builds a Set from the built-in routines and every *.yaml file of
+// dirs (a missing folder is skipped). A file that does not parse is left
+// out and its problems are returned in the error, with file:line:col;
+// every good routine is still in the Set.
+func Load(dirs ...string) (*Set, error) {
+	b, err := Builtin()
+	if err != nil {
+		return nil, err
+	}
+	s := &Set{}
+	for _, r := range b {
+		s.add(Source{Routine: r, Builtin: true})
+	}
+	var errs []error
+	for _, d := range dirs {
+		files, err := filepath.Glob(filepath.Join(d, "*.yaml"))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			r, err := ParseFile(f)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			s.add(Source{Routine: r})
+		}
+	}
+	return s, errors.Join(errs...)
+}
+
+// ParseFile reads and parses one routine file.
+func ParseFile(path string) (*routine.Routine, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > 1<<20 {
+		return nil, fmt.Errorf("%s: the file is %d bytes; a routine file is at most 1 MiB", path, fi.Size())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return routine.Parse(path, b)
+}
+
+func (s *Set) add(src Source) {
+	for i, x := range s.list {
+		if x.Routine.ID == src.Routine.ID {
+			s.list[i] = src
+			return
+		}
+	}
+	s.list = append(s.list, src)
+}
+
+// All returns the routines in order: built-in first, then user ones.
+func (s *Set) All() []Source { return s.list }
+
+// Find returns the routine with the given id, or a path to a routine file.
+func (s *Set) Find(id string) (*routine.Routine, error) {
+	if strings.HasSuffix(id, ".yaml") || strings.ContainsRune(id, os.PathSeparator) {
+		return ParseFile(id)
+	}
+	var ids []string
+	for _, x := range s.list {
+		if x.Routine.ID == id {
+			return x.Routine, nil
+		}
+		ids = append(ids, x.Routine.ID)
+	}
+	return nil, fmt.Errorf("%w %q (known: %s)", ErrNotFound, id, strings.Join(ids, ", "))
+}

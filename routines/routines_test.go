@@ -1,0 +1,87 @@
+package routines
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cued-dev/cued/routine"
+)
+
+// TestSeedNumbers pins the coach's numbers in the built-in routines.
+func TestSeedNumbers(t *testing.T) {
+	set, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := time.Second
+	basic, err := set.Find("tspine-basic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(basic.Steps) != 1 || basic.Warmup {
+		t.Fatalf("tspine-basic: %d steps, warmup %v", len(basic.Steps), basic.Warmup)
+	}
+	roll := basic.Steps[0]
+	if roll.Work != (routine.DurationRange{Min: 30 * s, Max: 60 * s}) || roll.Segments != (routine.IntRange{Min: 2, Max: 3}) || roll.Oscillate == nil {
+		t.Errorf("tspine-basic roll: work %v segments %v oscillate %v", roll.Work, roll.Segments, roll.Oscillate)
+	}
+	var setup []string
+	for _, c := range roll.Setup {
+		setup = append(setup, c.Text)
+	}
+	all := strings.Join(setup, " ")
+	for _, n := range []string{"forty-five degrees", "ninety"} {
+		if !strings.Contains(all, n) {
+			t.Errorf("tspine-basic set-up does not say %q: %s", n, all)
+		}
+	}
+
+	three, err := set.Find("tspine-3way")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !three.Warmup || three.Budget != 5*time.Minute || len(three.Steps) != 3 {
+		t.Fatalf("tspine-3way: warmup %v budget %v steps %d", three.Warmup, three.Budget, len(three.Steps))
+	}
+	for _, st := range three.Steps[:2] {
+		if st.Work != (routine.DurationRange{Min: 30 * s, Max: 45 * s}) || st.Oscillate == nil {
+			t.Errorf("tspine-3way %s: work %v", st.ID, st.Work)
+		}
+	}
+	b := three.Steps[2].Breaths
+	if b == nil || b.Reps != (routine.IntRange{Min: 10, Max: 15}) || b.Hold != (routine.DurationRange{Min: s, Max: 2 * s}) {
+		t.Fatalf("tspine-3way extension breaths: %+v", b)
+	}
+	if b.Cues[routine.Exhale] == nil || !strings.Contains(strings.ToLower(b.Cues[routine.Exhale].Text), "exhale fully") {
+		t.Errorf("the exhale cue must say to exhale fully: %+v", b.Cues[routine.Exhale])
+	}
+}
+
+func TestLoadUserDir(t *testing.T) {
+	dir := t.TempDir()
+	good := "id: mine\nname: Mine\nsteps:\n  - {id: a, name: A, work: 30s}\n"
+	override := "id: tspine-basic\nname: My basic\nsteps:\n  - {id: a, name: A, work: 40s}\n"
+	bad := "id: broken\nname: Broken\nsteps:\n  - {id: a, name: A, work: -3s}\n"
+	for n, s := range map[string]string{"a.yaml": good, "b.yaml": override, "c.yaml": bad, "notes.txt": "x"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set, err := Load(dir, filepath.Join(dir, "missing"))
+	if err == nil || !errors.Is(err, routine.ErrInvalid) || !strings.Contains(err.Error(), "c.yaml:4:28: work \"-3s\" is negative") {
+		t.Fatalf("want the bad file's error with its position, got %v", err)
+	}
+	if _, err := set.Find("mine"); err != nil {
+		t.Error(err)
+	}
+	if r, _ := set.Find("tspine-basic"); r == nil || r.Name != "My basic" {
+		t.Errorf("a user routine with a built-in id should replace it, got %+v", r)
+	}
+	if _, err := set.Find("broken"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "known: tspine-3way") {
+		t.Errorf("Find(broken) = %v", err)
+	}
+}

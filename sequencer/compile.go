@@ -1,0 +1,360 @@
+package sequencer
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/cued-dev/cued/routine"
+)
+
+// ClipLengths tells the sequencer how long each spoken clip lasts. It is
+// implemented by the voice bank; ok is false for a cue with no recording,
+// whose length Compile then estimates from its text.
+type ClipLengths interface {
+	ClipLength(id string) (d time.Duration, ok bool)
+}
+
+// ErrOverride is matched by the error of an override (work, reps,
+// segments) that the routine does not allow.
+var ErrOverride = errors.New("override out of range")
+
+// Options choose within the routine's ranges and set tone levels.
+type Options struct {
+	// Level picks within every range; "" means standard.
+	Level routine.Level
+	// Work, Reps and Segments override the level for every step that has
+	// them; zero keeps the level's choice. Each must lie within the range
+	// the routine gives.
+	Work     time.Duration
+	Reps     int
+	Segments int
+	// Gains sets the level in dB of tones by name; names not set here
+	// take DefaultGains.
+	Gains map[string]float64
+}
+
+// DefaultGains are the tone levels in dB used where Options.Gains is silent.
+var DefaultGains = map[string]float64{
+	ToneChime: -14, TonePip: -16, ToneTickUp: -22, ToneTickDown: -22,
+	ToneInhale: -20, ToneExhale: -20, ToneHold: -28, ToneReturn: -28, ToneEnd: -12,
+}
+
+// Layout constants: the silences between things, and tone lengths.
+const (
+	leadIn     = 300 * time.Millisecond  // before the first sound
+	chimeLen   = 700 * time.Millisecond  // part-change chime
+	afterChime = 300 * time.Millisecond  // chime to first word
+	speechGap  = 350 * time.Millisecond  // between two spoken clips
+	phaseGap   = 100 * time.Millisecond  // between two clips inside breath reps
+	afterWork  = 500 * time.Millisecond  // end of timed work to next word
+	tickLen    = 90 * time.Millisecond   // one pacing tick
+	pipLen     = 150 * time.Millisecond  // one countdown pip
+	endLen     = 1500 * time.Millisecond // end-of-session chime
+	tail       = time.Second             // after the last sound
+	msPerChar  = 70 * time.Millisecond   // speech rate estimate for a clip without a length
+	minSpeech  = 400 * time.Millisecond
+)
+
+// CueTexts returns every cue the routines speak and every shared word:
+// cue id to text. It is the list a voice pack must record.
+func CueTexts(rs ...*routine.Routine) map[string]string {
+	m := Words()
+	for _, r := range rs {
+		for _, c := range r.Cues() {
+			m[c.ID] = c.Text
+		}
+	}
+	return m
+}
+
+type compiler struct {
+	r         *routine.Routine
+	o         Options
+	clips     ClipLengths
+	texts     map[string]string
+	events    []Event
+	estimated map[string]bool
+	voiceFree time.Duration // earliest start of the next voice clip
+	step, seg int
+}
+
+// Compile lays the routine out on a timeline. clips may be nil, in which
+// case every clip length is estimated. The result depends only on the
+// arguments: same input, same timeline.
+func Compile(r *routine.Routine, o Options, clips ClipLengths) (*Timeline, error) {
+	if o.Level == "" {
+		o.Level = routine.Standard
+	}
+	if _, err := routine.ParseLevel(string(o.Level)); err != nil {
+		return nil, err
+	}
+	if err := checkOverrides(r, o); err != nil {
+		return nil, err
+	}
+	c := &compiler{r: r, o: o, clips: clips, texts: CueTexts(r), estimated: map[string]bool{}}
+	tl := &Timeline{Routine: r.ID, Name: r.Name, Level: string(o.Level)}
+	t := leadIn
+	for i := range r.Steps {
+		c.step, c.seg = i, 0
+		info := StepInfo{ID: r.Steps[i].ID, Name: r.Steps[i].Name, Start: t}
+		t = c.compileStep(t, &r.Steps[i], &info)
+		tl.Steps = append(tl.Steps, info)
+	}
+	c.step = len(r.Steps) - 1
+	c.add(Event{Start: t, Length: endLen, Kind: KindTone, Tone: ToneEnd})
+	c.voiceFree = t + 800*time.Millisecond
+	t = c.say(t, WordComplete, speechGap)
+	for _, cue := range r.Outro {
+		t = c.say(t, cue.ID, speechGap)
+	}
+	tl.Length = max(t, c.end()) + tail
+	for i := range tl.Steps {
+		if i+1 < len(tl.Steps) {
+			tl.Steps[i].End = tl.Steps[i+1].Start
+		} else {
+			tl.Steps[i].End = tl.Length
+		}
+	}
+	c.markDucking()
+	sort.SliceStable(c.events, func(i, j int) bool {
+		a, b := c.events[i], c.events[j]
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return kindOrder[a.Kind] < kindOrder[b.Kind]
+	})
+	tl.Events = c.events
+	for id := range c.estimated {
+		tl.Estimated = append(tl.Estimated, id)
+	}
+	sort.Strings(tl.Estimated)
+	return tl, nil
+}
+
+var kindOrder = map[Kind]int{KindMark: 0, KindTone: 1, KindPacing: 2, KindBreath: 3, KindVoice: 4}
+
+func checkOverrides(r *routine.Routine, o Options) error {
+	check := func(flag string, set bool, ok func(s *routine.Step) (applies, fits bool, rng string)) error {
+		if !set {
+			return nil
+		}
+		any := false
+		for i := range r.Steps {
+			applies, fits, rng := ok(&r.Steps[i])
+			if !applies {
+				continue
+			}
+			any = true
+			if !fits {
+				return fmt.Errorf("%w: %s is outside step %q's range %s", ErrOverride, flag, r.Steps[i].ID, rng)
+			}
+		}
+		if !any {
+			return fmt.Errorf("%w: %s: routine %q has no step it applies to", ErrOverride, flag, r.ID)
+		}
+		return nil
+	}
+	return errors.Join(
+		check(fmt.Sprintf("--work %s", routine.FormatDuration(o.Work)), o.Work != 0, func(s *routine.Step) (bool, bool, string) {
+			return s.Timed(), s.Work.Contains(o.Work), s.Work.String()
+		}),
+		check(fmt.Sprintf("--reps %d", o.Reps), o.Reps != 0, func(s *routine.Step) (bool, bool, string) {
+			if s.Breaths == nil {
+				return false, false, ""
+			}
+			return true, s.Breaths.Reps.Contains(o.Reps), s.Breaths.Reps.String()
+		}),
+		check(fmt.Sprintf("--segments %d", o.Segments), o.Segments != 0, func(s *routine.Step) (bool, bool, string) {
+			return s.Segments.Max > 1, s.Segments.Contains(o.Segments), s.Segments.String()
+		}),
+	)
+}
+
+func (c *compiler) add(e Event) {
+	if e.Kind != KindVoice && e.Kind != KindMark {
+		e.GainDB = c.gain(e.Tone)
+	}
+	e.Step, e.Segment = c.step, c.seg
+	c.events = append(c.events, e)
+}
+
+func (c *compiler) gain(tone string) float64 {
+	if g, ok := c.o.Gains[tone]; ok {
+		return g
+	}
+	return DefaultGains[tone]
+}
+
+// clipLength returns the clip's length rounded up to the millisecond, or
+// an estimate from its text.
+func (c *compiler) clipLength(id string) time.Duration {
+	if c.clips != nil {
+		if d, ok := c.clips.ClipLength(id); ok && d > 0 {
+			return (d + time.Millisecond - 1).Truncate(time.Millisecond)
+		}
+	}
+	c.estimated[id] = true
+	return max(minSpeech, time.Duration(len(c.texts[id]))*msPerChar).Round(10 * time.Millisecond)
+}
+
+// say places a voice clip at the earliest time from at that leaves gap
+// after the previous clip, and returns its end.
+func (c *compiler) say(at time.Duration, id string, gap time.Duration) time.Duration {
+	start := max(at, c.voiceFree)
+	d := c.clipLength(id)
+	c.add(Event{Start: start, Length: d, Kind: KindVoice, Cue: id})
+	c.voiceFree = start + d + gap
+	return start + d
+}
+
+// talk speaks the cues one after the other from t and returns when the
+// last ends.
+func (c *compiler) talk(t time.Duration, cues []routine.Cue) time.Duration {
+	for _, cue := range cues {
+		t = c.say(t, cue.ID, speechGap) + speechGap
+	}
+	return t
+}
+
+func (c *compiler) end() time.Duration {
+	var e time.Duration
+	for _, ev := range c.events {
+		e = max(e, ev.End())
+	}
+	return e
+}
+
+func (c *compiler) compileStep(t time.Duration, s *routine.Step, info *StepInfo) time.Duration {
+	n := len(c.r.Steps)
+	c.add(Event{Start: t, Kind: KindMark, Label: fmt.Sprintf("part %d/%d: %s", c.step+1, n, s.Name)})
+	c.add(Event{Start: t, Length: chimeLen, Kind: KindTone, Tone: ToneChime})
+	t += chimeLen + afterChime
+	if c.step == 0 {
+		t = c.talk(t, c.r.Intro)
+	}
+	t = c.talk(t, s.Setup)
+	info.Segments = s.Segments.At(c.o.Level)
+	if c.o.Segments != 0 && s.Segments.Max > 1 {
+		info.Segments = c.o.Segments
+	}
+	for seg := 0; seg < info.Segments; seg++ {
+		c.seg = seg
+		if seg > 0 {
+			c.add(Event{Start: t, Kind: KindMark,
+				Label: fmt.Sprintf("part %d/%d: %s, segment %d/%d", c.step+1, n, s.Name, seg+1, info.Segments)})
+			t = c.talk(t, s.Between)
+		}
+		start := WordBegin
+		if s.Start != nil {
+			start = s.Start.ID
+		}
+		t = c.say(t, start, speechGap)
+		if s.Timed() {
+			info.Work = s.Work.At(c.o.Level)
+			if c.o.Work != 0 {
+				info.Work = c.o.Work
+			}
+			t = c.timedWork(t, s, info.Work)
+		} else {
+			info.Reps = s.Breaths.Reps.At(c.o.Level)
+			if c.o.Reps != 0 {
+				info.Reps = c.o.Reps
+			}
+			t = c.breathWork(t, s, info.Reps)
+		}
+		t = max(t+afterWork, c.voiceFree)
+	}
+	return t
+}
+
+// timedWork lays out one timed segment from w0: pacing ticks every half
+// period, the halfway word, countdown pips over the last seconds.
+func (c *compiler) timedWork(w0 time.Duration, s *routine.Step, d time.Duration) time.Duration {
+	end := w0 + d
+	countdown := time.Duration(s.Announce.Countdown) * time.Second
+	if s.Oscillate != nil {
+		half := s.Oscillate.Period / 2
+		for k := 0; ; k++ {
+			at := w0 + time.Duration(k)*half
+			if at+tickLen > end-countdown {
+				break
+			}
+			tone := ToneTickUp
+			if k%2 == 1 {
+				tone = ToneTickDown
+			}
+			c.add(Event{Start: at, Length: tickLen, Kind: KindPacing, Tone: tone})
+		}
+	}
+	if s.Announce.Halfway {
+		c.say(w0+d/2, WordHalfway, speechGap)
+	}
+	for k := s.Announce.Countdown; k >= 1; k-- {
+		c.add(Event{Start: end - time.Duration(k)*time.Second, Length: pipLen, Kind: KindTone, Tone: TonePip})
+	}
+	return end
+}
+
+// breathWork lays out reps breaths from t: each rep an inhale, an exhale
+// on extension, a hold and a return, with the rep number spoken as the
+// inhale begins, or over the last reps what is left ("last three", "last
+// two", "last one").
+func (c *compiler) breathWork(t time.Duration, s *routine.Step, reps int) time.Duration {
+	b, lvl := s.Breaths, c.o.Level
+	lengths := map[routine.Phase]time.Duration{
+		routine.Inhale: b.Inhale.At(lvl), routine.Exhale: b.Exhale.At(lvl),
+		routine.Hold: b.Hold.At(lvl), routine.Return: b.Return.At(lvl),
+	}
+	last := s.Announce.LastReps
+	for rep := 1; rep <= reps; rep++ {
+		speakPhases := b.Speak == routine.SpeakAll || (b.Speak == routine.SpeakFirst && rep == 1)
+		var word string
+		switch left := reps - rep + 1; {
+		case left <= last && left == 1 && rep > 1:
+			word = WordLastOne
+		case left <= last && left > 1:
+			word = LastCue(left)
+		case b.Count && rep > 1 && rep <= maxNumber:
+			word = NumberCue(rep)
+		}
+		if word != "" {
+			c.say(t, word, phaseGap)
+		}
+		for _, p := range routine.Phases {
+			d := lengths[p]
+			if d == 0 {
+				continue
+			}
+			c.add(Event{Start: t, Length: d, Kind: KindBreath, Tone: string(p), Rep: rep})
+			if cue := b.Cues[p]; cue != nil && speakPhases {
+				c.say(t, cue.ID, phaseGap)
+			}
+			t += d
+		}
+	}
+	return t
+}
+
+// markDucking flags every sounding non-voice event that overlaps speech.
+func (c *compiler) markDucking() {
+	var voice []Event
+	for _, e := range c.events {
+		if e.Kind == KindVoice {
+			voice = append(voice, e)
+		}
+	}
+	for i := range c.events {
+		e := &c.events[i]
+		if e.Kind == KindVoice || e.Kind == KindMark {
+			continue
+		}
+		for _, v := range voice {
+			if v.Start < e.End() && e.Start < v.End() {
+				e.Ducked = true
+				break
+			}
+		}
+	}
+}

@@ -1,0 +1,315 @@
+package sequencer
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/cued-dev/cued/routine"
+	"github.com/cued-dev/cued/routines"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden timelines in testdata/")
+
+// fakeClips gives every clip a length from its text: deterministic and
+// close to real speech, like the voice bank would.
+type fakeClips map[string]string
+
+func (f fakeClips) ClipLength(id string) (time.Duration, bool) {
+	t, ok := f[id]
+	if !ok {
+		return 0, false
+	}
+	return time.Duration(len(t))*62*time.Millisecond + 123457*time.Microsecond, true
+}
+
+func builtin(t testing.TB) []*routine.Routine {
+	t.Helper()
+	rs, err := routines.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func TestGolden(t *testing.T) {
+	for _, r := range builtin(t) {
+		for _, l := range routine.Levels {
+			name := fmt.Sprintf("%s-%s", r.ID, l)
+			t.Run(name, func(t *testing.T) {
+				tl, err := Compile(r, Options{Level: l}, fakeClips(CueTexts(r)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got bytes.Buffer
+				if err := tl.Format(&got); err != nil {
+					t.Fatal(err)
+				}
+				path := filepath.Join("testdata", name+".golden")
+				if *update {
+					if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test ./sequencer -update to create it)", err)
+				}
+				if !bytes.Equal(got.Bytes(), want) {
+					t.Errorf("timeline differs from %s (run with -update if the change is intended)\n%s", path, firstDiff(got.Bytes(), want))
+				}
+			})
+		}
+	}
+}
+
+func firstDiff(a, b []byte) string {
+	la, lb := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n"))
+	for i := 0; i < len(la) && i < len(lb); i++ {
+		if !bytes.Equal(la[i], lb[i]) {
+			return fmt.Sprintf("line %d:\n got: %s\nwant: %s", i+1, la[i], lb[i])
+		}
+	}
+	return fmt.Sprintf("lengths differ: %d vs %d lines", len(la), len(lb))
+}
+
+// TestInvariants checks, for every built-in routine at every level, with
+// real-like and estimated clip lengths, what every timeline must satisfy.
+func TestInvariants(t *testing.T) {
+	for _, r := range builtin(t) {
+		for _, l := range routine.Levels {
+			for _, clips := range []ClipLengths{nil, fakeClips(CueTexts(r))} {
+				tl, err := Compile(r, Options{Level: l}, clips)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := Check(tl); err != nil {
+					t.Errorf("%s %s: %v", r.ID, l, err)
+				}
+			}
+		}
+	}
+}
+
+// TestSeedNumbers checks that the numbers of the coach's routines come out
+// exactly at each level: work per segment, segments, breaths, the hold.
+func TestSeedNumbers(t *testing.T) {
+	type want struct {
+		work     []time.Duration // per timed step
+		segments []int           // per step
+		reps     int
+		hold     time.Duration
+	}
+	s := time.Second
+	tests := map[string]map[routine.Level]want{
+		"tspine-basic": {
+			routine.Gentle:   {work: []time.Duration{30 * s}, segments: []int{2}},
+			routine.Standard: {work: []time.Duration{45 * s}, segments: []int{2}},
+			routine.Full:     {work: []time.Duration{60 * s}, segments: []int{3}},
+		},
+		"tspine-3way": {
+			routine.Gentle:   {work: []time.Duration{30 * s, 30 * s}, segments: []int{1, 1, 1}, reps: 10, hold: s},
+			routine.Standard: {work: []time.Duration{37500 * time.Millisecond, 37500 * time.Millisecond}, segments: []int{1, 1, 1}, reps: 12, hold: 1500 * time.Millisecond},
+			routine.Full:     {work: []time.Duration{45 * s, 45 * s}, segments: []int{1, 1, 1}, reps: 15, hold: 2 * s},
+		},
+	}
+	for _, r := range builtin(t) {
+		for l, w := range tests[r.ID] {
+			tl, err := Compile(r, Options{Level: l}, fakeClips(CueTexts(r)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var works []time.Duration
+			var segs []int
+			for _, st := range tl.Steps {
+				segs = append(segs, st.Segments)
+				if st.Work > 0 {
+					works = append(works, st.Work)
+				}
+			}
+			if !reflect.DeepEqual(works, w.work) || !reflect.DeepEqual(segs, w.segments) {
+				t.Errorf("%s %s: work %v segments %v, want %v %v", r.ID, l, works, segs, w.work, w.segments)
+			}
+			measured := measure(tl)
+			for _, d := range measured.work {
+				if !contains(w.work, d) {
+					t.Errorf("%s %s: a timed segment lasts %v on the timeline, want one of %v", r.ID, l, d, w.work)
+				}
+			}
+			if measured.reps != w.reps {
+				t.Errorf("%s %s: %d breaths (exhale phases), want %d", r.ID, l, measured.reps, w.reps)
+			}
+			for _, h := range measured.holds {
+				if h != w.hold {
+					t.Errorf("%s %s: a hold lasts %v, want %v", r.ID, l, h, w.hold)
+				}
+			}
+		}
+	}
+}
+
+type measured struct {
+	work  []time.Duration
+	reps  int
+	holds []time.Duration
+}
+
+// measure reads the work back from the events alone: a timed segment runs
+// from the end of its start cue to the end of its last countdown pip's
+// second; breaths are counted by exhale phases.
+func measure(tl *Timeline) measured {
+	var m measured
+	var first time.Duration = -1
+	for i, e := range tl.Events {
+		switch {
+		case e.Kind == KindPacing && first < 0:
+			first = e.Start
+		case e.Kind == KindTone && e.Tone == TonePip && first >= 0:
+			if i+1 >= len(tl.Events) || !(tl.Events[i+1].Kind == KindTone && tl.Events[i+1].Tone == TonePip) {
+				m.work = append(m.work, e.Start+time.Second-first)
+				first = -1
+			}
+		case e.Kind == KindBreath && e.Tone == ToneExhale:
+			m.reps++
+		case e.Kind == KindBreath && e.Tone == ToneHold:
+			m.holds = append(m.holds, e.Length)
+		}
+	}
+	return m
+}
+
+func contains(ds []time.Duration, d time.Duration) bool {
+	for _, x := range ds {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}
+
+func TestDeterministic(t *testing.T) {
+	r := builtin(t)[0]
+	a, _ := Compile(r, Options{Level: routine.Full}, fakeClips(CueTexts(r)))
+	b, _ := Compile(r, Options{Level: routine.Full}, fakeClips(CueTexts(r)))
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if !bytes.Equal(ja, jb) {
+		t.Fatal("two compiles of the same input differ")
+	}
+	var back Timeline
+	if err := json.Unmarshal(ja, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&back, a) {
+		t.Fatal("JSON round trip changed the timeline")
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	rs := map[string]*routine.Routine{}
+	for _, r := range builtin(t) {
+		rs[r.ID] = r
+	}
+	tests := []struct {
+		routine string
+		o       Options
+		err     string
+	}{
+		{"tspine-basic", Options{Work: 45 * time.Second, Segments: 3}, ""},
+		{"tspine-basic", Options{Work: 90 * time.Second}, `override out of range: --work 1m30s is outside step "roll"'s range 30s-1m`},
+		{"tspine-basic", Options{Reps: 12}, `override out of range: --reps 12: routine "tspine-basic" has no step it applies to`},
+		{"tspine-3way", Options{Reps: 12, Work: 40 * time.Second}, ""},
+		{"tspine-3way", Options{Reps: 16}, `--reps 16 is outside step "extension"'s range 10-15`},
+		{"tspine-3way", Options{Segments: 2}, `--segments 2: routine "tspine-3way" has no step it applies to`},
+		{"tspine-3way", Options{Level: "hard"}, `level "hard" is not a level (gentle, standard or full)`},
+	}
+	for _, tt := range tests {
+		tl, err := Compile(rs[tt.routine], tt.o, nil)
+		if tt.err == "" {
+			if err != nil {
+				t.Errorf("%s %+v: %v", tt.routine, tt.o, err)
+				continue
+			}
+			m := measure(tl)
+			if tt.o.Reps != 0 && m.reps != tt.o.Reps {
+				t.Errorf("%s: %d reps, want %d", tt.routine, m.reps, tt.o.Reps)
+			}
+			if tt.o.Segments != 0 && tl.Steps[0].Segments != tt.o.Segments {
+				t.Errorf("%s: %d segments, want %d", tt.routine, tl.Steps[0].Segments, tt.o.Segments)
+			}
+			for _, w := range m.work {
+				if w != tt.o.Work {
+					t.Errorf("%s: work %v, want %v", tt.routine, w, tt.o.Work)
+				}
+			}
+			continue
+		}
+		if err == nil || !bytes.Contains([]byte(err.Error()), []byte(tt.err)) {
+			t.Errorf("%s %+v: error %v, want %q", tt.routine, tt.o, err, tt.err)
+		}
+		if tt.o.Level == "" && !errors.Is(err, ErrOverride) {
+			t.Errorf("%v does not match ErrOverride", err)
+		}
+	}
+}
+
+func TestEstimatedReported(t *testing.T) {
+	r := builtin(t)[0]
+	clips := fakeClips(CueTexts(r))
+	delete(clips, WordHalfway)
+	tl, err := Compile(r, Options{}, clips)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(tl.Estimated, []string{WordHalfway}) {
+		t.Errorf("estimated %v, want [%s]", tl.Estimated, WordHalfway)
+	}
+}
+
+func BenchmarkCompile3Way(b *testing.B) {
+	var r *routine.Routine
+	for _, x := range builtin(b) {
+		if x.ID == "tspine-3way" {
+			r = x
+		}
+	}
+	clips := fakeClips(CueTexts(r))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(r, Options{Level: routine.Full}, clips); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func FuzzParseCompile(f *testing.F) {
+	for _, name := range []string{"tspine-basic.yaml", "tspine-3way.yaml"} {
+		b, err := os.ReadFile(filepath.Join("..", "routines", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := routine.Parse("fuzz.yaml", data)
+		if err != nil {
+			return
+		}
+		for _, l := range routine.Levels {
+			tl, err := Compile(r, Options{Level: l}, nil)
+			if err != nil {
+				t.Fatalf("a valid routine failed to compile: %v", err)
+			}
+			if err := Check(tl); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,50 @@
+package sequencer
+
+import "fmt"
+
+// Shared word cue ids: spoken by every routine, recorded once in each voice
+// pack. Routine cue ids may not use the num- and word- prefixes.
+const (
+	WordBegin    = "word-begin"
+	WordHalfway  = "word-halfway"
+	WordLastOne  = "word-last-one"
+	WordComplete = "word-complete"
+)
+
+// maxNumber is the highest rep number the shared words can count.
+const maxNumber = 20
+
+var numberWords = []string{"zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight",
+	"Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen",
+	"Seventeen", "Eighteen", "Nineteen", "Twenty"}
+
+// NumberCue is the cue id that speaks the number n (1 to 20).
+func NumberCue(n int) string { return fmt.Sprintf("num-%d", n) }
+
+// LastCue is the cue id that announces the last n reps (2 to 5).
+func LastCue(n int) string { return fmt.Sprintf("word-last-%d", n) }
+
+// Words returns every shared word: cue id to spoken text.
+func Words() map[string]string {
+	w := map[string]string{
+		WordBegin:    "Begin.",
+		WordHalfway:  "Halfway.",
+		WordLastOne:  "Last one.",
+		WordComplete: "Session complete. Well done.",
+	}
+	for n := 1; n <= maxNumber; n++ {
+		w[NumberCue(n)] = numberWords[n] + "."
+	}
+	for n := 2; n <= 5; n++ {
+		w[LastCue(n)] = "Last " + lower(numberWords[n]) + "."
+	}
+	return w
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	if len(b) > 0 && b[0] >= 'A' && b[0] <= 'Z' {
+		b[0] += 'a' - 'A'
+	}
+	return string(b)
+}
