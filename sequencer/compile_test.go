@@ -2,13 +2,13 @@ package sequencer
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
-	"encoding/json"
 	"testing"
 	"time"
 
