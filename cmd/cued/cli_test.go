@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cued-dev/cued/sequencer"
+)
+
+// cuedBin is the cued binary built once for these tests: they run the CLI
+// as a user would.
+var cuedBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "cued-cli")
+	if err != nil {
+		panic(err)
+	}
+	cuedBin = filepath.Join(dir, "cued")
+	out, err := exec.Command("go", "build", "-o", cuedBin, ".").CombinedOutput()
+	if err != nil {
+		os.Stderr.Write(out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run runs cued with a private home and config dir and returns stdout,
+// stderr and the exit status.
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	home := t.TempDir()
+	cmd := exec.Command(cuedBin, args...)
+	cmd.Dir = home
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "XDG_STATE_HOME="+filepath.Join(home, ".state"),
+		"XDG_RUNTIME_DIR="+filepath.Join(home, "run"))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("id: x\nname: X\nsteps:\n  - id: a\n    name: A\n    work: 60s-30s\n    colour: red\n"), 0o644)
+	good, _ := filepath.Abs("../../routines/tspine-basic.yaml")
+	warm := filepath.Join(dir, "warm.yaml")
+	os.WriteFile(warm, []byte("id: w\nname: W\nwarmup: true\nbudget: 1m\nsteps:\n  - {id: a, name: A, work: 30s-2m}\n"), 0o644)
+
+	tests := []struct {
+		file string
+		code int
+		want []string
+	}{
+		{bad, 1, []string{bad + ":6:11: work 60s-30s has its low end above its high end (write it low-high, e.g. 30s-1m)",
+			bad + `:7:5: unknown key "colour" in a step (valid: id, name, setup, start, work, segments, between, oscillate, breaths, announce)`}},
+		{good, 0, []string{good + `: ok: tspine-basic "Basic thoracic spine roll", 1 parts,`}},
+		{warm, 0, []string{warm + ": ok:", warm + ":4:1: warning: at level full the session lasts"}},
+		{filepath.Join(dir, "missing.yaml"), 1, []string{"missing.yaml: no such file"}},
+	}
+	for _, tt := range tests {
+		out, _, code := run(t, "check", tt.file)
+		if code != tt.code {
+			t.Errorf("check %s: exit %d, want %d\n%s", tt.file, code, tt.code, out)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("check %s: output lacks %q:\n%s", tt.file, w, out)
+			}
+		}
+	}
+}
+
+func TestTimelineJSON(t *testing.T) {
+	out, errOut, code := run(t, "timeline", "tspine-3way", "--json", "--level", "full", "--reps", "13")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var tl sequencer.Timeline
+	if err := json.Unmarshal([]byte(out), &tl); err != nil {
+		t.Fatal(err)
+	}
+	if tl.Routine != "tspine-3way" || tl.Level != "full" || tl.Steps[2].Reps != 13 {
+		t.Errorf("got routine %q level %q steps %+v", tl.Routine, tl.Level, tl.Steps)
+	}
+	if err := sequencer.Check(&tl); err != nil {
+		t.Error(err)
+	}
+	text, _, _ := run(t, "timeline", "tspine-basic")
+	if !strings.HasPrefix(text, "# tspine-basic: Basic thoracic spine roll (level standard)") {
+		t.Errorf("text form starts %q", text[:min(80, len(text))])
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"timeline", "nope"}, `no such routine "nope" (known: tspine-3way, tspine-basic)`},
+		{[]string{"timeline", "tspine-basic", "--work", "2m"}, `--work 2m is outside step "roll"'s range 30s-1m`},
+		{[]string{"timeline", "tspine-basic", "--level", "max"}, `level "max" is not a level (gentle, standard or full)`},
+	}
+	for _, tt := range tests {
+		_, errOut, code := run(t, tt.args...)
+		if code == 0 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("cued %v: exit %d, stderr %q; want %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfgPath, []byte("session:\n  levle: full\naudio:\n  rate: 22050\n"), 0o644)
+	_, errOut, code := run(t, "--config", cfgPath, "routines")
+	if code == 0 || !strings.Contains(errOut, "levle") {
+		t.Errorf("unknown key: exit %d, stderr %q", code, errOut)
+	}
+	os.WriteFile(cfgPath, []byte("audio:\n  rate: 22050\n"), 0o644)
+	_, errOut, code = run(t, "--config", cfgPath, "routines")
+	if code == 0 || !strings.Contains(errOut, "audio.rate 22050 is not supported (44100 or 48000)") {
+		t.Errorf("bad rate: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestRoutinesList(t *testing.T) {
+	out, _, code := run(t, "routines")
+	if code != 0 || !strings.Contains(out, "tspine-basic") || !strings.Contains(out, "GENTLE") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
