@@ -1,0 +1,254 @@
+package audio
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/gopxl/beep/v2"
+)
+
+// Encoding is a file format Render writes.
+type Encoding int
+
+// The encodings Render writes.
+const (
+	// WAV16 is a WAV file of 16-bit signed PCM, quantised exactly as beep's
+	// speaker quantises what it sends to the device.
+	WAV16 Encoding = iota + 1
+	// WAVFloat32 is a WAV file of 32-bit IEEE float samples
+	// (WAVE_FORMAT_IEEE_FLOAT), the mix without quantisation.
+	WAVFloat32
+	// RawS16LE is headerless 16-bit signed little-endian PCM, interleaved,
+	// quantised as WAV16: for pipes into other tools.
+	RawS16LE
+)
+
+// ParseEncoding reads an encoding name: "s16" (or "wav") for WAV16, "f32"
+// for WAVFloat32, "raw" (or "s16le") for RawS16LE; config.yaml's
+// audio.format takes s16 or f32.
+func ParseEncoding(name string) (Encoding, error) {
+	switch name {
+	case "s16", "wav":
+		return WAV16, nil
+	case "f32":
+		return WAVFloat32, nil
+	case "raw", "s16le":
+		return RawS16LE, nil
+	}
+	return 0, fmt.Errorf("audio: unknown encoding %q (use s16, f32 or raw)", name)
+}
+
+// String returns the name ParseEncoding reads.
+func (e Encoding) String() string {
+	switch e {
+	case WAV16:
+		return "s16"
+	case WAVFloat32:
+		return "f32"
+	case RawS16LE:
+		return "raw"
+	}
+	return fmt.Sprintf("Encoding(%d)", int(e))
+}
+
+// renderFrames is how many frames Render streams and writes at a time.
+const renderFrames = 4096
+
+// unknownSize is what a WAV header says for a size that is not known when
+// it is written, the usual convention for streamed WAV.
+const unknownSize = 0xFFFFFFFF
+
+// Render streams s to the end and writes it to w in encoding enc, a buffer
+// at a time, so it works to a pipe or a FIFO as well as to a file and keeps
+// memory flat. s must be finite. Its samples are exactly those the speaker
+// would pull from the same streamer; WAV16 and RawS16LE quantise them as the
+// speaker does (clamp to [-1, 1], times 32767, truncated).
+//
+// A WAV header holds the length up front. When s has Len and Position (a
+// Session does) the header is written from Len()-Position(); otherwise, if
+// w is seekable the header is fixed up at the end, and if not it says
+// "unknown size" (0xFFFFFFFF), which players and ffmpeg accept. Writes to
+// w are not buffered beyond one chunk; errors from w and s.Err are returned.
+//
+// format.SampleRate is the rate written in the header; format.NumChannels is
+// 2 (stereo, the default when 0) or 1 (the average of the two channels).
+func Render(w io.Writer, s beep.Streamer, format beep.Format, enc Encoding) error {
+	ch := format.NumChannels
+	if ch == 0 {
+		ch = 2
+	}
+	if ch != 1 && ch != 2 {
+		return fmt.Errorf("audio: render: %d channels (only 1 or 2)", ch)
+	}
+	if format.SampleRate <= 0 {
+		return fmt.Errorf("audio: render: sample rate %d", format.SampleRate)
+	}
+	var width int
+	switch enc {
+	case WAV16, RawS16LE:
+		width = 2
+	case WAVFloat32:
+		width = 4
+	default:
+		return fmt.Errorf("audio: render: unknown encoding %v", enc)
+	}
+	frames := -1
+	if l, ok := s.(interface {
+		Len() int
+		Position() int
+	}); ok {
+		frames = l.Len() - l.Position()
+	}
+	wav := enc != RawS16LE
+	frameBytes := ch * width
+	if frames > 0 && int64(frames)*int64(frameBytes) > math.MaxUint32-64 {
+		return fmt.Errorf("audio: render: %d frames do not fit in a WAV file", frames)
+	}
+	// A writer that can seek (a regular file, not a pipe, even as an
+	// *os.File) has its header fixed up at the end if needed.
+	var ws io.WriteSeeker
+	var headerAt int64
+	if sk, ok := w.(io.WriteSeeker); ok && wav {
+		if at, err := sk.Seek(0, io.SeekCurrent); err == nil {
+			ws, headerAt = sk, at
+		}
+	}
+	if wav {
+		if _, err := w.Write(wavHeader(enc, int(format.SampleRate), ch, frames)); err != nil {
+			return err
+		}
+	}
+	buf := make([][2]float64, renderFrames)
+	out := make([]byte, renderFrames*frameBytes)
+	total := 0
+	for {
+		n, ok := s.Stream(buf)
+		if n > 0 {
+			b := encode(out, buf[:n], enc, ch)
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			total += n
+		}
+		if !ok || n == 0 {
+			break
+		}
+	}
+	if err := s.Err(); err != nil {
+		return err
+	}
+	if !wav || total == frames {
+		return nil
+	}
+	if int64(total)*int64(frameBytes) > math.MaxUint32-64 {
+		return fmt.Errorf("audio: render: %d frames do not fit in a WAV file", total)
+	}
+	if ws == nil {
+		if frames < 0 {
+			return nil // the header says "unknown size"
+		}
+		return fmt.Errorf("audio: render: the streamer gave %d frames, not the %d its length promised", total, frames)
+	}
+	end, err := ws.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return err
+	}
+	if _, err := ws.Seek(headerAt, io.SeekStart); err != nil {
+		return err
+	}
+	if _, err := ws.Write(wavHeader(enc, int(format.SampleRate), ch, total)); err != nil {
+		return err
+	}
+	_, err = ws.Seek(end, io.SeekStart)
+	return err
+}
+
+// encode writes the samples to out in the encoding and returns the bytes
+// written.
+func encode(out []byte, buf [][2]float64, enc Encoding, ch int) []byte {
+	switch {
+	case enc == WAVFloat32 && ch == 2:
+		out = out[:8*len(buf)]
+		for i := range buf {
+			binary.LittleEndian.PutUint32(out[8*i:], math.Float32bits(float32(buf[i][0])))
+			binary.LittleEndian.PutUint32(out[8*i+4:], math.Float32bits(float32(buf[i][1])))
+		}
+	case enc == WAVFloat32:
+		out = out[:4*len(buf)]
+		for i := range buf {
+			binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(float32((buf[i][0]+buf[i][1])/2)))
+		}
+	case ch == 2:
+		out = out[:4*len(buf)]
+		// Indexing, not ranging over values: copying each [2]float64 costs
+		// a store-forwarding stall per frame.
+		for i := range buf {
+			a, b := buf[i][0], buf[i][1]
+			l := uint32(uint16(s16(a)))
+			r := l
+			if b != a { // a Session's channels are equal: quantise once
+				r = uint32(uint16(s16(b)))
+			}
+			binary.LittleEndian.PutUint32(out[4*i:], l|r<<16)
+		}
+	default:
+		out = out[:2*len(buf)]
+		for i := range buf {
+			binary.LittleEndian.PutUint16(out[2*i:], uint16(s16((buf[i][0]+buf[i][1])/2)))
+		}
+	}
+	return out
+}
+
+// s16 quantises a sample exactly as beep's speaker does before handing it
+// to the device, so that a 16-bit render is the bytes the speaker plays.
+func s16(v float64) int16 {
+	if v >= -1 && v <= 1 { // the usual case, without min and max's NaN handling
+		return int16(v * (1<<15 - 1))
+	}
+	v = max(min(v, 1), -1)
+	return int16(v * (1<<15 - 1))
+}
+
+// wavHeader returns a canonical WAV header for frames frames (-1: unknown):
+// a 16-byte PCM fmt chunk for WAV16, or an 18-byte IEEE-float fmt chunk and
+// the fact chunk non-PCM files require for WAVFloat32.
+func wavHeader(enc Encoding, rate, ch, frames int) []byte {
+	width, tag, fmtLen := 2, uint16(1), uint32(16)
+	if enc == WAVFloat32 {
+		width, tag, fmtLen = 4, 3, 18
+	}
+	data, riff, nframes := uint32(unknownSize), uint32(unknownSize), uint32(unknownSize)
+	extra := uint32(0)
+	if enc == WAVFloat32 {
+		extra = 12 // fact chunk
+	}
+	if frames >= 0 {
+		nframes = uint32(frames)
+		data = uint32(frames * ch * width)
+		riff = 4 + 8 + fmtLen + extra + 8 + data
+	}
+	le := binary.LittleEndian
+	h := make([]byte, 0, 58)
+	h = append(h, "RIFF"...)
+	h = le.AppendUint32(h, riff)
+	h = append(h, "WAVEfmt "...)
+	h = le.AppendUint32(h, fmtLen)
+	h = le.AppendUint16(h, tag)
+	h = le.AppendUint16(h, uint16(ch))
+	h = le.AppendUint32(h, uint32(rate))
+	h = le.AppendUint32(h, uint32(rate*ch*width))
+	h = le.AppendUint16(h, uint16(ch*width))
+	h = le.AppendUint16(h, uint16(8*width))
+	if enc == WAVFloat32 {
+		h = le.AppendUint16(h, 0) // cbSize
+		h = append(h, "fact"...)
+		h = le.AppendUint32(h, 4)
+		h = le.AppendUint32(h, nframes)
+	}
+	h = append(h, "data"...)
+	h = le.AppendUint32(h, data)
+	return h
+}

@@ -1,0 +1,132 @@
+package audio
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/gopxl/beep/v2"
+)
+
+// Session is the mix of one timeline: a beep.StreamSeeker of stereo
+// samples (the mono mix on both channels) at Format().SampleRate.
+//
+// Its samples are a pure function of the position: Seek(p) then Stream
+// gives the same samples as a full render has at p, and streaming in chunks
+// of any size gives the same samples as one large read. Stream, Seek,
+// Position and Len never allocate and never block, so they are safe to call
+// under speaker.Lock. A Session is not safe for concurrent use: the speaker
+// lock (or the caller) must serialise calls.
+type Session struct {
+	rate   int
+	length int
+	srcs   []source
+	segs   []segment
+	active []int
+	marks  []int
+
+	pos int // next sample to stream
+	seg int // index of the segment that contains pos, while pos < length
+	mix []float32
+}
+
+var _ beep.StreamSeeker = (*Session)(nil)
+
+// Format is the format of the samples Stream produces: the options' rate,
+// two channels, and a precision of 2 bytes, the resolution the speaker and
+// 16-bit renders use.
+func (s *Session) Format() beep.Format {
+	return beep.Format{SampleRate: beep.SampleRate(s.rate), NumChannels: 2, Precision: 2}
+}
+
+// Stream fills samples with the mix from the current position on and
+// advances it. It returns fewer samples than asked only at the end of the
+// session, and (0, false) once the position is at the end.
+func (s *Session) Stream(samples [][2]float64) (n int, ok bool) {
+	if s.pos >= s.length {
+		return 0, false
+	}
+	want := min(len(samples), s.length-s.pos)
+	for n < want {
+		sg := &s.segs[s.seg]
+		m := min(want-n, sg.end-s.pos, len(s.mix))
+		s.mixSegment(sg, s.pos, samples[n:n+m])
+		n += m
+		s.pos += m
+		if s.pos >= sg.end && s.seg < len(s.segs)-1 {
+			s.seg++
+		}
+	}
+	return n, true
+}
+
+// Err always returns nil: everything that can fail is checked by
+// NewSession.
+func (s *Session) Err() error { return nil }
+
+// Len is the length of the session in samples: the timeline's length, or
+// the end of the last sound if a clip runs past it.
+func (s *Session) Len() int { return s.length }
+
+// Position is the index of the next sample Stream will produce.
+func (s *Session) Position() int { return s.pos }
+
+// Seek moves the position to sample p, from 0 to Len() inclusive. It is
+// exact to the sample and costs a binary search; the position is unchanged
+// on error.
+func (s *Session) Seek(p int) error {
+	if p < 0 || p > s.length {
+		return fmt.Errorf("audio: seek to sample %d is outside the session (0 to %d)", p, s.length)
+	}
+	lo, hi := 0, len(s.segs)
+	for lo < hi { // first segment that ends after p
+		mid := int(uint(lo+hi) >> 1)
+		if s.segs[mid].end <= p {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	s.pos, s.seg = p, min(lo, max(len(s.segs)-1, 0))
+	return nil
+}
+
+// Sample converts a time from the start of the session to a sample index,
+// as the sequencer defines it: floor(d*rate/1s). Negative times give 0.
+func (s *Session) Sample(d time.Duration) int {
+	return samples(max(d, 0), s.rate)
+}
+
+// Time converts a sample index to the time from the start of the session,
+// rounded down to the nanosecond.
+func (s *Session) Time(p int) time.Duration {
+	r := int64(s.rate)
+	return time.Duration(int64(p)/r)*time.Second + time.Duration(int64(p)%r*int64(time.Second)/r)
+}
+
+// Marks returns the sample positions of the timeline's marks (step and
+// segment boundaries), distinct and sorted. The slice is shared: do not
+// modify it.
+func (s *Session) Marks() []int { return s.marks }
+
+// MarkAfter returns the first mark strictly after sample p: where "next"
+// skips to. It reports false when there is none.
+func (s *Session) MarkAfter(p int) (int, bool) {
+	for _, m := range s.marks {
+		if m > p {
+			return m, true
+		}
+	}
+	return 0, false
+}
+
+// MarkBefore returns the last mark strictly before sample p: where
+// "previous" skips to (a caller that wants "restart this part first" passes
+// p less a grace period). It reports false when there is none.
+func (s *Session) MarkBefore(p int) (int, bool) {
+	for i := len(s.marks) - 1; i >= 0; i-- {
+		if s.marks[i] < p {
+			return s.marks[i], true
+		}
+	}
+	return 0, false
+}
