@@ -3,6 +3,7 @@ package playback
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,47 +43,69 @@ func (r *ramp) Seek(p int) error {
 
 func TestFeedPauseStopEnd(t *testing.T) {
 	r := &ramp{n: 1000}
-	f := &feed{s: r, done: make(chan struct{})}
+	f := newFeed(r, 10) // a fade of 10 samples: step 0.1
 	buf := make([][2]float64, 300)
-	var got []float64
-	pull := func() (int, bool) {
-		n, ok := f.Stream(buf)
-		for _, s := range buf[:n] {
-			got = append(got, s[0])
+	pull := func() []float64 {
+		n, _ := f.Stream(buf)
+		out := make([]float64, n)
+		for i, s := range buf[:n] {
+			out[i] = s[0]
 		}
-		return n, ok
+		return out
 	}
-	pull()
-	f.paused = true
-	if n, ok := pull(); n != 300 || !ok || got[len(got)-1] != 0 || r.pos != 300 {
-		t.Fatalf("paused: %d %v pos %d", n, ok, r.pos)
+	for i, v := range pull() {
+		if v != float64(i)/1000 {
+			t.Fatalf("sample %d = %g before any pause", i, v)
+		}
 	}
-	got = got[:300]
+	f.pausing = true
+	got := pull()
+	// The fade: sample 300+i at gain 1-0.1(i+1), until the gain reaches 0.
+	k := 0
+	for ; k < len(got) && got[k] != 0; k++ {
+		want := float64(300+k) / 1000 * (1 - 0.1*float64(k+1))
+		if math.Abs(got[k]-want) > 1e-9 {
+			t.Fatalf("fade sample %d = %g, want %g", k, got[k], want)
+		}
+	}
+	if k < 8 || k > 10 {
+		t.Fatalf("the fade to pause took %d samples, want about 10", k)
+	}
+	for _, v := range got[k:] {
+		if v != 0 {
+			t.Fatal("sound after the pause fade")
+		}
+	}
+	if !f.paused || r.pos != 300+k {
+		t.Fatalf("paused %v at %d; want the session put back to %d (nothing lost)", f.paused, r.pos, 300+k)
+	}
+	if got := pull(); got[0] != 0 || r.pos != 300+k {
+		t.Fatal("paused feed streamed the session")
+	}
 	f.paused = false
-	pull()
-	pull()
-	if n, ok := pull(); n != 100 || !ok {
-		t.Fatalf("last pull %d %v", n, ok)
+	got = pull()
+	if math.Abs(got[0]-float64(300+k)/1000*0.1) > 1e-9 || got[20] != float64(300+k+20)/1000 {
+		t.Fatalf("resume: first sample %g, 20th %g; want a fade in from sample %d", got[0], got[20], 300+k)
 	}
+	f.stopping = true
+	pull()
 	select {
 	case <-f.done:
 	default:
-		t.Fatal("done not closed at the end")
+		t.Fatal("done not closed after the stop fade")
 	}
-	if n, ok := pull(); n != 0 || ok {
-		t.Fatal("streamed after the end")
-	}
-	for i, v := range got {
-		if v != float64(i)/1000 {
-			t.Fatalf("sample %d = %g: a pause lost or repeated samples", i, v)
-		}
-	}
-	f2 := &feed{s: &ramp{n: 1000}, done: make(chan struct{})}
-	f2.stopped = true
-	if n, ok := f2.Stream(buf); n != 0 || ok {
+	if n, ok := f.Stream(buf); n != 0 || ok {
 		t.Fatal("streamed after stop")
 	}
-	<-f2.done
+	f2 := newFeed(&ramp{n: 1000}, 10)
+	for range 4 {
+		f2.Stream(buf)
+	}
+	select {
+	case <-f2.done:
+	default:
+		t.Fatal("done not closed at the end")
+	}
 }
 
 func TestDescribe(t *testing.T) {

@@ -20,6 +20,10 @@ type Player struct {
 	buffer time.Duration
 }
 
+// fadeTime is how long Pause, Stop and Resume ramp the sound down or up:
+// long enough that nothing clicks, short enough to stay within one buffer.
+const fadeTime = 12 * time.Millisecond
+
 // feed is what the speaker's mixer pulls: the session, or silence while
 // paused. Its fields are guarded by speaker.Lock (the speaker holds it
 // while it pulls).
@@ -29,10 +33,16 @@ type feed struct {
 	stopped bool
 	ended   bool
 	done    chan struct{}
+	// gain ramps by step per sample towards 1 (playing) or 0 (pausing or
+	// stopping, as pausing and stopping say) so that no change clicks.
+	gain, step float64
+	pausing    bool
+	stopping   bool
 }
 
-// Stream passes the session through, or silence while paused. It never
-// allocates: it runs under the speaker's lock.
+// Stream passes the session through, or silence while paused, ramping the
+// gain on pause, resume and stop. It never allocates: it runs under the
+// speaker's lock.
 func (f *feed) Stream(out [][2]float64) (int, bool) {
 	if f.stopped || f.ended {
 		f.end()
@@ -43,10 +53,45 @@ func (f *feed) Stream(out [][2]float64) (int, bool) {
 		return len(out), true
 	}
 	n, ok := f.s.Stream(out)
-	if !ok || n < len(out) {
+	if f.gain != 1 || f.pausing || f.stopping {
+		f.ramp(out[:n])
+	}
+	if f.stopped || !ok || n < len(out) {
 		f.end()
 	}
 	return n, n > 0
+}
+
+// ramp applies the fade to out. When a fade down reaches silence, a stop
+// ends the feed and a pause puts the session back to the first sample not
+// yet faded in full, so that Resume loses nothing.
+func (f *feed) ramp(out [][2]float64) {
+	down := f.pausing || f.stopping
+	for i := range out {
+		if down {
+			f.gain -= f.step
+			if f.gain <= 0 {
+				f.gain = 0
+				clear(out[i:])
+				if f.stopping {
+					f.stopped = true
+				} else {
+					f.paused, f.pausing = true, false
+					_ = f.s.Seek(f.s.Position() - (len(out) - i))
+				}
+				return
+			}
+		} else {
+			f.gain = min(1, f.gain+f.step)
+		}
+		out[i][0] *= f.gain
+		out[i][1] *= f.gain
+	}
+}
+
+// newFeed feeds s with fades of fade samples.
+func newFeed(s beep.StreamSeeker, fade int) *feed {
+	return &feed{s: s, done: make(chan struct{}), gain: 1, step: 1 / float64(max(fade, 1))}
 }
 
 // Err is the session's error.
@@ -71,31 +116,33 @@ func Start(s beep.StreamSeeker, format beep.Format, bufferMS int) (*Player, erro
 	if err := open(int(format.SampleRate), bufferMS); err != nil {
 		return nil, err
 	}
-	f := &feed{s: s, done: make(chan struct{})}
+	f := newFeed(s, int(fadeTime.Seconds()*float64(format.SampleRate)))
 	speaker.Play(f)
 	return &Player{f: f, buffer: device.buffer}, nil
 }
 
-// Pause makes the session silent where it is, losing nothing: Resume goes
-// on from the next sample.
+// Pause fades the session out over a few milliseconds and holds it where
+// the fade ended, losing nothing: Resume fades in from that sample.
 func (p *Player) Pause() {
 	speaker.Lock()
-	p.f.paused = true
+	if !p.f.paused {
+		p.f.pausing = true
+	}
 	speaker.Unlock()
 }
 
-// Resume ends a pause.
+// Resume ends a pause, fading in.
 func (p *Player) Resume() {
 	speaker.Lock()
-	p.f.paused = false
+	p.f.paused, p.f.pausing = false, false
 	speaker.Unlock()
 }
 
-// Paused reports whether the player is paused.
+// Paused reports whether the player is paused or fading to a pause.
 func (p *Player) Paused() bool {
 	speaker.Lock()
 	defer speaker.Unlock()
-	return p.f.paused
+	return p.f.paused || p.f.pausing
 }
 
 // Seek moves playback to sample pos of the session (after the samples
@@ -122,12 +169,16 @@ func (p *Player) Position() int {
 // heard: the speaker's buffer.
 func (p *Player) Latency() time.Duration { return p.buffer }
 
-// Stop ends playback: the speaker drops the session at its next pull and
-// Done is closed.
+// Stop ends playback with a fade of a few milliseconds (no click): Done is
+// closed once the fade has been pulled, or at once while paused.
 func (p *Player) Stop() {
 	speaker.Lock()
-	p.f.stopped = true
-	p.f.end()
+	if p.f.paused {
+		p.f.stopped = true
+		p.f.end()
+	} else {
+		p.f.stopping = true
+	}
 	speaker.Unlock()
 }
 
@@ -172,6 +223,12 @@ func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
 		select {
 		case <-ctx.Done():
 			p.Stop()
+			// Let the fade out be heard before the caller exits.
+			select {
+			case <-p.Done():
+				time.Sleep(p.buffer)
+			case <-time.After(time.Second):
+			}
 			return ctx.Err()
 		case <-p.Done():
 			if onProgress != nil {
