@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -17,13 +16,9 @@ func init() {
 		Short: "Validate routine files: every problem as file:line:col, exit status 1 if any",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			clips, err := clipLengths(cmd.Context())
-			if err != nil {
-				return err
-			}
 			bad := false
 			for _, f := range args {
-				if !checkFile(cmd.OutOrStdout(), f, clips) {
+				if !checkFile(cmd, f) {
 					bad = true
 				}
 			}
@@ -37,12 +32,18 @@ func init() {
 
 // checkFile prints the problems of one routine file, or a one-line summary
 // (and any budget warning) when it is valid. It reports whether it was.
-func checkFile(w io.Writer, path string, clips sequencer.ClipLengths) bool {
+func checkFile(cmd *cobra.Command, path string) bool {
+	w := cmd.OutOrStdout()
 	r, err := routines.ParseFile(path)
 	if err != nil {
 		for _, e := range routine.SortedErrors(err) {
 			fmt.Fprintln(w, e)
 		}
+		return false
+	}
+	clips, err := clipLengths(cmd.Context(), r)
+	if err != nil {
+		fmt.Fprintf(w, "%s: %v\n", path, err)
 		return false
 	}
 	var lengths []string

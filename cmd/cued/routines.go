@@ -45,7 +45,11 @@ func runRoutines(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	clips, err := clipLengths(cmd.Context())
+	var rs []*routine.Routine
+	for _, src := range set.All() {
+		rs = append(rs, src.Routine)
+	}
+	clips, err := clipLengths(cmd.Context(), rs...)
 	if err != nil {
 		return err
 	}

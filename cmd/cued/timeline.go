@@ -82,7 +82,7 @@ func compileTimeline(cmd *cobra.Command, name string, f *sessionFlags) (*sequenc
 	if err != nil {
 		return nil, err
 	}
-	clips, err := clipLengths(cmd.Context())
+	clips, err := clipLengths(cmd.Context(), r)
 	if err != nil {
 		return nil, err
 	}

@@ -2,12 +2,91 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 
+	"github.com/cued-dev/cued/audio"
+	"github.com/cued-dev/cued/routine"
 	"github.com/cued-dev/cued/sequencer"
+	"github.com/cued-dev/cued/sounds"
+	"github.com/cued-dev/cued/voice"
 )
 
-// clipLengths returns the clip lengths of the configured voice pack.
-// TODO(lead): replace with the voice bank once it lands.
-func clipLengths(ctx context.Context) (sequencer.ClipLengths, error) {
-	return nil, nil
+// voicePacks are the packs searched for each cue: the user's, then the
+// built-in one.
+func voicePacks() []voice.Pack {
+	var ps []voice.Pack
+	if cfg.Voice.Pack != "" {
+		ps = append(ps, voice.Pack{Name: cfg.Voice.Pack, FS: os.DirFS(cfg.Voice.Pack)})
+	}
+	return append(ps, voice.Pack{Name: "built-in", FS: sounds.Default})
+}
+
+// loadBank decodes (or reads from the cache) every clip the routines speak.
+func loadBank(ctx context.Context, rs ...*routine.Routine) (*voice.Bank, error) {
+	cache := cfg.Voice.CacheDir
+	if cache == "" {
+		cache = filepath.Join(cacheHome(), "cued")
+	}
+	if cfg.Voice.Pack != "" {
+		if fi, err := os.Stat(cfg.Voice.Pack); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("voice.pack %q is not a folder (set it to a folder of <cue-id>.mp3 files, or to \"\")", cfg.Voice.Pack)
+		}
+	}
+	return voice.Load(ctx, voice.Options{
+		Rate:     cfg.Audio.Rate,
+		Packs:    voicePacks(),
+		Texts:    sequencer.CueTexts(rs...),
+		CacheDir: filepath.Join(cache, "clips"),
+		Synth:    cfg.Voice.Synth,
+		Logf: func(format string, args ...any) {
+			fmt.Fprintf(os.Stderr, "cued: "+format+"\n", args...)
+		},
+	})
+}
+
+// clipLengths returns the exact clip lengths of the routines' cues, so that
+// the timeline printed is the one played.
+func clipLengths(ctx context.Context, rs ...*routine.Routine) (sequencer.ClipLengths, error) {
+	return loadBank(ctx, rs...)
+}
+
+// mixOptions maps the audio section of the config onto the mixer's options.
+func mixOptions() audio.Options {
+	tones := map[string]audio.Tone{}
+	for name, t := range cfg.Audio.Tones {
+		tones[name] = audio.Tone{Freq: t.Freq, FreqEnd: t.FreqEnd}
+	}
+	return audio.Options{Rate: cfg.Audio.Rate, DuckDB: cfg.Audio.DuckDB, VoiceDB: cfg.Audio.VoiceDB, Tones: tones}
+}
+
+// prepareSession finds the routine, loads its clips, compiles its timeline
+// and builds the mix: everything slow happens here, before any sound.
+func prepareSession(ctx context.Context, name string, f *sessionFlags) (*audio.Session, *sequencer.Timeline, error) {
+	set, err := loadRoutines()
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := set.Find(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := f.options()
+	if err != nil {
+		return nil, nil, err
+	}
+	bank, err := loadBank(ctx, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	tl, err := sequencer.Compile(r, o, bank)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := audio.NewSession(tl, bank, mixOptions())
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, tl, nil
 }

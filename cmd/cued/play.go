@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cued-dev/cued/audio"
+	"github.com/cued-dev/cued/playback"
+	"github.com/cued-dev/cued/sequencer"
+)
+
+func init() {
+	var f sessionFlags
+	var quiet bool
+	cmd := &cobra.Command{
+		Use:   "play ROUTINE",
+		Short: "Play a session through the speakers or headphones",
+		Long: "Play compiles the routine (an id or a file) and plays it through the sound\n" +
+			"device, with a progress display. Keys, when the terminal is interactive:\n" +
+			"space or p pauses and resumes, n skips to the next part or segment, b goes\n" +
+			"back, q or Ctrl-C stops with a short fade.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			s, tl, err := prepareSession(ctx, args[0], &f)
+			if err != nil {
+				return err
+			}
+			var out io.Writer = cmd.ErrOrStderr()
+			if quiet {
+				out = io.Discard
+			}
+			return playLocal(ctx, s, tl, out)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress display")
+	rootCmd.AddCommand(cmd)
+}
+
+// playLocal plays the session in this process, showing progress on out and
+// taking keys from a terminal on stdin.
+func playLocal(ctx context.Context, s *audio.Session, tl *sequencer.Timeline, out io.Writer) error {
+	p, err := playback.Start(s, s.Format(), cfg.Audio.BufferMS)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if isTerminal(os.Stdin) {
+		restore := rawTerminal()
+		defer restore()
+		go readKeys(ctx, p, s, cancel)
+	}
+	prog := newProgress(out, tl, s)
+	err = p.Wait(ctx, prog.update)
+	prog.done()
+	if errors.Is(err, context.Canceled) {
+		return nil // stopped by the user
+	}
+	return err
+}
+
+// readKeys turns key presses into player commands until ctx is done.
+func readKeys(ctx context.Context, p *playback.Player, s *audio.Session, quit context.CancelFunc) {
+	grace := s.Sample(3 * time.Second)
+	buf := make([]byte, 1)
+	for ctx.Err() == nil {
+		n, err := os.Stdin.Read(buf)
+		if err != nil || n == 0 {
+			return
+		}
+		switch buf[0] {
+		case ' ', 'p':
+			if p.Paused() {
+				p.Resume()
+			} else {
+				p.Pause()
+			}
+		case 'n':
+			if m, ok := s.MarkAfter(p.Position()); ok {
+				_ = p.Seek(m)
+			}
+		case 'b':
+			if m, ok := s.MarkBefore(max(0, p.Position()-grace)); ok {
+				_ = p.Seek(m)
+			} else {
+				_ = p.Seek(0)
+			}
+		case 'q', 3: // q or a Ctrl-C that reached us as a byte
+			quit()
+			return
+		}
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// rawTerminal switches the terminal on stdin to read single keys without
+// echo, and returns the function that restores it.
+func rawTerminal() func() {
+	saved, err := stty("-g")
+	if err != nil {
+		return func() {}
+	}
+	if _, err := stty("-icanon", "-echo", "min", "1"); err != nil {
+		return func() {}
+	}
+	return func() { _, _ = stty(strings.TrimSpace(saved)) }
+}
+
+func stty(args ...string) (string, error) {
+	c := exec.Command("stty", args...)
+	c.Stdin = os.Stdin
+	b, err := c.Output()
+	return string(b), err
+}
+
+// progress shows where the session is: one redrawn line on a terminal,
+// a plain line per part change otherwise.
+type progress struct {
+	w    io.Writer
+	tl   *sequencer.Timeline
+	s    *audio.Session
+	tty  bool
+	step int
+}
+
+func newProgress(w io.Writer, tl *sequencer.Timeline, s *audio.Session) *progress {
+	f, ok := w.(*os.File)
+	return &progress{w: w, tl: tl, s: s, tty: ok && isTerminal(f), step: -1}
+}
+
+func (p *progress) update(pos int) {
+	at := p.s.Time(pos)
+	step := p.tl.StepAt(at)
+	if p.tty {
+		fmt.Fprintf(p.w, "\r\033[K%s", p.line(at, step))
+		return
+	}
+	if step != p.step && step >= 0 {
+		fmt.Fprintf(p.w, "%s  part %d/%d: %s (session %s)\n", shortClock(at), step+1, len(p.tl.Steps),
+			p.tl.Steps[step].Name, shortClock(p.tl.Length))
+	}
+	p.step = step
+}
+
+func (p *progress) line(at time.Duration, step int) string {
+	name := "finished"
+	if step >= 0 {
+		name = fmt.Sprintf("part %d/%d %s", step+1, len(p.tl.Steps), p.tl.Steps[step].Name)
+	}
+	const width = 24
+	filled := int(float64(width) * at.Seconds() / p.tl.Length.Seconds())
+	filled = min(max(filled, 0), width)
+	bar := strings.Repeat("#", filled) + strings.Repeat("-", width-filled)
+	return fmt.Sprintf("%-38s %s / %s  -%s  [%s]", name, shortClock(at), shortClock(p.tl.Length),
+		shortClock(max(0, p.tl.Length-at)), bar)
+}
+
+func (p *progress) done() {
+	if p.tty {
+		fmt.Fprintln(p.w)
+	}
+}

@@ -1,0 +1,145 @@
+package voice
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"time"
+)
+
+// WAV format tags.
+const (
+	wavPCM        = 0x0001
+	wavFloat      = 0x0003
+	wavExtensible = 0xFFFE
+)
+
+// wavGUIDTail is the fixed tail of a WAVE_FORMAT_EXTENSIBLE sub-format
+// GUID; its first two bytes are the plain format tag.
+var wavGUIDTail = []byte{0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71}
+
+// decodeWAV reads a RIFF WAVE file: PCM 8/16/24/32-bit or IEEE float
+// 32/64-bit, plain or WAVE_FORMAT_EXTENSIBLE, 1 to 8 channels averaged to
+// mono. The data chunk's size is trusted only as far as the file goes: a
+// header that claims more frames than the file holds (a truncated file, or
+// a streamed one whose size was never filled in) yields the frames present.
+func decodeWAV(b []byte, maxLen time.Duration) (pcm, error) {
+	var (
+		fmtChunk []byte
+		data     []byte
+		dataSeen bool
+		claimed  uint32
+	)
+	for off := 12; off+8 <= len(b); {
+		id := string(b[off : off+4])
+		size := binary.LittleEndian.Uint32(b[off+4 : off+8])
+		body := b[off+8:]
+		if uint64(size) <= uint64(len(body)) {
+			body = body[:size]
+		}
+		switch id {
+		case "fmt ":
+			fmtChunk = body
+		case "data":
+			data, dataSeen, claimed = body, true, size
+		}
+		if dataSeen && fmtChunk != nil {
+			break
+		}
+		next := uint64(off) + 8 + uint64(size) + uint64(size&1)
+		if next > uint64(len(b)) {
+			break
+		}
+		off = int(next)
+	}
+	if fmtChunk == nil {
+		return pcm{}, fmt.Errorf("%w: WAV file without a fmt chunk", ErrFormat)
+	}
+	if len(fmtChunk) < 16 {
+		return pcm{}, fmt.Errorf("%w: WAV fmt chunk of %d bytes is too short", ErrFormat, len(fmtChunk))
+	}
+	tag := binary.LittleEndian.Uint16(fmtChunk[0:2])
+	channels := int(binary.LittleEndian.Uint16(fmtChunk[2:4]))
+	rate := int(binary.LittleEndian.Uint32(fmtChunk[4:8]))
+	bits := int(binary.LittleEndian.Uint16(fmtChunk[14:16]))
+	if tag == wavExtensible {
+		if len(fmtChunk) < 40 || string(fmtChunk[26:40]) != string(wavGUIDTail) {
+			return pcm{}, fmt.Errorf("%w: WAVE_FORMAT_EXTENSIBLE WAV with an unknown sub-format", ErrFormat)
+		}
+		tag = binary.LittleEndian.Uint16(fmtChunk[24:26])
+	}
+	switch {
+	case tag == wavPCM && (bits == 8 || bits == 16 || bits == 24 || bits == 32):
+	case tag == wavFloat && (bits == 32 || bits == 64):
+	case tag == wavPCM || tag == wavFloat:
+		return pcm{}, fmt.Errorf("%w: %d-bit %s WAV", ErrFormat, bits, map[uint16]string{wavPCM: "PCM", wavFloat: "float"}[tag])
+	default:
+		return pcm{}, fmt.Errorf("%w: compressed WAV (format tag 0x%04X)", ErrFormat, tag)
+	}
+	if channels < 1 || channels > 8 {
+		return pcm{}, fmt.Errorf("%w: WAV with %d channels", ErrFormat, channels)
+	}
+	if rate < minRate || rate > maxRate {
+		return pcm{}, fmt.Errorf("%w: WAV at %d Hz", ErrFormat, rate)
+	}
+	if !dataSeen {
+		return pcm{}, fmt.Errorf("%w: WAV file without a data chunk", ErrFormat)
+	}
+	width := bits / 8
+	frameSize := width * channels
+	frames := len(data) / frameSize
+	if frames == 0 {
+		return pcm{}, fmt.Errorf("%w: the WAV file holds no audio (its header claims %d frames, the file has none)",
+			ErrFormat, claimed/uint32(frameSize))
+	}
+	if frames > maxSamples(maxLen, rate) {
+		return pcm{}, tooLong(frames, rate, maxLen)
+	}
+	var warning string
+	// Streaming writers (espeak-ng --stdout, for one) leave a placeholder
+	// near 2^31 or 2^32 in the size field: not a sign of damage.
+	if claimed < 0x7FFF0000 && uint64(claimed) > uint64(len(data)) {
+		warning = fmt.Sprintf("truncated: its header claims %d frames, the file holds %d; playing those",
+			claimed/uint32(frameSize), frames)
+	}
+
+	out := make([]float32, frames)
+	scale := 1 / float64(channels)
+	for i := range out {
+		frame := data[i*frameSize : (i+1)*frameSize]
+		var sum float64
+		for c := 0; c < channels; c++ {
+			sum += wavSample(frame[c*width:(c+1)*width], tag, bits)
+		}
+		out[i] = float32(sum * scale)
+	}
+	return pcm{samples: out, rate: rate, warning: warning}, nil
+}
+
+// wavSample converts one sample to [-1, 1]. A float sample that is NaN or
+// infinite becomes 0 rather than poisoning the mix, and one beyond full
+// scale is clipped to it (as any player would when it plays the file).
+func wavSample(s []byte, tag uint16, bits int) float64 {
+	switch {
+	case tag == wavFloat && bits == 32:
+		return finite(float64(math.Float32frombits(binary.LittleEndian.Uint32(s))))
+	case tag == wavFloat:
+		return finite(math.Float64frombits(binary.LittleEndian.Uint64(s)))
+	case bits == 8:
+		return (float64(s[0]) - 128) / 128
+	case bits == 16:
+		return float64(int16(binary.LittleEndian.Uint16(s))) / (1 << 15)
+	case bits == 24:
+		v := int32(uint32(s[0])<<8|uint32(s[1])<<16|uint32(s[2])<<24) >> 8
+		return float64(v) / (1 << 23)
+	default:
+		return float64(int32(binary.LittleEndian.Uint32(s))) / (1 << 31)
+	}
+}
+
+func finite(v float64) float64 {
+	if math.IsNaN(v) {
+		return 0
+	}
+	return max(-1, min(1, v))
+}
