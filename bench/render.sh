@@ -6,8 +6,9 @@
 #   bench/render.sh --synthetic   a synthetic ~290 s session (bench/synth),
 #                                 rendered by bench/cuedmix; works today
 #   bench/render.sh ROUTINE       a real routine: `cued timeline --json` and
-#                                 `cued render`; needs CLIPS=DIR, a folder of
-#                                 <cue>.wav clips of the voice pack in use
+#                                 `cued render` (clip cache warm); ffmpeg gets
+#                                 the built-in pack as WAV (or CLIPS=DIR of
+#                                 <cue>.wav), converted before timing
 #
 # Environment: RUNS (default 3; the best run counts), KEEP=1 keeps the work
 # folder (outputs, timeline, filtergraph), RATE (default 44100).
@@ -37,8 +38,18 @@ if [[ $mode == --synthetic ]]; then
 	cued=("$work/bin/cuedmix" -timeline "$timeline" -clips "$clips" -rate "$rate" -out "$work/cued.wav")
 else
 	routine=$mode
-	clips=${CLIPS:?set CLIPS to a folder of <cue>.wav clips for ffmpeg}
+	clips=${CLIPS:-}
+	if [[ -z $clips ]]; then
+		# The built-in pack as WAV at the output rate, made before timing, so
+		# ffmpeg decodes nothing either (cued reads its clip cache).
+		clips=$work/clips
+		mkdir -p "$clips"
+		for f in sounds/default/*.mp3; do
+			ffmpeg -nostdin -loglevel error -y -i "$f" -ar "$rate" -ac 1 "$clips/$(basename "$f" .mp3).wav"
+		done
+	fi
 	go build -o "$work/bin/cued" ./cmd/cued
+	"$work/bin/cued" render -o /dev/null "$routine" # warm the clip cache
 	timeline=$work/timeline.json
 	"$work/bin/cued" timeline --json "$routine" >"$timeline"
 	cued=("$work/bin/cued" render -o "$work/cued.wav" "$routine")

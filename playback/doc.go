@@ -39,12 +39,14 @@
 // underrun as an xrun by default (its handle_underrun option), oto recovers
 // with snd_pcm_prepare, and the plugin's prepare replaces the stream,
 // discarding what the server still held. Underruns come from a starved
-// process: on a two-core machine under a load of 3 to 7, a 40 ms buffer
-// underran often (the server then plays silence: the rest comes late) and
-// frames were missing from some recordings (the recorder, starved too,
-// may account for part of that); with 100 ms and 200 ms buffers no frame
-// went missing, though underruns still delayed some runs. A buffer of
-// 100 ms or more is the remedy; the cost is the latency of pause and skip.
+// process: on a two-core machine under a load of 1.5 to 7 (parallel builds
+// and fuzzers), every buffer size tried (40, 100, 200 ms) showed gaps of
+// silence from a few to hundreds of milliseconds in some runs, and once 163
+// frames of a cue went missing; at 500 ms a run under load 3 passed. On an
+// otherwise idle machine a 40 ms buffer played every session tested sample
+// for sample (test/real-playback.sh). So the guarantee above holds while the
+// process gets its share of the CPU; a larger audio.buffer_ms buys margin at
+// the cost of the latency of pause and skip.
 //
 // # Control
 //

@@ -1,0 +1,97 @@
+// Command rawrec writes raw 16-bit stereo PCM from stdin (`parec --raw`) to
+// a WAV file and stamps it with the wall clock: OUT.wav.t0 holds the Unix
+// time (seconds) of the first frame, estimated as the earliest of
+// "arrival time of a chunk minus the frames before its end" over all
+// chunks, an upper bound that is tight to the smallest delivery latency.
+// With the sink kept busy the monitor runs on the wall clock, so frame i
+// was taken at t0 + i/rate. OUT.wav.started appears when the first frames
+// arrive: a caller waits for it before it plays anything.
+//
+//	parec --raw --format=s16le --rate=44100 --channels=2 | rawrec -rate 44100 OUT.wav
+package main
+
+import (
+	"bufio"
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	rate := flag.Int("rate", 44100, "sample rate of the input")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: rawrec [-rate HZ] OUT.wav < raw-s16le-stereo")
+		os.Exit(2)
+	}
+	// The recorder is stopped by stopping parec; ignore the signals a
+	// process group gets so that the file is always finished.
+	signal.Ignore(syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	out := flag.Arg(0)
+	f, err := os.Create(out)
+	check(err)
+	w := bufio.NewWriterSize(f, 1<<20)
+	check(header(w, *rate, 0))
+	buf := make([]byte, 1<<14)
+	var frames int64
+	t0 := math.Inf(1)
+	carry := 0
+	for {
+		n, err := os.Stdin.Read(buf[carry:])
+		now := float64(time.Now().UnixNano()) / 1e9
+		n += carry
+		whole := n / 4 * 4
+		if whole > 0 {
+			if frames == 0 {
+				// Tell whoever waits that the recording runs.
+				check(os.WriteFile(out+".started", nil, 0o644))
+			}
+			_, werr := w.Write(buf[:whole])
+			check(werr)
+			frames += int64(whole / 4)
+			t0 = math.Min(t0, now-float64(frames)/float64(*rate))
+		}
+		carry = copy(buf, buf[whole:n])
+		if err == io.EOF {
+			break
+		}
+		check(err)
+	}
+	check(w.Flush())
+	_, err = f.Seek(0, io.SeekStart)
+	check(err)
+	check(header(f, *rate, frames))
+	check(f.Close())
+	check(os.WriteFile(out+".t0", fmt.Appendf(nil, "%.6f\n", t0), 0o644))
+}
+
+func header(w io.Writer, rate int, frames int64) error {
+	h := make([]byte, 44)
+	copy(h, "RIFF")
+	binary.LittleEndian.PutUint32(h[4:], uint32(36+frames*4))
+	copy(h[8:], "WAVEfmt ")
+	binary.LittleEndian.PutUint32(h[16:], 16)
+	binary.LittleEndian.PutUint16(h[20:], 1)
+	binary.LittleEndian.PutUint16(h[22:], 2)
+	binary.LittleEndian.PutUint32(h[24:], uint32(rate))
+	binary.LittleEndian.PutUint32(h[28:], uint32(rate*4))
+	binary.LittleEndian.PutUint16(h[32:], 4)
+	binary.LittleEndian.PutUint16(h[34:], 16)
+	copy(h[36:], "data")
+	binary.LittleEndian.PutUint32(h[40:], uint32(frames*4))
+	_, err := w.Write(h)
+	return err
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "rawrec:", err)
+		os.Exit(1)
+	}
+}
