@@ -64,6 +64,7 @@ func playLocal(ctx context.Context, s *audio.Session, tl *sequencer.Timeline, ou
 		go readKeys(ctx, p, s, cancel)
 	}
 	prog := newProgress(out, tl, s)
+	prog.paused = p.Paused
 	err = p.Wait(ctx, prog.update)
 	prog.done()
 	if errors.Is(err, context.Canceled) {
@@ -138,6 +139,8 @@ type progress struct {
 	s    *audio.Session
 	tty  bool
 	step int
+	// paused reports whether the player is paused (nil: never).
+	paused func() bool
 }
 
 func newProgress(w io.Writer, tl *sequencer.Timeline, s *audio.Session) *progress {
@@ -168,8 +171,12 @@ func (p *progress) line(at time.Duration, step int) string {
 	filled := int(float64(width) * at.Seconds() / p.tl.Length.Seconds())
 	filled = min(max(filled, 0), width)
 	bar := strings.Repeat("#", filled) + strings.Repeat("-", width-filled)
-	return fmt.Sprintf("%-38s %s / %s  -%s  [%s]", name, shortClock(at), shortClock(p.tl.Length),
-		shortClock(max(0, p.tl.Length-at)), bar)
+	state := ""
+	if p.paused != nil && p.paused() {
+		state = "  paused (space resumes)"
+	}
+	return fmt.Sprintf("%-38s %s / %s  -%s  [%s]%s", name, shortClock(at), shortClock(p.tl.Length),
+		shortClock(max(0, p.tl.Length-at)), bar, state)
 }
 
 func (p *progress) done() {
