@@ -15,22 +15,34 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cued-dev/cued/audio"
+	"github.com/cued-dev/cued/daemon/api"
 	"github.com/cued-dev/cued/playback"
 	"github.com/cued-dev/cued/sequencer"
 )
 
 func init() {
 	var f sessionFlags
-	var quiet bool
+	var quiet, local bool
 	cmd := &cobra.Command{
 		Use:   "play ROUTINE",
 		Short: "Play a session through the speakers or headphones",
 		Long: "Play compiles the routine (an id or a file) and plays it through the sound\n" +
 			"device, with a progress display. Keys, when the terminal is interactive:\n" +
 			"space or p pauses and resumes, n skips to the next part or segment, b goes\n" +
-			"back, q or Ctrl-C stops with a short fade.",
+			"back, q or Ctrl-C stops with a short fade. When a daemon (cued serve) runs,\n" +
+			"play asks it to play the session instead, unless --local is given.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !local {
+				req := api.PlayRequest{Routine: args[0], Level: f.level,
+					WorkMS: f.work.Milliseconds(), Reps: f.reps, Segments: f.segments}
+				if handled, err := tryDaemonPlay(req); handled {
+					if err == nil && !quiet {
+						fmt.Fprintln(cmd.ErrOrStderr(), "cued: playing through the daemon (cued status --follow shows progress; cued stop ends it)")
+					}
+					return err
+				}
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			s, tl, err := prepareSession(ctx, args[0], &f)
@@ -46,6 +58,7 @@ func init() {
 	}
 	f.register(cmd)
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress display")
+	cmd.Flags().BoolVar(&local, "local", false, "play in this process even when a daemon runs")
 	rootCmd.AddCommand(cmd)
 }
 

@@ -61,8 +61,8 @@ func mixOptions() audio.Options {
 	return audio.Options{Rate: cfg.Audio.Rate, DuckDB: cfg.Audio.DuckDB, VoiceDB: cfg.Audio.VoiceDB, Tones: tones}
 }
 
-// prepareSession finds the routine, loads its clips, compiles its timeline
-// and builds the mix: everything slow happens here, before any sound.
+// prepareSession finds the routine by id or path and prepares its session
+// (see prepareRoutine).
 func prepareSession(ctx context.Context, name string, f *sessionFlags) (*audio.Session, *sequencer.Timeline, error) {
 	set, err := loadRoutines()
 	if err != nil {
@@ -72,6 +72,14 @@ func prepareSession(ctx context.Context, name string, f *sessionFlags) (*audio.S
 	if err != nil {
 		return nil, nil, err
 	}
+	return prepareRoutine(ctx, r, f)
+}
+
+// prepareRoutine loads the routine's clips, compiles its timeline and builds
+// the mix: everything slow happens here, before any sound. `cued play`,
+// `cued render` and the daemon all go through it, so what plays is what
+// renders.
+func prepareRoutine(ctx context.Context, r *routine.Routine, f *sessionFlags) (*audio.Session, *sequencer.Timeline, error) {
 	o, err := f.options()
 	if err != nil {
 		return nil, nil, err

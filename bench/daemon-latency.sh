@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# bench/daemon-latency.sh: how fast the daemon is heard, through the real
+# stack (cued serve -> cued sink child -> beep speaker -> ALSA -> a private
+# PulseAudio server, test/soundserver), measured at the sink's monitor:
+#
+#   play -> first sound   from sending POST /play to the first sound at the
+#                         sink (tspine-basic: its chime starts 300 ms into
+#                         the session, so subtract 300 ms for the system);
+#                         the first run is cold (device opening), the others
+#                         warm (the daemon keeps its sink child open);
+#   pause -> silence      from sending POST /pause mid-speech to the start
+#                         of silence at the sink.
+#
+# Usage: bench/daemon-latency.sh [RUNS]   (default 5; env CUED_AUDIO_BUFFER_MS
+# changes audio.buffer_ms). Needs python3 (for the monitor timing); prints
+# "daemon-latency: skipped: ..." and exits 0 when it cannot run here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-5}
+say() { echo "daemon-latency: $*"; }
+command -v python3 >/dev/null || { say "skipped: python3 is not installed"; exit 0; }
+command -v curl >/dev/null || { say "skipped: curl is not installed"; exit 0; }
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/cued-daemon-latency.XXXXXX")
+SERVE=
+cleanup() {
+	[[ -n $SERVE ]] && kill "$SERVE" 2>/dev/null && wait "$SERVE" 2>/dev/null || true
+	test/soundserver stop "$WORK/pulse" >/dev/null 2>&1 || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+go build -o "$WORK/cued" ./cmd/cued
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}
+set +e
+env_lines=$(test/soundserver start "$WORK/pulse")
+rc=$?
+set -e
+[[ $rc == 77 ]] && { say "skipped: no sound server can run here"; exit 0; }
+[[ $rc != 0 ]] && { say "FAIL: the sound server did not start"; exit 1; }
+eval "$env_lines"
+export HOME=$WORK/home XDG_CONFIG_HOME=$WORK/home/.config XDG_STATE_HOME=$WORK/state \
+	XDG_CACHE_HOME=$CACHE XDG_RUNTIME_DIR=$WORK/run
+mkdir -p "$XDG_CONFIG_HOME/cued" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+printf 'schedule: []\n' >"$XDG_CONFIG_HOME/cued/config.yaml"
+"$WORK/cued" serve 2>"$WORK/serve.log" &
+SERVE=$!
+SOCK=$XDG_RUNTIME_DIR/cued/cued.sock
+for _ in $(seq 100); do [[ -S $SOCK ]] && break; sleep 0.05; done
+[[ -S $SOCK ]] || { say "FAIL: the daemon did not start"; cat "$WORK/serve.log"; exit 1; }
+say "audio.buffer_ms=${CUED_AUDIO_BUFFER_MS:-config default}, $RUNS runs"
+python3 - "$SOCK" "$RUNS" <<'PY'
+import struct, subprocess, sys, threading, time
+sock, runs = sys.argv[1], int(sys.argv[2])
+rec = subprocess.Popen(["parecord", "--device=cue.monitor", "--raw", "--format=s16le",
+                        "--rate=44100", "--channels=2", "--latency-msec=5"], stdout=subprocess.PIPE)
+chunks = []  # (arrival wall time, peak) per 10 ms
+def reader():
+    while True:
+        b = rec.stdout.read(441 * 4)
+        if not b:
+            return
+        t = time.time()
+        chunks.append((t, max(abs(x) for x in struct.unpack("<%dh" % (len(b) // 2), b))))
+threading.Thread(target=reader, daemon=True).start()
+def post(path, body=None):
+    args = ["curl", "-s", "--unix-socket", sock, "-X", "POST"] + (["-d", body] if body else []) + ["http://cued" + path]
+    subprocess.run(args, capture_output=True)
+LOUD = 300  # about -40 dBFS
+time.sleep(1)
+for i in range(runs):
+    t_play = time.time()
+    post("/play", '{"routine":"tspine-basic","level":"gentle"}')
+    time.sleep(2.0)  # mid-speech (the intro cue plays from 1.3 s)
+    t_pause = time.time()
+    post("/pause")
+    time.sleep(1.0)
+    post("/stop")
+    time.sleep(0.5)
+    cs = list(chunks)
+    first = next((t for t, p in cs if t >= t_play and p > LOUD), None)
+    quiet, run = None, []
+    for t, p in cs:
+        if t < t_pause:
+            continue
+        if p <= LOUD:
+            run.append(t)
+            if run[-1] - run[0] >= 0.3:
+                quiet = run[0]
+                break
+        else:
+            run = []
+    fmt = lambda v: "n/a" if v is None else "%d ms" % round(v * 1000)
+    print("daemon-latency: run %d (%s): play -> first sound %s, pause -> silence %s" % (
+        i, "cold" if i == 0 else "warm", fmt(first and first - t_play), fmt(quiet and quiet - t_pause)))
+rec.terminate()
+PY

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cued-dev/cued/audio"
+	"github.com/cued-dev/cued/daemon"
+	"github.com/cued-dev/cued/daemon/api"
+	"github.com/cued-dev/cued/daemon/schedule"
+	"github.com/cued-dev/cued/daemon/sink"
+	"github.com/cued-dev/cued/routine"
+	"github.com/cued-dev/cued/routines"
+	"github.com/cued-dev/cued/sequencer"
+)
+
+func init() {
+	var sinkKind string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the daemon in the foreground: scheduled sessions, and control over a local socket",
+		Long: "Run the daemon in the foreground. It listens on $XDG_RUNTIME_DIR/cued/cued.sock\n" +
+			"(config daemon.socket), starts the scheduled sessions, and records every session in\n" +
+			"$XDG_STATE_HOME/cued/history.jsonl. SIGHUP or `cued reload` re-reads the configuration\n" +
+			"and routines; SIGTERM stops it cleanly. See docs/protocol.md.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd, sinkKind) },
+	}
+	cmd.Flags().StringVar(&sinkKind, "sink", "child", "audio output: child (a `cued sink` process per session) or null (plays nothing, in real time; for tests)")
+	cmd.Flags().MarkHidden("sink")
+	rootCmd.AddCommand(cmd)
+}
+
+// server holds what the daemon's callbacks share. mu serialises Prepare
+// and Reload, which read and replace the global configuration.
+type server struct {
+	mu     sync.Mutex
+	cmd    *cobra.Command
+	set    *routines.Set
+	level  *slog.LevelVar
+	logger *slog.Logger
+}
+
+func runServe(cmd *cobra.Command, sinkKind string) error {
+	s := &server{cmd: cmd, level: new(slog.LevelVar)}
+	if err := s.level.UnmarshalText([]byte(cfg.Daemon.LogLevel)); err != nil {
+		return fmt.Errorf("daemon.log_level %q is not a level (debug, info, warn or error)", cfg.Daemon.LogLevel)
+	}
+	s.logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: s.level}))
+	set, err := routines.Load(routineDirs()...)
+	if set == nil {
+		return err
+	}
+	if err != nil {
+		s.logger.Warn("some routine files were left out", "problems", err.Error())
+	}
+	s.set = set
+
+	var out daemon.Output
+	bufferMS := cfg.Audio.BufferMS // a change needs a restart
+	switch sinkKind {
+	case "null":
+		out = daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Stream, error) {
+			return sink.Null{Realtime: true, BufferFrames: rate * bufferMS / 1000}.Open(ctx, rate)
+		})
+	case "child":
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("cannot find the cued binary for the sink: %w", err)
+		}
+		args := []string{exe, "sink"}
+		ex := &sink.Exec{Command: args, BufferMS: bufferMS, Stderr: os.Stderr}
+		out = daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Stream, error) {
+			st, err := ex.Open(ctx, rate)
+			if err != nil {
+				return nil, err
+			}
+			return st, nil
+		})
+	default:
+		return fmt.Errorf("--sink %q is not a sink (child or null)", sinkKind)
+	}
+
+	d, err := daemon.New(daemon.Options{
+		Socket:      socketPath(),
+		Logger:      s.logger,
+		HistoryPath: historyPath(),
+		Schedule:    scheduleEntries(cfg.Schedule),
+		DailyGoal:   cfg.Daemon.DailyGoal,
+		Prepare:     s.prepare,
+		Invite:      s.invite,
+		Output:      out,
+		Routines:    s.routines,
+		Reload:      s.reload,
+	})
+	if err != nil {
+		return fmt.Errorf("config %s: %w", cfgFile, err)
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				d.Reload(ctx)
+			}
+		}
+	}()
+	err = d.Run(ctx)
+	if errors.Is(err, daemon.ErrRunning) {
+		return fmt.Errorf("%w; stop it first (cued stop only stops a session: use systemctl --user stop cued or kill it)", err)
+	}
+	return err
+}
+
+// scheduleEntries converts the config's schedule.
+func scheduleEntries(cs []ScheduleEntry) []schedule.Entry {
+	out := make([]schedule.Entry, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, schedule.Entry{At: c.At, Routine: c.Routine, Mode: c.Mode, Level: c.Level})
+	}
+	return out
+}
+
+// prepare compiles a play request into a session, from the routines read at
+// start or at the last good reload.
+func (s *server) prepare(ctx context.Context, req api.PlayRequest) (daemon.Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.set.Find(req.Routine)
+	if err != nil {
+		return daemon.Session{}, err
+	}
+	f := &sessionFlags{level: req.Level, work: req.Work(), reps: req.Reps, segments: req.Segments}
+	a, tl, err := prepareRoutine(ctx, r, f)
+	if err != nil {
+		return daemon.Session{}, err
+	}
+	return sessionOf(a, tl), nil
+}
+
+// sessionOf describes a mixed session for the daemon.
+func sessionOf(a *audio.Session, tl *sequencer.Timeline) daemon.Session {
+	ds := daemon.Session{Audio: a, Rate: int(a.Format().SampleRate), Routine: tl.Routine, Name: tl.Name, Level: tl.Level}
+	for _, st := range tl.Steps {
+		ds.Parts = append(ds.Parts, daemon.Part{Name: st.Name, Start: st.Start, End: st.End})
+	}
+	return ds
+}
+
+// invite is the sound of a scheduled prompt: the part chime, then the
+// routine's first intro cue (its title when it has none), as an invitation.
+func (s *server) invite(ctx context.Context, occ schedule.Occurrence) (daemon.Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.set.Find(occ.Routine)
+	if err != nil {
+		return daemon.Session{}, err
+	}
+	bank, err := loadBank(ctx, r)
+	if err != nil {
+		return daemon.Session{}, err
+	}
+	tl := inviteTimeline(r, bank)
+	a, err := audio.NewSession(tl, bank, mixOptions())
+	if err != nil {
+		return daemon.Session{}, err
+	}
+	return sessionOf(a, tl), nil
+}
+
+// inviteTimeline is a chime followed by the routine's first intro cue.
+func inviteTimeline(r *routine.Routine, clips sequencer.ClipLengths) *sequencer.Timeline {
+	chime := 1200 * time.Millisecond
+	gain := sequencer.DefaultGains[sequencer.ToneChime]
+	if t, ok := cfg.Audio.Tones[sequencer.ToneChime]; ok {
+		gain = t.GainDB
+	}
+	tl := &sequencer.Timeline{Routine: r.ID, Name: r.Name, Level: "prompt", Length: chime,
+		Events: []sequencer.Event{
+			{Start: 0, Kind: sequencer.KindMark, Label: "prompt"},
+			{Start: 0, Length: chime, Kind: sequencer.KindTone, Tone: sequencer.ToneChime, GainDB: gain},
+		}}
+	if len(r.Intro) > 0 {
+		id := r.Intro[0].ID
+		if d, ok := clips.ClipLength(id); ok {
+			d = d.Round(time.Millisecond) + time.Millisecond
+			start := chime + 300*time.Millisecond
+			tl.Events = append(tl.Events, sequencer.Event{Start: start, Length: d, Kind: sequencer.KindVoice, Cue: id})
+			tl.Length = start + d
+		}
+	}
+	return tl
+}
+
+func (s *server) routines() ([]api.Routine, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []api.Routine
+	for _, src := range s.set.All() {
+		rt := api.Routine{ID: src.Routine.ID, Name: src.Routine.Name, Parts: len(src.Routine.Steps), Builtin: src.Builtin}
+		if !src.Builtin {
+			rt.File = src.Routine.File
+		}
+		out = append(out, rt)
+	}
+	return out, nil
+}
+
+// reload re-reads the config file and the routine folders. A config that
+// does not load changes nothing; a routine file that does not parse is
+// reported with file:line:col and the routines read before stay in use.
+func (s *server) reload(context.Context) (daemon.Config, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := cfg
+	if err := loadConfig(s.cmd); err != nil {
+		cfg = old
+		return daemon.Config{}, err
+	}
+	if err := s.level.UnmarshalText([]byte(cfg.Daemon.LogLevel)); err != nil {
+		cfg = old
+		return daemon.Config{}, fmt.Errorf("daemon.log_level %q is not a level (debug, info, warn or error)", cfg.Daemon.LogLevel)
+	}
+	dc := daemon.Config{Schedule: scheduleEntries(cfg.Schedule), DailyGoal: cfg.Daemon.DailyGoal}
+	if cfg.Daemon.Socket != old.Daemon.Socket {
+		dc.Problems = append(dc.Problems, "daemon.socket changed: restart the daemon to use it")
+	}
+	set, err := routines.Load(routineDirs()...)
+	switch {
+	case set == nil:
+		dc.Problems = append(dc.Problems, err.Error())
+	case err != nil:
+		dc.Problems = append(dc.Problems, strings.Split(strings.TrimSpace(err.Error()), "\n")...)
+		dc.Problems = append(dc.Problems, "the routines read before stay in use")
+	default:
+		s.set = set
+	}
+	return dc, nil
+}

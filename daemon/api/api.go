@@ -1,0 +1,174 @@
+// Package api holds the request and response types of the cued daemon's
+// control protocol (JSON over HTTP on a Unix socket, see docs/protocol.md),
+// shared by the server (package daemon) and its clients (package
+// daemon/client and the CLI), so that both sides always agree on the wire
+// format.
+package api
+
+import (
+	"fmt"
+	"time"
+)
+
+// MaxBody is the largest request body the daemon reads, in bytes; a larger
+// body is answered with 413.
+const MaxBody = 64 << 10
+
+// The states of the player, as reported in Status.State.
+const (
+	StateIdle     = "idle"     // nothing plays
+	StateStarting = "starting" // a session is being prepared or the output opened
+	StatePlaying  = "playing"  // a session plays
+	StatePaused   = "paused"   // a session is paused
+	StatePrompt   = "prompt"   // a scheduled session waits for play or toggle
+)
+
+// The states of the audio device, as reported in Device.State.
+const (
+	DeviceIdle  = "idle"  // no output is open (nothing plays); not known to be faulty
+	DeviceOK    = "ok"    // the output is open and plays
+	DeviceFault = "fault" // the last attempt to play failed; the daemon retries
+)
+
+// The event types sent on GET /events.
+const (
+	EventStatus    = "status"    // the first event on every stream: the current status
+	EventStart     = "start"     // a session started
+	EventPart      = "part"      // the session entered another part
+	EventProgress  = "progress"  // once a second while a session plays
+	EventPause     = "pause"     // the session was paused
+	EventResume    = "resume"    // the session was resumed
+	EventSeek      = "seek"      // next or prev moved the session
+	EventEnd       = "end"       // the session played to its end
+	EventStop      = "stop"      // the session was stopped before its end
+	EventPrompt    = "prompt"    // a scheduled session invites the user to start
+	EventSkipped   = "skipped"   // a scheduled session was skipped (one was playing, or it was missed)
+	EventFault     = "fault"     // the audio output failed
+	EventRecovered = "recovered" // the audio output works again
+	EventReload    = "reload"    // the configuration and routines were re-read
+)
+
+// PlayRequest is the body of POST /play. Every field is optional: an empty
+// Routine plays the session a prompt waits for; zero values keep the
+// routine's level choices.
+type PlayRequest struct {
+	// Routine is a routine id or the path of a routine file.
+	Routine string `json:"routine,omitempty"`
+	// Level is gentle, standard or full; "" means the configured level.
+	Level string `json:"level,omitempty"`
+	// WorkMS overrides the length of each timed segment, in milliseconds.
+	WorkMS int64 `json:"work_ms,omitempty"`
+	// Reps overrides the number of breaths of breath-paced parts.
+	Reps int `json:"reps,omitempty"`
+	// Segments overrides the number of segments of repeated parts.
+	Segments int `json:"segments,omitempty"`
+}
+
+// Work returns WorkMS as a duration.
+func (r PlayRequest) Work() time.Duration { return time.Duration(r.WorkMS) * time.Millisecond }
+
+// Validate rejects values no routine accepts, before any work is done.
+func (r PlayRequest) Validate() error {
+	switch r.Level {
+	case "", "gentle", "standard", "full":
+	default:
+		return fmt.Errorf("level %q is not a level (gentle, standard or full)", r.Level)
+	}
+	if r.WorkMS < 0 || r.Reps < 0 || r.Segments < 0 {
+		return fmt.Errorf("work_ms, reps and segments must not be negative")
+	}
+	return nil
+}
+
+// Device is the state of the audio output.
+type Device struct {
+	// State is DeviceIdle, DeviceOK or DeviceFault.
+	State string `json:"state"`
+	// Error is the last device error while State is DeviceFault.
+	Error string `json:"error,omitempty"`
+	// Since is when the device entered State.
+	Since time.Time `json:"since,omitzero"`
+}
+
+// Prompt is a scheduled session that waits to be started.
+type Prompt struct {
+	Routine string    `json:"routine"`
+	Level   string    `json:"level,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// Status is the answer of GET /status and of every control verb.
+type Status struct {
+	// State is one of the State constants.
+	State string `json:"state"`
+	// Routine, Name and Level describe the session; empty when idle.
+	Routine string `json:"routine,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Level   string `json:"level,omitempty"`
+	// Part is the name of the part playing, PartIndex its index from 0
+	// and Parts the number of parts.
+	Part      string `json:"part,omitempty"`
+	PartIndex int    `json:"part_index"`
+	Parts     int    `json:"parts"`
+	// ElapsedMS is the position of what the listener has heard,
+	// RemainingMS what is left and LengthMS the length of the session.
+	ElapsedMS   int64 `json:"elapsed_ms"`
+	RemainingMS int64 `json:"remaining_ms"`
+	LengthMS    int64 `json:"length_ms"`
+	// Paused is true while the session is paused.
+	Paused bool `json:"paused"`
+	// Device is the state of the audio output.
+	Device Device `json:"device"`
+	// Prompt is set while a scheduled session waits for play or toggle.
+	Prompt *Prompt `json:"prompt,omitempty"`
+	// Next is the next scheduled session, if any.
+	Next *Scheduled `json:"next,omitempty"`
+}
+
+// Event is one server-sent event of GET /events: its Type is also the SSE
+// event name, and the JSON of the whole Event is its data.
+type Event struct {
+	Type string    `json:"type"`
+	Time time.Time `json:"time"`
+	// Message is a human sentence for faults, skips and reloads.
+	Message string `json:"message,omitempty"`
+	// Status is the player's status when the event happened.
+	Status Status `json:"status"`
+}
+
+// Error is the body of every 4xx and 5xx answer.
+type Error struct {
+	// Status is the HTTP status code (not sent: it is the response's).
+	Status int `json:"-"`
+	// Message says what went wrong, in one line.
+	Message string `json:"error"`
+}
+
+// Error returns the message.
+func (e *Error) Error() string { return e.Message }
+
+// Routine is one entry of GET /routines.
+type Routine struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Parts   int    `json:"parts"`
+	Builtin bool   `json:"builtin"`
+	File    string `json:"file,omitempty"`
+}
+
+// Scheduled is one upcoming scheduled session (GET /schedule).
+type Scheduled struct {
+	At      time.Time `json:"at"`
+	Routine string    `json:"routine"`
+	Mode    string    `json:"mode"`
+	Level   string    `json:"level,omitempty"`
+}
+
+// ReloadResult is the answer of POST /reload.
+type ReloadResult struct {
+	// OK is false when something could not be re-read; the previous
+	// version of it stays in use.
+	OK bool `json:"ok"`
+	// Problems lists every problem, with file:line:col where known.
+	Problems []string `json:"problems,omitempty"`
+}

@@ -1,0 +1,377 @@
+package daemon_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/cued-dev/cued/daemon"
+	"github.com/cued-dev/cued/daemon/api"
+	"github.com/cued-dev/cued/daemon/client"
+	"github.com/cued-dev/cued/daemon/history"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestVerbs(t *testing.T) {
+	h := start(t, nil)
+	ctx := context.Background()
+	s := h.status()
+	if s.State != api.StateIdle || s.Device.State != api.DeviceIdle {
+		t.Fatalf("idle status %+v", s)
+	}
+	for _, v := range client.Verbs {
+		if _, err := h.c.Verb(ctx, v); !isCode(err, 409) {
+			t.Errorf("%s while idle: %v, want 409", v, err)
+		}
+	}
+	s, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"})
+	if err != nil || s.State != api.StatePlaying || s.Routine != "r1" || s.Parts != 3 || s.Device.State != api.DeviceOK {
+		t.Fatalf("play: %+v, %v", s, err)
+	}
+	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"}); !isCode(err, 409) {
+		t.Errorf("second play: %v, want 409", err)
+	}
+	h.waitFor("elapsed > 200ms", func(s api.Status) bool { return s.ElapsedMS > 200 })
+
+	s, err = h.c.Verb(ctx, "pause")
+	if err != nil || !s.Paused || s.State != api.StatePaused {
+		t.Fatalf("pause: %+v %v", s, err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	p1 := h.status().ElapsedMS
+	time.Sleep(200 * time.Millisecond)
+	if p2 := h.status().ElapsedMS; p2 != p1 {
+		t.Errorf("paused position moved from %d to %d ms", p1, p2)
+	}
+	if s, err = h.c.Verb(ctx, "toggle"); err != nil || s.Paused {
+		t.Fatalf("toggle (resume): %+v %v", s, err)
+	}
+	if s, err = h.c.Verb(ctx, "resume"); err != nil || s.State != api.StatePlaying {
+		t.Fatalf("resume while playing: %+v %v", s, err)
+	}
+	if _, err = h.c.Verb(ctx, "next"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("part two", func(s api.Status) bool { return s.PartIndex == 1 && s.Part == "two" })
+	if _, err = h.c.Verb(ctx, "prev"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("back to part one", func(s api.Status) bool { return s.PartIndex == 0 })
+	if s, err = h.c.Verb(ctx, "stop"); err != nil || s.State != api.StateIdle {
+		t.Fatalf("stop: %+v %v", s, err)
+	}
+	recs, err := history.Read(h.hist, nil)
+	if err != nil || len(recs) != 1 || recs[0].Routine != "r1" || recs[0].Completed || recs[0].Part != "one" {
+		t.Errorf("history after stop: %+v %v", recs, err)
+	}
+	rs, err := h.c.Routines(ctx)
+	if err != nil || len(rs) != 1 || rs[0].ID != "r1" {
+		t.Errorf("routines: %+v %v", rs, err)
+	}
+	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "nope"}); !isCode(err, 400) || !strings.Contains(err.Error(), `no such routine "nope"`) {
+		t.Errorf("unknown routine: %v", err)
+	}
+	if _, err := h.c.Play(ctx, api.PlayRequest{}); !isCode(err, 400) {
+		t.Errorf("play without routine: %v", err)
+	}
+	if r, err := h.c.Reload(ctx); err != nil || !r.OK {
+		t.Errorf("reload: %+v %v", r, err)
+	}
+}
+
+func TestPlayToEnd(t *testing.T) {
+	h := start(t, func(o *daemon.Options) { o.Prepare = prepare(0.3) })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var types []string
+	ready := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- h.c.Events(ctx, func(e api.Event) error {
+			if e.Type == api.EventStatus {
+				close(ready)
+			}
+			types = append(types, e.Type)
+			if e.Type == api.EventEnd {
+				return errStop
+			}
+			return nil
+		})
+	}()
+	<-ready
+	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; !errors.Is(err, errStop) {
+		t.Fatalf("events: %v", err)
+	}
+	got := strings.Join(types, " ")
+	for _, w := range []string{"status", "start", "part", "end"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("events %q lack %q", got, w)
+		}
+	}
+	recs, _ := history.Read(h.hist, nil)
+	if len(recs) != 1 || !recs[0].Completed || recs[0].ReachedMS != recs[0].LengthMS || recs[0].LengthMS != 300 {
+		t.Errorf("history: %+v", recs)
+	}
+}
+
+var errStop = errors.New("stop")
+
+func isCode(err error, code int) bool {
+	var e *api.Error
+	return errors.As(err, &e) && e.Status == code
+}
+
+func TestBadRequests(t *testing.T) {
+	h := start(t, nil)
+	big := `{"routine":"` + strings.Repeat("x", api.MaxBody) + `"}`
+	tests := []struct {
+		method, path, body string
+		code               int
+		want               string
+	}{
+		{"GET", "/nope", "", 404, "no endpoint /nope"},
+		{"GET", "/play", "", 405, "GET /play is not allowed (use POST)"},
+		{"POST", "/status", "", 405, "use GET"},
+		{"DELETE", "/stop", "", 405, "use POST"},
+		{"POST", "/play", "{", 400, "malformed play request"},
+		{"POST", "/play", `{"routine": 3}`, 400, "malformed play request"},
+		{"POST", "/play", `{"routine":"r1","colour":"red"}`, 400, `unknown field "colour"`},
+		{"POST", "/play", `{"routine":"r1"} {}`, 400, "more than one JSON value"},
+		{"POST", "/play", `{"routine":"r1","level":"max"}`, 400, `level "max" is not a level`},
+		{"POST", "/play", big, 413, "larger than 65536 bytes"},
+		{"POST", "/pause", big, 413, "larger than"},
+		{"POST", "/pause", "not json", 400, "malformed JSON body"},
+		{"GET", "/schedule?n=zero", "", 400, "n must be a number"},
+	}
+	for _, tt := range tests {
+		code, body := h.raw(tt.method, tt.path, strings.NewReader(tt.body))
+		var e struct{ Error string }
+		if code != tt.code || json.Unmarshal(body, &e) != nil || !strings.Contains(e.Error, tt.want) {
+			t.Errorf("%s %s: %d %s; want %d with %q", tt.method, tt.path, code, body, tt.code, tt.want)
+		}
+	}
+	if s := h.status(); s.State != api.StateIdle {
+		t.Errorf("daemon state after bad requests: %+v", s)
+	}
+}
+
+func TestConcurrentClients(t *testing.T) {
+	h := start(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const watchers, pollers = 20, 40
+	var got sync.WaitGroup
+	got.Add(watchers)
+	var wg sync.WaitGroup
+	errs := make(chan error, watchers+pollers)
+	subscribed := make(chan struct{}, watchers)
+	for range watchers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := client.New(h.socket)
+			defer c.Close()
+			seen := false
+			err := c.Events(ctx, func(e api.Event) error {
+				if e.Type == api.EventStatus {
+					subscribed <- struct{}{}
+				}
+				if e.Type == api.EventStart && !seen {
+					seen = true
+					got.Done()
+				}
+				return nil
+			})
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	for range watchers {
+		<-subscribed
+	}
+	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	var pw sync.WaitGroup
+	for range pollers {
+		pw.Add(1)
+		go func() {
+			defer pw.Done()
+			c := client.New(h.socket)
+			defer c.Close()
+			for range 20 {
+				if s, err := c.Status(ctx); err != nil || s.State != api.StatePlaying {
+					errs <- errors.Join(err, errors.New("state "+s.State))
+					return
+				}
+			}
+		}()
+	}
+	pw.Wait()
+	got.Wait()
+	cancel()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestShutdownMidSession(t *testing.T) {
+	h := start(t, nil)
+	ctx := context.Background()
+	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	evDone := make(chan error, 1)
+	go func() {
+		c := client.New(h.socket)
+		defer c.Close()
+		evDone <- c.Events(ctx, func(api.Event) error { return nil })
+	}()
+	h.waitFor("elapsed > 100ms", func(s api.Status) bool { return s.ElapsedMS > 100 })
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-evDone; err == nil {
+		t.Error("event stream ended without error at shutdown")
+	}
+	if _, err := os.Stat(h.socket); !os.IsNotExist(err) {
+		t.Errorf("socket left behind: %v", err)
+	}
+	recs, err := history.Read(h.hist, nil)
+	if err != nil || len(recs) != 1 || recs[0].Completed || recs[0].ReachedMS < 100 {
+		t.Errorf("history after shutdown: %+v %v", recs, err)
+	}
+}
+
+func TestSecondDaemon(t *testing.T) {
+	h := start(t, nil)
+	d2, err := daemon.New(daemon.Options{Socket: h.socket, Prepare: prepare(1), Output: h.out, Logger: quietLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = d2.Run(context.Background())
+	if !errors.Is(err, daemon.ErrRunning) || !strings.Contains(err.Error(), "pid") {
+		t.Fatalf("second daemon: %v", err)
+	}
+	if s := h.status(); s.State != api.StateIdle {
+		t.Errorf("first daemon: %+v", s)
+	}
+}
+
+func TestNoDevice(t *testing.T) {
+	h := start(t, nil)
+	h.out.down.Store(true)
+	ctx := context.Background()
+	_, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"})
+	if !isCode(err, 503) || !strings.Contains(err.Error(), "no audio device") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("play with no device: %v", err)
+	}
+	s := h.status()
+	if s.Device.State != api.DeviceFault || s.State != api.StateIdle {
+		t.Fatalf("status: %+v", s)
+	}
+	t0 := time.Now()
+	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"}); !isCode(err, 503) || time.Since(t0) > 100*time.Millisecond {
+		t.Fatalf("second play: %v after %v", err, time.Since(t0))
+	}
+	h.out.down.Store(false)
+	h.waitFor("device back", func(s api.Status) bool { return s.Device.State != api.DeviceFault })
+	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRecoveryMidSession(t *testing.T) {
+	h := start(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var mu sync.Mutex
+	var types []string
+	sub := make(chan struct{})
+	go h.c.Events(ctx, func(e api.Event) error {
+		if e.Type == api.EventStatus {
+			close(sub)
+		}
+		mu.Lock()
+		types = append(types, e.Type)
+		mu.Unlock()
+		return nil
+	})
+	<-sub
+	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("elapsed > 300ms", func(s api.Status) bool { return s.ElapsedMS > 300 })
+	h.out.down.Store(true)
+	first := h.out.last()
+	played := first.Played()
+	first.kill()
+	s := h.waitFor("fault", func(s api.Status) bool { return s.Device.State == api.DeviceFault })
+	if s.State != api.StatePlaying {
+		t.Errorf("state during fault: %s", s.State)
+	}
+	time.Sleep(100 * time.Millisecond)
+	h.out.down.Store(false)
+	h.waitFor("recovered", func(s api.Status) bool { return s.Device.State == api.DeviceOK })
+	second := h.out.last()
+	if second == first {
+		t.Fatal("no new stream")
+	}
+	h.waitFor("writes to the new stream", func(api.Status) bool { return second.firstSample() >= 0 })
+	// The new stream starts at the sample the dead one had played (give or
+	// take the frames played between the last report and the death).
+	if got := second.firstSample(); got < int(played) || got > int(played)+rate/10 {
+		t.Errorf("resumed at sample %d; the dead stream had played %d", got, played)
+	}
+	h.c.Verb(ctx, "stop")
+	time.Sleep(50 * time.Millisecond)
+	mu.Lock()
+	got := strings.Join(types, " ")
+	mu.Unlock()
+	if !strings.Contains(got, "fault") || !strings.Contains(got, "recovered") {
+		t.Errorf("events %q lack fault and recovered", got)
+	}
+}
+
+// TestNoClick: a pause ends the sound with a fade to silence, and the
+// resume starts with a fade-in, so that cutting a tone mid-wave never
+// clicks.
+func TestNoClick(t *testing.T) {
+	h := start(t, nil)
+	ctx := context.Background()
+	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("elapsed > 200ms", func(s api.Status) bool { return s.ElapsedMS > 200 })
+	h.c.Verb(ctx, "pause")
+	time.Sleep(50 * time.Millisecond)
+	st := h.out.last()
+	w := st.lastWrite()
+	if len(w) < 8 || abs(sampleIndex(w[len(w)-4:])) > 50 || abs(sampleIndex(w)) < 100 {
+		t.Errorf("pause: the last write (%d bytes) goes from %d to %d, want a fade to about 0",
+			len(w), sampleIndex(w), sampleIndex(w[len(w)-4:]))
+	}
+	h.c.Verb(ctx, "resume")
+	time.Sleep(20 * time.Millisecond)
+	if v := st.firstAfterResume(); abs(v) > 50 {
+		t.Errorf("resume starts at %d, want a fade-in from about 0", v)
+	}
+}
+
+func abs(x int) int { return max(x, -x) }

@@ -1,0 +1,236 @@
+// Package history keeps the log of played sessions: one JSON line per
+// session in an append-only file (history.jsonl), written with O_APPEND and
+// fsync so that a crash or kill -9 loses at most the session in progress and
+// never corrupts earlier lines. Read skips a torn or garbled line with a
+// warning instead of failing, and Summarize turns the log into what `cued
+// history` shows: today's sessions against the daily goal, and the streak.
+package history
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// MaxLine is the longest line Read accepts; a longer one is skipped as
+// damaged.
+const MaxLine = 64 << 10
+
+// ErrClosed is returned by Append after Close.
+var ErrClosed = errors.New("history: log is closed")
+
+// Record is one session, written when it ends (played to the end, stopped,
+// or cut by a shutdown).
+type Record struct {
+	Routine string    `json:"routine"`
+	Name    string    `json:"name,omitempty"`
+	Level   string    `json:"level,omitempty"`
+	Start   time.Time `json:"start"`
+	End     time.Time `json:"end"`
+	// Completed is true when the session played to its end.
+	Completed bool `json:"completed"`
+	// ReachedMS is how far the session got, LengthMS its length.
+	ReachedMS int64 `json:"reached_ms"`
+	LengthMS  int64 `json:"length_ms"`
+	// Part is the last part reached.
+	Part string `json:"part,omitempty"`
+	// Trigger says who started it: "user" or "schedule".
+	Trigger string `json:"trigger,omitempty"`
+}
+
+// Log appends records to one file. It is safe for concurrent use.
+type Log struct {
+	mu   sync.Mutex
+	path string
+	f    *os.File
+}
+
+// Open opens (creating it and its folder if needed, 0700/0600) the log at
+// path for appending.
+func Open(path string) (*Log, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return &Log{path: path, f: f}, nil
+}
+
+// Path returns the file the log writes.
+func (l *Log) Path() string { return l.path }
+
+// Append writes r as one line with a single write and syncs it to disk
+// before returning. If the previous line was torn by a crash, the new line
+// starts on a line of its own, so the damage stays confined to the torn one.
+func (l *Log) Append(r Record) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return ErrClosed
+	}
+	if torn, err := endsTorn(l.path); err == nil && torn {
+		b = append([]byte{'\n'}, b...)
+	}
+	b = append(b, '\n')
+	if _, err := l.f.Write(b); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := l.f.Sync(); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	return nil
+}
+
+// endsTorn reports whether the file's last byte is not a newline.
+func endsTorn(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.Size() == 0 {
+		return false, err
+	}
+	var b [1]byte
+	if _, err := f.ReadAt(b[:], st.Size()-1); err != nil {
+		return false, err
+	}
+	return b[0] != '\n', nil
+}
+
+// Close syncs and closes the file. It is safe to call more than once.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return nil
+	}
+	err := l.f.Sync()
+	if cerr := l.f.Close(); err == nil {
+		err = cerr
+	}
+	l.f = nil
+	return err
+}
+
+// Read returns every readable record of the log at path, in file order.
+// A line that is not a complete record (torn by a crash, garbled, too long)
+// is skipped and reported through warn with its line number; a missing file
+// is an empty history.
+func Read(path string, warn func(string)) ([]Record, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	defer f.Close()
+	return Parse(f, path, warn)
+}
+
+// Parse reads records from r (see Read); name labels warnings.
+func Parse(r io.Reader, name string, warn func(string)) ([]Record, error) {
+	if warn == nil {
+		warn = func(string) {}
+	}
+	br := bufio.NewReader(r)
+	var out []Record
+	for n := 1; ; n++ {
+		line, err := readLine(br)
+		if len(line) > 0 {
+			var rec Record
+			switch {
+			case len(line) > MaxLine:
+				warn(fmt.Sprintf("%s:%d: line longer than %d bytes skipped", name, n, MaxLine))
+			case json.Unmarshal(line, &rec) != nil || rec.Routine == "":
+				warn(fmt.Sprintf("%s:%d: damaged line skipped (an interrupted write?)", name, n))
+			default:
+				out = append(out, rec)
+			}
+		}
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, fmt.Errorf("history: %s: %w", name, err)
+		}
+	}
+}
+
+// readLine reads one line without its newline; a line longer than MaxLine is
+// consumed and returned truncated to MaxLine+1 bytes so the caller can tell.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var buf []byte
+	for {
+		part, isPrefix, err := br.ReadLine()
+		if len(buf) <= MaxLine {
+			buf = append(buf, part...)
+		}
+		if err != nil || !isPrefix {
+			return bytes.TrimSpace(buf), err
+		}
+	}
+}
+
+// Summary is what `cued history` shows.
+type Summary struct {
+	// Today are today's sessions, in order.
+	Today []Record
+	// Completed counts today's completed sessions; Goal is the daily goal.
+	Completed int
+	Goal      int
+	// Streak is the number of consecutive days, ending today (or
+	// yesterday while today's goal is not yet met), on which the goal was
+	// met.
+	Streak int
+}
+
+// Summarize computes the summary of recs at now (in now's location) for a
+// daily goal of goal completed sessions (at least 1).
+func Summarize(recs []Record, now time.Time, goal int) Summary {
+	if goal < 1 {
+		goal = 1
+	}
+	loc := now.Location()
+	day := func(t time.Time) time.Time {
+		y, m, d := t.In(loc).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, loc)
+	}
+	today := day(now)
+	perDay := map[time.Time]int{}
+	s := Summary{Goal: goal}
+	for _, r := range recs {
+		d := day(r.Start)
+		if r.Completed {
+			perDay[d]++
+		}
+		if d.Equal(today) {
+			s.Today = append(s.Today, r)
+		}
+	}
+	s.Completed = perDay[today]
+	d := today
+	if perDay[d] < goal {
+		d = d.AddDate(0, 0, -1)
+	}
+	for perDay[d] >= goal {
+		s.Streak++
+		d = d.AddDate(0, 0, -1)
+	}
+	return s
+}

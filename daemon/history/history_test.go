@@ -1,0 +1,107 @@
+package history
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestAppendRead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "history.jsonl")
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 5, 1, 7, 30, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l.Append(Record{Routine: "r", Start: t0.Add(time.Duration(i) * time.Minute), Completed: true})
+		}()
+	}
+	wg.Wait()
+	// A crash in the middle of a write leaves a torn line.
+	f, _ := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	f.WriteString(`{"routine":"r","sta`)
+	f.Close()
+	if err := l.Append(Record{Routine: "after", Start: t0}); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if err := l.Append(Record{Routine: "x"}); err != ErrClosed {
+		t.Errorf("Append after Close: %v", err)
+	}
+	var warns []string
+	recs, err := Read(path, func(w string) { warns = append(warns, w) })
+	if err != nil || len(recs) != 21 || recs[20].Routine != "after" {
+		t.Fatalf("Read: %d records, %v", len(recs), err)
+	}
+	if len(warns) != 1 || !strings.Contains(warns[0], "history.jsonl:21: damaged line skipped") {
+		t.Errorf("warnings %q", warns)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", fi.Mode())
+	}
+	if recs, err := Read(filepath.Join(t.TempDir(), "none"), nil); err != nil || recs != nil {
+		t.Errorf("missing file: %v %v", recs, err)
+	}
+}
+
+func TestParseDamage(t *testing.T) {
+	in := strings.Join([]string{
+		`{"routine":"a","completed":true}`,
+		``,
+		`not json`,
+		`{"completed":true}`,
+		`{"routine":"b"}`,
+		strings.Repeat("x", MaxLine+10),
+		`{"routine":"c"}`,
+	}, "\n")
+	var warns []string
+	recs, err := Parse(strings.NewReader(in), "h", func(w string) { warns = append(warns, w) })
+	if err != nil || len(recs) != 3 || recs[2].Routine != "c" {
+		t.Fatalf("%+v %v", recs, err)
+	}
+	want := []string{"h:3: damaged", "h:4: damaged", "h:6: line longer"}
+	if len(warns) != len(want) {
+		t.Fatalf("warnings %q", warns)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(warns[i], w) {
+			t.Errorf("warning %q, want prefix %q", warns[i], w)
+		}
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	loc := time.FixedZone("x", 2*3600)
+	now := time.Date(2026, 5, 10, 20, 0, 0, 0, loc)
+	day := func(d, h int, done bool) Record {
+		return Record{Routine: "r", Start: time.Date(2026, 5, d, h, 0, 0, 0, loc), Completed: done}
+	}
+	tests := []struct {
+		name           string
+		recs           []Record
+		goal           int
+		today, streak  int
+		completedToday int
+	}{
+		{"empty", nil, 3, 0, 0, 0},
+		{"met today and two days before", []Record{day(8, 7, true), day(9, 7, true), day(10, 7, true), day(10, 8, false)}, 1, 2, 3, 1},
+		{"today not yet met counts from yesterday", []Record{day(8, 7, true), day(9, 7, true)}, 1, 0, 2, 0},
+		{"gap breaks the streak", []Record{day(7, 7, true), day(9, 7, true), day(10, 7, true)}, 1, 1, 2, 1},
+		{"goal of two", []Record{day(9, 7, true), day(9, 12, true), day(10, 7, true)}, 2, 1, 1, 1},
+		{"incomplete sessions do not count", []Record{day(9, 7, false), day(10, 7, false)}, 1, 1, 0, 0},
+	}
+	for _, tt := range tests {
+		s := Summarize(tt.recs, now, tt.goal)
+		if len(s.Today) != tt.today || s.Streak != tt.streak || s.Completed != tt.completedToday || s.Goal != tt.goal {
+			t.Errorf("%s: %+v", tt.name, s)
+		}
+	}
+}

@@ -1,0 +1,186 @@
+// Package daemon is the cued daemon: it owns one player (one goroutine that
+// holds all the player state), answers the control protocol (JSON over
+// HTTP on a Unix socket, see docs/protocol.md and package daemon/api),
+// starts scheduled sessions, appends every session to the history log, and
+// streams audio to an Output that may fail and recover at any time.
+//
+// The daemon knows nothing of viper, routines or the voice bank: the command
+// that runs it passes plain Options, including a Prepare factory that turns a
+// play request into a Session and an Output that plays PCM.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/cued-dev/cued/daemon/api"
+	"github.com/cued-dev/cued/daemon/schedule"
+)
+
+// Errors callers test with errors.Is.
+var (
+	// ErrRunning means another daemon holds the socket's lock.
+	ErrRunning = errors.New("another cued daemon is running")
+	// ErrNoDevice means the audio output could not be opened.
+	ErrNoDevice = errors.New("no audio device")
+	// ErrBadOptions means Options lack something the daemon needs.
+	ErrBadOptions = errors.New("daemon: bad options")
+)
+
+// Audio is the seekable mix of one session, as the daemon needs it
+// (audio.Session implements it). The daemon calls it from one goroutine.
+type Audio interface {
+	// Stream fills samples from the current position and advances it;
+	// it returns (0, false) at the end.
+	Stream(samples [][2]float64) (n int, ok bool)
+	// Seek moves to sample p (0 to Len()).
+	Seek(p int) error
+	Position() int
+	Len() int
+	// MarkAfter and MarkBefore find part and segment boundaries, where
+	// next and prev go.
+	MarkAfter(p int) (int, bool)
+	MarkBefore(p int) (int, bool)
+}
+
+// Part is one part (step) of a session, for status and part events.
+type Part struct {
+	Name       string
+	Start, End time.Duration
+}
+
+// Session is a session ready to play, as Prepare returns it.
+type Session struct {
+	Audio Audio
+	// Rate is the sample rate of Audio, in Hz.
+	Rate int
+	// Routine is the routine id, Name its title, Level the level played.
+	Routine, Name, Level string
+	Parts                []Part
+}
+
+// Stream is an open audio output. Write, Flush and Close are called from
+// one goroutine; Played, Done and Err from any.
+type Stream interface {
+	// Write queues PCM (16-bit little-endian stereo frames), blocking
+	// while about one buffer is queued already.
+	Write(pcm []byte) error
+	// Flush drops what is queued and returns the total of frames played
+	// since the stream opened.
+	Flush() (played int64, err error)
+	// Played returns the total of frames played since the stream opened.
+	Played() int64
+	// Done is closed when the stream died; Err then says why.
+	Done() <-chan struct{}
+	Err() error
+	Close() error
+}
+
+// Output opens audio streams. Open fails (wrapping any error) when there is
+// no working device; the daemon then retries in the background.
+type Output interface {
+	Open(ctx context.Context, rate int) (Stream, error)
+}
+
+// OutputFunc adapts a function to Output.
+type OutputFunc func(ctx context.Context, rate int) (Stream, error)
+
+// Open calls f.
+func (f OutputFunc) Open(ctx context.Context, rate int) (Stream, error) { return f(ctx, rate) }
+
+// Config is what a reload may change.
+type Config struct {
+	// Schedule replaces the schedule entries (validated by schedule.Parse).
+	Schedule []schedule.Entry
+	// DailyGoal replaces the daily goal.
+	DailyGoal int
+	// Problems lists what could not be re-read (with file:line:col where
+	// known) and whose previous version therefore stays in use.
+	Problems []string
+}
+
+// Options configure a daemon. Socket, Prepare and Output are required.
+type Options struct {
+	// Socket is the path of the control socket. Its folder is created
+	// with mode 0700 if missing; the socket gets mode 0600. A lock file
+	// beside it (Socket + ".lock") keeps a second daemon out.
+	Socket string
+	// Logger receives the daemon's log (nil: slog.Default()).
+	Logger *slog.Logger
+	// HistoryPath is the history log (history.jsonl); "" keeps none.
+	HistoryPath string
+	// Schedule are the scheduled sessions; DailyGoal the sessions a day
+	// that meet the goal (reported in history).
+	Schedule  []schedule.Entry
+	DailyGoal int
+	// Clock drives the scheduler and dates history records (nil: the
+	// system clock).
+	Clock schedule.Clock
+	// Prepare compiles a play request into a Session. Its errors are
+	// the user's (unknown routine, value out of range) and are answered
+	// with 400 and the error's text.
+	Prepare func(ctx context.Context, req api.PlayRequest) (Session, error)
+	// Invite (optional) makes the sound of a scheduled prompt: a chime and
+	// a short spoken invitation.
+	Invite func(ctx context.Context, occ schedule.Occurrence) (Session, error)
+	// Output plays the sessions.
+	Output Output
+	// Routines (optional) lists the routines for GET /routines.
+	Routines func() ([]api.Routine, error)
+	// Reload (optional) re-reads the configuration and the routines for
+	// POST /reload and SIGHUP. An error means the configuration is invalid
+	// and nothing changed.
+	Reload func(ctx context.Context) (Config, error)
+	// Linger is how long the output stays open after a session, so that
+	// the next session within it starts without waiting for the device
+	// (opening a sound server stream takes up to seconds). Default 5
+	// minutes; negative closes the output at once after every session.
+	Linger time.Duration
+	// PromptTimeout is how long a prompt waits (default 30 minutes).
+	PromptTimeout time.Duration
+	// DeviceRetry is the interval of the background device probe after a
+	// failure (default 2 s).
+	DeviceRetry time.Duration
+	// ProgressInterval is the interval of progress events (default 1 s).
+	ProgressInterval time.Duration
+	// SchedulerMaxSleep bounds the scheduler's waits (default 1 minute).
+	SchedulerMaxSleep time.Duration
+}
+
+func (o *Options) validate() error {
+	switch {
+	case o.Socket == "":
+		return errors.Join(ErrBadOptions, errors.New("no socket path"))
+	case o.Prepare == nil:
+		return errors.Join(ErrBadOptions, errors.New("no Prepare"))
+	case o.Output == nil:
+		return errors.Join(ErrBadOptions, errors.New("no Output"))
+	}
+	return nil
+}
+
+func (o *Options) defaults() {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Clock == nil {
+		o.Clock = schedule.System{}
+	}
+	if o.PromptTimeout <= 0 {
+		o.PromptTimeout = 30 * time.Minute
+	}
+	if o.Linger == 0 {
+		o.Linger = 5 * time.Minute
+	}
+	if o.DeviceRetry <= 0 {
+		o.DeviceRetry = 2 * time.Second
+	}
+	if o.ProgressInterval <= 0 {
+		o.ProgressInterval = time.Second
+	}
+	if o.DailyGoal <= 0 {
+		o.DailyGoal = 1
+	}
+}

@@ -1,0 +1,722 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cued-dev/cued/daemon/api"
+	"github.com/cued-dev/cued/daemon/history"
+	"github.com/cued-dev/cued/daemon/schedule"
+)
+
+// Player operations a command carries.
+const (
+	cmdStatus = iota + 1
+	cmdPlay
+	cmdPause
+	cmdResume
+	cmdToggle
+	cmdNext
+	cmdPrev
+	cmdStop
+	cmdFire
+	cmdGoal
+)
+
+// command is a request to the player goroutine. reply is buffered (1), so
+// the player never waits for the handler that sent it.
+type command struct {
+	op   int
+	play api.PlayRequest
+	occ  schedule.Occurrence
+	goal int
+	// trigger is who asks for a play: "user" (default) or "schedule".
+	trigger string
+	reply   chan reply
+}
+
+type reply struct {
+	status api.Status
+	err    *api.Error
+	// deferred means the reply will be sent later (a play that is
+	// starting answers when it starts or fails).
+	deferred bool
+}
+
+// prepared is the result of starting a session off the player goroutine.
+type prepared struct {
+	id      int
+	sess    Session
+	st      Stream
+	err     error
+	invite  bool
+	trigger string
+}
+
+type probeResult struct{ err error }
+
+// current is the session that plays.
+type current struct {
+	sess     Session
+	pump     *pump
+	start    time.Time
+	trigger  string
+	part     int
+	paused   bool
+	lastProg time.Time
+}
+
+// player holds all the player state; only its run goroutine touches it.
+type player struct {
+	o      *Options
+	log    *slog.Logger
+	events *broker
+	hist   *history.Log
+	sched  *schedule.Scheduler
+	cmds   chan command
+	notes  chan any
+	done   chan struct{}
+
+	ctx     context.Context
+	wg      sync.WaitGroup // pumps, preparations and probes
+	state   string
+	cur     *current
+	invite  *pump // the prompt's chime, while it sounds
+	prompt  *api.Prompt
+	promptQ api.PlayRequest
+	expires time.Time
+	// starting: the id of the preparation under way and who waits for it.
+	startID    int
+	startReply chan reply
+	device     api.Device
+	probing    bool
+	goal       int
+	// spare is an open output kept after a session (Options.Linger), so
+	// that the next one does not wait for the device to open.
+	spare      Stream
+	spareRate  int
+	spareSince time.Time
+}
+
+func newPlayer(o *Options, events *broker, hist *history.Log, sched *schedule.Scheduler) *player {
+	return &player{o: o, log: o.Logger, events: events, hist: hist, sched: sched,
+		cmds: make(chan command), notes: make(chan any, 64), done: make(chan struct{}),
+		state: api.StateIdle, device: api.Device{State: api.DeviceIdle}, goal: o.DailyGoal}
+}
+
+// do sends a command and waits for its reply; it fails with 503 once the
+// player has stopped.
+func (p *player) do(ctx context.Context, c command) reply {
+	c.reply = make(chan reply, 1)
+	select {
+	case p.cmds <- c:
+	case <-p.done:
+		return reply{err: &api.Error{Status: http.StatusServiceUnavailable, Message: "the daemon is shutting down"}}
+	case <-ctx.Done():
+		return reply{err: &api.Error{Status: http.StatusServiceUnavailable, Message: ctx.Err().Error()}}
+	}
+	select {
+	case r := <-c.reply:
+		return r
+	case <-p.done:
+		return reply{err: &api.Error{Status: http.StatusServiceUnavailable, Message: "the daemon is shutting down"}}
+	case <-ctx.Done():
+		return reply{err: &api.Error{Status: http.StatusServiceUnavailable, Message: ctx.Err().Error()}}
+	}
+}
+
+// run is the player goroutine. When ctx ends it stops the session (and
+// records it), waits for its helpers and returns.
+func (p *player) run(ctx context.Context) {
+	p.ctx = ctx
+	defer close(p.done)
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			p.shutdown()
+			return
+		case c := <-p.cmds:
+			r := p.handle(c)
+			if c.reply != nil && !r.deferred {
+				c.reply <- r
+			}
+		case n := <-p.notes:
+			p.note(n)
+		case <-tick.C:
+			p.tick()
+		}
+	}
+}
+
+func (p *player) shutdown() {
+	defer p.dropSpare()
+	if p.cur != nil {
+		p.finish(false, api.EventStop, "the daemon stopped")
+	}
+	if p.invite != nil {
+		p.invite.stop()
+	}
+	if p.startReply != nil {
+		p.startReply <- reply{err: &api.Error{Status: http.StatusServiceUnavailable, Message: "the daemon is shutting down"}}
+		p.startReply = nil
+	}
+	// Helpers may be blocked sending notes: drain until they are gone.
+	helpers := make(chan struct{})
+	go func() { p.wg.Wait(); close(helpers) }()
+	for {
+		select {
+		case <-helpers:
+			return
+		case n := <-p.notes:
+			if pr, ok := n.(prepared); ok && pr.st != nil {
+				pr.st.Close()
+			}
+			if sp, ok := n.(noteSpare); ok {
+				sp.st.Close()
+			}
+		}
+	}
+}
+
+func conflict(format string, args ...any) reply {
+	return reply{err: &api.Error{Status: http.StatusConflict, Message: fmt.Sprintf(format, args...)}}
+}
+
+func (p *player) handle(c command) reply {
+	switch c.op {
+	case cmdStatus:
+	case cmdPlay:
+		return p.play(c)
+	case cmdToggle:
+		switch p.state {
+		case api.StatePrompt:
+			return p.play(command{op: cmdPlay, reply: c.reply})
+		case api.StatePlaying:
+			return p.handle(command{op: cmdPause})
+		case api.StatePaused:
+			return p.handle(command{op: cmdResume})
+		default:
+			return conflict("nothing is playing or waiting to be played")
+		}
+	case cmdPause:
+		switch p.state {
+		case api.StatePaused:
+		case api.StatePlaying:
+			p.cur.pump.send(opPause)
+			p.cur.paused = true
+			p.state = api.StatePaused
+			p.publish(api.EventPause, "")
+		default:
+			return conflict("nothing is playing")
+		}
+	case cmdResume:
+		switch p.state {
+		case api.StatePlaying:
+		case api.StatePaused:
+			p.cur.pump.send(opResume)
+			p.cur.paused = false
+			p.state = api.StatePlaying
+			p.publish(api.EventResume, "")
+		default:
+			return conflict("nothing is paused")
+		}
+	case cmdNext, cmdPrev:
+		if p.cur == nil {
+			return conflict("nothing is playing")
+		}
+		op := opNext
+		if c.op == cmdPrev {
+			op = opPrev
+		}
+		if !p.cur.pump.send(op) {
+			return reply{err: &api.Error{Status: http.StatusServiceUnavailable, Message: "too many commands at once; try again"}}
+		}
+	case cmdStop:
+		switch {
+		case p.cur != nil:
+			p.finish(false, api.EventStop, "")
+		case p.state == api.StatePrompt:
+			p.clearPrompt()
+			p.publish(api.EventStop, "the prompt was dismissed")
+		case p.state == api.StateStarting:
+			p.startID++ // the preparation under way is dropped when it lands
+			if p.startReply != nil {
+				p.startReply <- conflict("stopped before it started")
+				p.startReply = nil
+			}
+			p.state = api.StateIdle
+			p.publish(api.EventStop, "")
+		default:
+			return conflict("nothing is playing")
+		}
+	case cmdFire:
+		p.fire(c.occ)
+	case cmdGoal:
+		p.goal = c.goal
+	}
+	return reply{status: p.status()}
+}
+
+// play starts c.play, or the prompt's session when c.play names no
+// routine. Its reply is sent when the session starts or fails.
+func (p *player) play(c command) reply {
+	req := c.play
+	trigger := c.trigger
+	if trigger == "" {
+		trigger = "user"
+	}
+	switch p.state {
+	case api.StatePlaying, api.StatePaused:
+		return conflict("%s is playing; stop it first (cued stop)", p.cur.sess.Routine)
+	case api.StateStarting:
+		return conflict("a session is starting")
+	case api.StatePrompt:
+		if req.Routine == "" {
+			req = p.promptQ
+			trigger = "schedule"
+		}
+	}
+	if req.Routine == "" {
+		return reply{err: &api.Error{Status: http.StatusBadRequest, Message: "no routine given and no scheduled session waiting"}}
+	}
+	if err := req.Validate(); err != nil {
+		return reply{err: &api.Error{Status: http.StatusBadRequest, Message: err.Error()}}
+	}
+	if p.device.State == api.DeviceFault {
+		return reply{err: &api.Error{Status: http.StatusServiceUnavailable,
+			Message: fmt.Sprintf("%s; cued keeps retrying in the background (see cued status)", p.device.Error)}}
+	}
+	p.clearPrompt()
+	p.state = api.StateStarting
+	p.startID++
+	p.startReply = c.reply
+	p.start(p.startID, req, trigger, p.takeSpare())
+	return reply{status: p.status(), deferred: true}
+}
+
+// start prepares and opens a session off the player goroutine.
+func (p *player) start(id int, req api.PlayRequest, trigger string, spare spareStream) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		r := prepared{id: id, trigger: trigger}
+		t0 := time.Now()
+		r.sess, r.err = p.o.Prepare(p.ctx, req)
+		if r.err == nil && r.sess.Audio == nil {
+			r.err = errors.New("prepare returned no audio")
+		}
+		t1 := time.Now()
+		if r.err == nil {
+			r.st, r.err = p.open(spare, r.sess.Rate)
+		} else if spare.st != nil {
+			spare.st.Close()
+		}
+		p.log.Debug("session prepared", "routine", req.Routine, "prepare", t1.Sub(t0).Round(time.Microsecond),
+			"open", time.Since(t1).Round(time.Microsecond), "err", r.err)
+		select {
+		case p.notes <- r:
+		case <-p.ctx.Done():
+			if r.st != nil {
+				r.st.Close()
+			}
+		}
+	}()
+}
+
+// invitation sounds the prompt's chime off the player goroutine.
+func (p *player) invitation(occ schedule.Occurrence) {
+	if p.o.Invite == nil {
+		return
+	}
+	spare := p.takeSpare()
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		r := prepared{invite: true}
+		r.sess, r.err = p.o.Invite(p.ctx, occ)
+		if r.err == nil {
+			r.st, r.err = p.open(spare, r.sess.Rate)
+		} else if spare.st != nil {
+			spare.st.Close()
+		}
+		select {
+		case p.notes <- r:
+		case <-p.ctx.Done():
+			if r.st != nil {
+				r.st.Close()
+			}
+		}
+	}()
+}
+
+func (p *player) note(n any) {
+	switch n := n.(type) {
+	case prepared:
+		p.prepared(n)
+	case noteEnded:
+		if p.cur != nil && n.p == p.cur.pump {
+			p.finish(true, api.EventEnd, "")
+		} else if n.p == p.invite {
+			p.invite = nil
+		}
+	case noteFault:
+		p.setDevice(api.DeviceFault, n.err)
+		if p.cur != nil && n.p == p.cur.pump {
+			p.log.Warn("audio output failed; retrying", "err", n.err)
+			p.publish(api.EventFault, "audio output failed: "+n.err.Error())
+		} else if n.p == p.invite {
+			p.invite.stop()
+			p.invite = nil
+			p.probe()
+		}
+	case noteRecovered:
+		if p.cur != nil && n.p == p.cur.pump {
+			p.setDevice(api.DeviceOK, nil)
+			p.log.Info("audio output recovered")
+			p.publish(api.EventRecovered, "audio output works again")
+		}
+	case noteSeeked:
+		if p.cur != nil && n.p == p.cur.pump {
+			p.checkPart()
+			p.publish(api.EventSeek, "")
+		}
+	case noteSpare:
+		p.dropSpare()
+		if p.o.Linger < 0 {
+			n.st.Close()
+			return
+		}
+		p.spare, p.spareRate, p.spareSince = n.st, n.rate, time.Now()
+	case probeResult:
+		p.probing = false
+		if n.err == nil {
+			if p.device.State == api.DeviceFault {
+				p.setDevice(api.DeviceIdle, nil)
+				p.log.Info("audio device available again")
+				p.publish(api.EventRecovered, "audio device available again")
+			}
+		} else if p.device.State == api.DeviceFault && p.cur == nil {
+			p.probe()
+		}
+	}
+}
+
+func (p *player) prepared(r prepared) {
+	if r.invite {
+		switch {
+		case r.err != nil:
+			p.log.Warn("cannot sound the prompt", "err", r.err)
+			if errors.Is(r.err, ErrNoDevice) {
+				p.setDevice(api.DeviceFault, r.err)
+				p.probe()
+			}
+		case p.state != api.StatePrompt || p.invite != nil:
+			r.st.Close()
+		default:
+			p.setDevice(api.DeviceOK, nil)
+			p.invite = p.newPump(r.sess, r.st, false)
+		}
+		return
+	}
+	if r.id != p.startID || p.state != api.StateStarting {
+		if r.st != nil {
+			r.st.Close()
+		}
+		return
+	}
+	if r.err != nil {
+		p.state = api.StateIdle
+		e := &api.Error{Status: http.StatusBadRequest, Message: r.err.Error()}
+		if errors.Is(r.err, ErrNoDevice) {
+			e.Status = http.StatusServiceUnavailable
+			p.setDevice(api.DeviceFault, r.err)
+			p.publish(api.EventFault, r.err.Error())
+			p.probe()
+		}
+		p.log.Warn("cannot start a session", "err", r.err)
+		if p.startReply != nil {
+			p.startReply <- reply{err: e}
+			p.startReply = nil
+		}
+		return
+	}
+	if p.invite != nil {
+		p.invite.stop()
+		p.invite = nil
+	}
+	p.setDevice(api.DeviceOK, nil)
+	p.cur = &current{sess: r.sess, start: p.o.Clock.Now(), trigger: r.trigger, part: -1, lastProg: time.Now()}
+	p.cur.pump = p.newPump(r.sess, r.st, false)
+	p.state = api.StatePlaying
+	p.log.Info("session started", "routine", r.sess.Routine, "level", r.sess.Level, "trigger", r.trigger)
+	p.publish(api.EventStart, "")
+	p.checkPart()
+	if p.startReply != nil {
+		p.startReply <- reply{status: p.status()}
+		p.startReply = nil
+	}
+}
+
+func (p *player) newPump(sess Session, st Stream, paused bool) *pump {
+	p.wg.Add(1)
+	pp := newPump(p.ctx, sess, p.o.Output, st, p.notes, p.o.DeviceRetry, paused)
+	go func() { <-pp.done; p.wg.Done() }()
+	return pp
+}
+
+// finish ends the current session, records it and announces it.
+func (p *player) finish(completed bool, event, msg string) {
+	c := p.cur
+	pos := time.Duration(0)
+	if c.sess.Rate > 0 {
+		pos = time.Duration(c.pump.pos.Load()) * time.Second / time.Duration(c.sess.Rate)
+	}
+	length := p.length()
+	if completed {
+		pos = length
+	}
+	st := p.status()
+	c.pump.stop()
+	p.cur = nil
+	p.state = api.StateIdle
+	rec := history.Record{Routine: c.sess.Routine, Name: c.sess.Name, Level: c.sess.Level,
+		Start: c.start, End: p.o.Clock.Now(), Completed: completed,
+		ReachedMS: pos.Milliseconds(), LengthMS: length.Milliseconds(), Trigger: c.trigger}
+	if i := partAt(c.sess.Parts, pos); i >= 0 {
+		rec.Part = c.sess.Parts[i].Name
+	} else if completed && len(c.sess.Parts) > 0 {
+		rec.Part = c.sess.Parts[len(c.sess.Parts)-1].Name
+	}
+	if p.hist != nil {
+		if err := p.hist.Append(rec); err != nil {
+			p.log.Error("cannot write history", "err", err)
+		}
+	}
+	p.log.Info("session ended", "routine", rec.Routine, "completed", completed, "reached", pos.Round(time.Millisecond))
+	if p.device.State == api.DeviceOK {
+		p.setDevice(api.DeviceIdle, nil)
+	}
+	st.State = api.StateIdle
+	p.events.publish(api.Event{Type: event, Time: p.o.Clock.Now(), Message: msg, Status: st})
+}
+
+func (p *player) length() time.Duration {
+	if p.cur == nil || p.cur.sess.Rate <= 0 {
+		return 0
+	}
+	return time.Duration(p.cur.sess.Audio.Len()) * time.Second / time.Duration(p.cur.sess.Rate)
+}
+
+// fire handles a scheduled occurrence.
+func (p *player) fire(occ schedule.Occurrence) {
+	req := api.PlayRequest{Routine: occ.Routine, Level: occ.Level}
+	switch p.state {
+	case api.StatePlaying, api.StatePaused, api.StateStarting:
+		msg := fmt.Sprintf("scheduled %s at %s skipped: a session is playing", occ.Routine, occ.At)
+		p.log.Info(msg)
+		p.publish(api.EventSkipped, msg)
+		return
+	}
+	if occ.Mode == schedule.Auto {
+		p.clearPrompt()
+		if r := p.play(command{op: cmdPlay, play: req, trigger: "schedule"}); r.err != nil {
+			p.log.Warn("scheduled session not started", "routine", occ.Routine, "err", r.err.Message)
+			p.publish(api.EventSkipped, fmt.Sprintf("scheduled %s at %s not started: %s", occ.Routine, occ.At, r.err.Message))
+		}
+		p.startReply = nil
+		return
+	}
+	p.clearPrompt()
+	p.state = api.StatePrompt
+	p.prompt = &api.Prompt{Routine: occ.Routine, Level: occ.Level, At: occ.Time}
+	p.promptQ = req
+	p.expires = p.o.Clock.Now().Add(p.o.PromptTimeout)
+	p.log.Info("scheduled session waiting", "routine", occ.Routine, "at", occ.At)
+	p.publish(api.EventPrompt, fmt.Sprintf("time for %s: cued play or cued toggle to start", occ.Routine))
+	p.invitation(occ)
+}
+
+func (p *player) clearPrompt() {
+	if p.invite != nil {
+		p.invite.stop()
+		p.invite = nil
+	}
+	if p.state == api.StatePrompt {
+		p.state = api.StateIdle
+	}
+	p.prompt = nil
+}
+
+// spareStream is a spare output handed to a starting session.
+type spareStream struct {
+	st   Stream
+	rate int
+}
+
+// takeSpare hands over the spare output, if any.
+func (p *player) takeSpare() spareStream {
+	s := spareStream{p.spare, p.spareRate}
+	p.spare = nil
+	return s
+}
+
+// dropSpare closes the spare output.
+func (p *player) dropSpare() {
+	if p.spare != nil {
+		p.spare.Close()
+		p.spare = nil
+	}
+}
+
+// open returns the spare output if it still works at rate, else a new one
+// (off the player goroutine).
+func (p *player) open(spare spareStream, rate int) (Stream, error) {
+	if spare.st != nil {
+		if spare.rate == rate && spare.st.Err() == nil {
+			return spare.st, nil
+		}
+		spare.st.Close()
+	}
+	st, err := p.o.Output.Open(p.ctx, rate)
+	if err != nil {
+		return nil, noDevice{err}
+	}
+	return st, nil
+}
+
+func (p *player) tick() {
+	if p.spare != nil && (time.Since(p.spareSince) > p.o.Linger || p.spare.Err() != nil) {
+		p.dropSpare()
+	}
+	if p.state == api.StatePrompt && !p.o.Clock.Now().Before(p.expires) {
+		p.clearPrompt()
+		p.publish(api.EventSkipped, "the scheduled session was not started in time")
+	}
+	if p.cur == nil {
+		return
+	}
+	p.checkPart()
+	if !p.cur.paused && time.Since(p.cur.lastProg) >= p.o.ProgressInterval {
+		p.cur.lastProg = time.Now()
+		p.publish(api.EventProgress, "")
+	}
+}
+
+func (p *player) checkPart() {
+	i := partAt(p.cur.sess.Parts, p.elapsed())
+	if i != p.cur.part {
+		p.cur.part = i
+		if i >= 0 {
+			p.publish(api.EventPart, "")
+		}
+	}
+}
+
+// noDevice is an output error: it matches ErrNoDevice and reads as the
+// output's own message when that already says there is no audio device.
+type noDevice struct{ err error }
+
+func (e noDevice) Error() string {
+	if msg := e.err.Error(); strings.Contains(msg, "no audio") {
+		return msg
+	}
+	return "no audio device: " + e.err.Error()
+}
+func (e noDevice) Unwrap() []error { return []error{ErrNoDevice, e.err} }
+
+// probe checks the device in the background after a failure, until it
+// works again.
+func (p *player) probe() {
+	if p.probing {
+		return
+	}
+	p.probing = true
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		select {
+		case <-time.After(p.o.DeviceRetry):
+		case <-p.ctx.Done():
+			return
+		}
+		st, err := p.o.Output.Open(p.ctx, 44100)
+		if st != nil {
+			st.Close()
+		}
+		select {
+		case p.notes <- probeResult{err}:
+		case <-p.ctx.Done():
+		}
+	}()
+}
+
+func (p *player) setDevice(state string, err error) {
+	msg := ""
+	if err != nil {
+		msg = oneLine(err.Error())
+	}
+	if p.device.State != state || p.device.Error != msg {
+		p.device = api.Device{State: state, Error: msg, Since: time.Now()}
+	}
+}
+
+func oneLine(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			return s[:i] + " …"
+		}
+	}
+	return s
+}
+
+func (p *player) elapsed() time.Duration {
+	if p.cur == nil || p.cur.sess.Rate <= 0 {
+		return 0
+	}
+	return time.Duration(p.cur.pump.pos.Load()) * time.Second / time.Duration(p.cur.sess.Rate)
+}
+
+// partAt returns the index of the part playing at d, or -1.
+func partAt(parts []Part, d time.Duration) int {
+	for i, pt := range parts {
+		if d >= pt.Start && d < pt.End {
+			return i
+		}
+	}
+	return -1
+}
+
+func (p *player) publish(typ, msg string) {
+	p.events.publish(api.Event{Type: typ, Time: p.o.Clock.Now(), Message: msg, Status: p.status()})
+}
+
+// status is the player's status now.
+func (p *player) status() api.Status {
+	s := api.Status{State: p.state, Device: p.device, Prompt: p.prompt}
+	if c := p.cur; c != nil {
+		s.Routine, s.Name, s.Level = c.sess.Routine, c.sess.Name, c.sess.Level
+		s.Paused = c.paused
+		s.Parts = len(c.sess.Parts)
+		el, ln := p.elapsed(), p.length()
+		s.ElapsedMS, s.LengthMS = el.Milliseconds(), ln.Milliseconds()
+		s.RemainingMS = max(0, s.LengthMS-s.ElapsedMS)
+		s.PartIndex = partAt(c.sess.Parts, el)
+		if s.PartIndex >= 0 {
+			s.Part = c.sess.Parts[s.PartIndex].Name
+		}
+	}
+	if p.sched != nil {
+		if o, ok := schedule.Next(p.sched.Entries(), p.o.Clock.Now()); ok {
+			s.Next = &api.Scheduled{At: o.Time, Routine: o.Routine, Mode: o.Mode, Level: o.Level}
+		}
+	}
+	return s
+}
