@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -375,3 +376,28 @@ func TestNoClick(t *testing.T) {
 }
 
 func abs(x int) int { return max(x, -x) }
+
+// TestNextPastTheEnd skips past the last part: the session ends as stopped,
+// never as completed, and the history says so.
+func TestNextPastTheEnd(t *testing.T) {
+	h := start(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	for part := 1; part <= 2; part++ {
+		if _, err := h.c.Verb(ctx, "next"); err != nil {
+			t.Fatal(err)
+		}
+		h.waitFor(fmt.Sprintf("part %d", part+1), func(s api.Status) bool { return s.PartIndex == part })
+	}
+	s, err := h.c.Verb(ctx, "next")
+	if err != nil || s.State != api.StateIdle {
+		t.Fatalf("next on the last part: %+v %v, want idle", s, err)
+	}
+	recs, err := history.Read(h.hist, nil)
+	if err != nil || len(recs) != 1 || recs[0].Completed {
+		t.Errorf("history after skipping past the end: %+v %v; want one session, not completed", recs, err)
+	}
+}

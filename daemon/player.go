@@ -236,6 +236,13 @@ func (p *player) handle(c command) reply {
 		if c.op == cmdPrev {
 			op = opPrev
 		}
+		// Past the last part there is nothing to skip to: that ends the
+		// session as a stop, never as a completed one. (Marks never
+		// change, so reading them here while the pump plays is safe.)
+		if _, ok := p.cur.sess.Audio.MarkAfter(int(p.cur.pump.pos.Load())); op == opNext && !ok {
+			p.finish(false, api.EventStop, "skipped past the last part")
+			break
+		}
 		if !p.cur.pump.send(op) {
 			return reply{err: &api.Error{Status: http.StatusServiceUnavailable, Message: "too many commands at once; try again"}}
 		}

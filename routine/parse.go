@@ -46,8 +46,8 @@ func (d *decoder) errf(n *yaml.Node, format string, args ...any) {
 // and returns the value node of each key present (and the key nodes).
 func (d *decoder) fields(n *yaml.Node, what string, valid ...string) (map[string]*yaml.Node, map[string]*yaml.Node) {
 	vals, keys := map[string]*yaml.Node{}, map[string]*yaml.Node{}
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
+	if d.alias(n) {
+		return vals, keys
 	}
 	if n.Kind != yaml.MappingNode {
 		d.errf(n, "%s must be a mapping of keys (%s), not %s", what, strings.Join(valid, ", "), describe(n))
@@ -78,7 +78,20 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// alias reports (and returns true for) a YAML alias: a routine spells
+// every value out, so that each has one position and one meaning.
+func (d *decoder) alias(n *yaml.Node) bool {
+	if n.Kind != yaml.AliasNode {
+		return false
+	}
+	d.errf(n, "aliases (*%s) are not supported in routine files (write the value out)", n.Value)
+	return true
+}
+
 func (d *decoder) list(n *yaml.Node, key string) []*yaml.Node {
+	if d.alias(n) {
+		return nil
+	}
 	if n.Kind != yaml.SequenceNode {
 		d.errf(n, "%s must be a list, not %s", key, describe(n))
 		return nil

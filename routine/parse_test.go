@@ -86,6 +86,9 @@ func TestParseErrors(t *testing.T) {
 		{"bool wrong", "id: a\nname: A\nwarmup: yes please\nsteps:\n  - {id: s, name: S, work: 30s}\n", `x.yaml:3:9: warmup must be true or false, not "yes please"`},
 		{"dup step id", "id: a\nname: A\nsteps:\n  - {id: s, name: S, work: 30s}\n  - {id: s, name: T, work: 30s}\n", `x.yaml:5:5: step id "s" is used twice (first at line 4`},
 		{"bad level-free range", step("work: 30s-40s-50s"), `x.yaml:6:11: work "30s-40s-50s" is not a duration or a range`},
+		{"alias step", "id: a\nname: A\nsteps: [&s {id: x, name: y, work: 10s}, *s]\n", "x.yaml:3:41: aliases (*s) are not supported in routine files (write the value out)"},
+		{"alias name", "id: &n a\nname: *n\nsteps:\n  - {id: s, name: S, work: 30s}\n", "x.yaml:2:7: aliases (*n) are not supported"},
+		{"alias list", step("work: 30s\n    setup: &l [{cue: a, say: A}]\n    between: *l"), "x.yaml:8:14: aliases (*l) are not supported"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

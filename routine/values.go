@@ -15,8 +15,8 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 // scalar returns the node's value when it is a scalar, or reports what
 // was expected.
 func (d *decoder) scalar(n *yaml.Node, key, want string) (string, bool) {
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
+	if d.alias(n) {
+		return "", false
 	}
 	if n.Kind != yaml.ScalarNode {
 		d.errf(n, "%s must be %s, not %s", key, want, describe(n))

@@ -9,7 +9,7 @@ import (
 var ErrTimeline = errors.New("timeline invariant broken")
 
 // Check verifies what every compiled timeline guarantees: events sorted
-// and inside the session, no two voice clips overlapping, every non-voice
+// and inside the session and their part, no two voice clips overlapping, every non-voice
 // sound under speech marked ducked (and only those), each part's work
 // starting after its set-up talk has ended, and a mark where each part
 // starts. Tests and fuzzing call it; consumers may rely on all of it.
@@ -25,6 +25,12 @@ func Check(t *Timeline) error {
 		}
 		if e.Start < 0 || e.Length < 0 || e.End() > t.Length {
 			fail("event %d (%s %s%s) at %s+%s is outside the session of %s", i, e.Kind, e.Cue, e.Tone, Clock(e.Start), Clock(e.Length), Clock(t.Length))
+		}
+		if e.Step < 0 || e.Step >= len(t.Steps) {
+			fail("event %d at %s belongs to part %d of %d", i, Clock(e.Start), e.Step+1, len(t.Steps))
+		} else if st := t.Steps[e.Step]; e.Start < st.Start || e.End() > st.End {
+			fail("event %d (%s %s%s) at %s+%s lies outside its part %d (%s to %s)", i, e.Kind, e.Cue, e.Tone,
+				Clock(e.Start), Clock(e.Length), e.Step+1, Clock(st.Start), Clock(st.End))
 		}
 		if e.Audible() && e.Length == 0 {
 			fail("event %d (%s %s%s) at %s makes a sound of no length", i, e.Kind, e.Cue, e.Tone, Clock(e.Start))

@@ -125,14 +125,22 @@ type queue struct {
 	head   int
 	played int64
 	notify chan struct{}
+	// scratch holds a chunk decoded outside the lock; only push uses it.
+	scratch [][2]float64
 }
 
+// push queues a chunk. It decodes before taking the lock and drops the
+// frames already played while it holds it, so the queue stays about one
+// buffer long (no growth over a session) and the speaker's pull never
+// waits on decoding.
 func (q *queue) push(pcm []byte) {
+	q.scratch = decodeS16(q.scratch[:0], pcm)
 	q.mu.Lock()
-	if q.head > 0 && q.head == len(q.frames) {
-		q.frames, q.head = q.frames[:0], 0
+	if q.head > 0 {
+		n := copy(q.frames, q.frames[q.head:])
+		q.frames, q.head = q.frames[:n], 0
 	}
-	q.frames = decodeS16(q.frames, pcm)
+	q.frames = append(q.frames, q.scratch...)
 	q.mu.Unlock()
 }
 

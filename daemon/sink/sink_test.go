@@ -154,3 +154,27 @@ func TestNullRealtime(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TestQueueStaysSmall plays a minute through the child's queue while the
+// daemon keeps it about ten chunks ahead, as in a session: the queue must
+// not keep the frames it has played.
+func TestQueueStaysSmall(t *testing.T) {
+	q := &queue{notify: make(chan struct{}, 1)}
+	chunk := EncodeS16(nil, make([][2]float64, 441))
+	out := make([][2]float64, 441)
+	for range 10 {
+		q.push(chunk)
+	}
+	maxCap := 0
+	for range 6000 { // 60 s of 10 ms chunks
+		q.push(chunk)
+		q.Stream(out)
+		maxCap = max(maxCap, cap(q.frames))
+	}
+	if queued := len(q.frames) - q.head; queued != 10*441 {
+		t.Fatalf("%d frames queued, want %d", queued, 10*441)
+	}
+	if maxCap > 64*441 {
+		t.Fatalf("the queue grew to %d frames for 11 chunks of 441: it keeps played frames", maxCap)
+	}
+}
