@@ -62,6 +62,14 @@ type Set struct {
 // out and its problems are returned in the error, with file:line:col;
 // every good routine is still in the Set.
 func Load(dirs ...string) (*Set, error) {
+	return LoadOver(nil, dirs...)
+}
+
+// LoadOver is Load for a reload: where a file that does not parse now gave
+// a routine in prev, that previous version stays in the Set, so that a
+// half-edited file never takes a routine away. Every other file, new or
+// changed, is taken as it is now. prev may be nil.
+func LoadOver(prev *Set, dirs ...string) (*Set, error) {
 	b, err := Builtin()
 	if err != nil {
 		return nil, err
@@ -82,6 +90,10 @@ func Load(dirs ...string) (*Set, error) {
 			r, err := ParseFile(f)
 			if err != nil {
 				errs = append(errs, err)
+				if old := prev.fromFile(f); old != nil {
+					s.add(Source{Routine: old})
+					errs = append(errs, fmt.Errorf("%s: the previous version of routine %q stays in use", f, old.ID))
+				}
 				continue
 			}
 			s.add(Source{Routine: r})
@@ -114,6 +126,19 @@ func (s *Set) add(src Source) {
 		}
 	}
 	s.list = append(s.list, src)
+}
+
+// fromFile returns the user routine read from file, or nil.
+func (s *Set) fromFile(file string) *routine.Routine {
+	if s == nil {
+		return nil
+	}
+	for _, x := range s.list {
+		if !x.Builtin && x.Routine.File == file {
+			return x.Routine
+		}
+	}
+	return nil
 }
 
 // All returns the routines in order: built-in first, then user ones.

@@ -85,3 +85,32 @@ func TestLoadUserDir(t *testing.T) {
 		t.Errorf("Find(broken) = %v", err)
 	}
 }
+
+// TestLoadOver is a reload: a file broken mid-edit keeps its previous
+// routine, a new file is taken.
+func TestLoadOver(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.yaml", "id: mine\nname: Mine\nsteps:\n  - {id: a, name: A, work: 30s}\n")
+	prev, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("a.yaml", "id: mine\nname: Mine\nsteps:\n  - {id: a, name: A, work: -30s}\n")
+	write("b.yaml", "id: new\nname: New\nsteps:\n  - {id: a, name: A, work: 30s}\n")
+	set, err := LoadOver(prev, dir)
+	if err == nil || !strings.Contains(err.Error(), `a.yaml:4:28: work "-30s" is negative`) ||
+		!strings.Contains(err.Error(), `previous version of routine "mine" stays in use`) {
+		t.Fatalf("error %v", err)
+	}
+	if r, err := set.Find("mine"); err != nil || r.Steps[0].Work.Min != 30*time.Second {
+		t.Errorf("mine: %+v %v; want the previous version", r, err)
+	}
+	if _, err := set.Find("new"); err != nil {
+		t.Errorf("the new file was not taken: %v", err)
+	}
+}

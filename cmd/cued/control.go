@@ -64,7 +64,7 @@ func init() {
 				fmt.Fprintln(cmd.OutOrStdout(), "reloaded")
 				return nil
 			}
-			fmt.Fprintln(cmd.ErrOrStderr(), "cued: reload had problems; the previous versions stay in use:")
+			fmt.Fprintln(cmd.ErrOrStderr(), "cued: reload had problems (what did not load is left out; a broken file keeps its previous version):")
 			for _, p := range r.Problems {
 				fmt.Fprintln(cmd.ErrOrStderr(), p)
 			}

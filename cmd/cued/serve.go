@@ -224,7 +224,8 @@ func (s *server) routines() ([]api.Routine, error) {
 
 // reload re-reads the config file and the routine folders. A config that
 // does not load changes nothing; a routine file that does not parse is
-// reported with file:line:col and the routines read before stay in use.
+// reported with file:line:col and its previous version stays in use, while
+// every other file is taken as it is now.
 func (s *server) reload(context.Context) (daemon.Config, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -241,14 +242,11 @@ func (s *server) reload(context.Context) (daemon.Config, error) {
 	if cfg.Daemon.Socket != old.Daemon.Socket {
 		dc.Problems = append(dc.Problems, "daemon.socket changed: restart the daemon to use it")
 	}
-	set, err := routines.Load(routineDirs()...)
-	switch {
-	case set == nil:
-		dc.Problems = append(dc.Problems, err.Error())
-	case err != nil:
+	set, err := routines.LoadOver(s.set, routineDirs()...)
+	if err != nil {
 		dc.Problems = append(dc.Problems, strings.Split(strings.TrimSpace(err.Error()), "\n")...)
-		dc.Problems = append(dc.Problems, "the routines read before stay in use")
-	default:
+	}
+	if set != nil {
 		s.set = set
 	}
 	return dc, nil

@@ -352,7 +352,7 @@ func TestServeCrash(t *testing.T) {
 
 // TestServeReload adds routine files while the daemon runs: a good one
 // appears after `cued reload`; a broken one is reported with its position
-// and the routines read before stay in use; SIGHUP reloads too.
+// and a broken file keeps its previous version; SIGHUP reloads too.
 func TestServeReload(t *testing.T) {
 	e := newDaemonEnv(t)
 	e.start()
@@ -374,8 +374,14 @@ func TestServeReload(t *testing.T) {
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("id: x\nname: X\nsteps:\n  - id: a\n    name: A\n    work: 60s-30s\n"), 0o644)
 	_, errOut, code := e.run("reload")
-	if code == 0 || !strings.Contains(errOut, bad+":6:11: work 60s-30s") || !strings.Contains(errOut, "the routines read before stay in use") {
+	if code == 0 || !strings.Contains(errOut, bad+":6:11: work 60s-30s") {
 		t.Errorf("reload with a broken file: exit %d, %q", code, errOut)
+	}
+	mine := filepath.Join(dir, "mine.yaml")
+	os.WriteFile(mine, []byte("id: mine\nname: broken mid-edit\nsteps: [\n"), 0o644)
+	_, errOut, code = e.run("reload")
+	if code == 0 || !strings.Contains(errOut, mine+":") || !strings.Contains(errOut, `the previous version of routine "mine" stays in use`) {
+		t.Errorf("reload with mine.yaml broken: exit %d, %q", code, errOut)
 	}
 	if _, err := c.Play(ctx, api.PlayRequest{Routine: "mine", Level: "gentle"}); err != nil {
 		t.Errorf("play after a failed reload: %v", err)

@@ -81,6 +81,9 @@ func (l *Log) Append(r Record) error {
 	if l.f == nil {
 		return ErrClosed
 	}
+	if err := l.reopenIfMoved(); err != nil {
+		return err
+	}
 	if torn, err := endsTorn(l.path); err == nil && torn {
 		b = append([]byte{'\n'}, b...)
 	}
@@ -91,6 +94,27 @@ func (l *Log) Append(r Record) error {
 	if err := l.f.Sync(); err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
+	return nil
+}
+
+// reopenIfMoved reopens the log when its file was removed or replaced
+// (rotated, or deleted by hand) since it was opened, so that no record goes
+// to a file nobody can read any more.
+func (l *Log) reopenIfMoved() error {
+	cur, errPath := os.Stat(l.path)
+	open, errOpen := l.f.Stat()
+	if errPath == nil && errOpen == nil && os.SameFile(cur, open) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(l.path), 0o700); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	l.f.Close()
+	l.f = f
 	return nil
 }
 

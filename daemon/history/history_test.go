@@ -105,3 +105,27 @@ func TestSummarize(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendAfterRemove removes the file while the log is open, as a user
+// or a log rotation might: the next record must land in a new file.
+func TestAppendAfterRemove(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h", "history.jsonl")
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := l.Append(Record{Routine: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Append(Record{Routine: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := Read(path, nil)
+	if err != nil || len(recs) != 1 || recs[0].Routine != "b" {
+		t.Fatalf("after removing the file: %+v %v; want the new record in a new file", recs, err)
+	}
+}
