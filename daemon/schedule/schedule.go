@@ -238,6 +238,11 @@ func (s *Scheduler) Run(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case <-update:
+				// Entries changed: a new entry earlier today was not
+				// missed, it simply did not exist yet.
+				if now := clk.Now(); now.After(last) {
+					last = now
+				}
 				continue
 			case <-clk.After(wait):
 			}

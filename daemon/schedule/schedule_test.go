@@ -112,3 +112,36 @@ func TestSleepNoBurst(t *testing.T) {
 		t.Errorf("fired %v, missed %v; want [c] and [a b]", fired, missed)
 	}
 }
+
+// TestNewEntryNotMissed adds an entry for a time already past today: it did
+// not exist then, so it is not reported missed.
+func TestNewEntryNotMissed(t *testing.T) {
+	es, _ := Parse([]Entry{{At: "21:00", Routine: "c"}})
+	base := time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)
+	clk := &stepClock{now: base, wake: make(chan time.Time), waiting: make(chan struct{}, 1)}
+	var mu sync.Mutex
+	var fired, missed []string
+	s := &Scheduler{Clock: clk,
+		Fire:   func(o Occurrence) { mu.Lock(); fired = append(fired, o.Routine); mu.Unlock() },
+		Missed: func(o Occurrence) { mu.Lock(); missed = append(missed, o.Routine); mu.Unlock() }}
+	s.SetEntries(es)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	<-clk.waiting // waiting for 21:00
+	clk.mu.Lock()
+	clk.now = base.Add(6 * time.Hour) // 12:00, awake all along
+	clk.mu.Unlock()
+	es, _ = Parse([]Entry{{At: "08:00", Routine: "a"}, {At: "21:00", Routine: "c"}})
+	s.SetEntries(es)
+	clk.jump(base.Add(15*time.Hour + time.Minute)) // 21:01
+	clk.jump(base.Add(15*time.Hour + 2*time.Minute))
+	<-clk.waiting
+	cancel()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(fired, ",") != "c" || len(missed) != 0 {
+		t.Errorf("fired %v, missed %v; want [c] and none missed", fired, missed)
+	}
+}
