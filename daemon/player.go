@@ -707,7 +707,7 @@ func (p *player) publish(typ, msg string) {
 
 // status is the player's status now.
 func (p *player) status() api.Status {
-	s := api.Status{State: p.state, Device: p.device, Prompt: p.prompt}
+	s := api.Status{State: p.state, Device: p.device, Prompt: p.prompt, PartIndex: -1}
 	if c := p.cur; c != nil {
 		s.Routine, s.Name, s.Level = c.sess.Routine, c.sess.Name, c.sess.Level
 		s.Paused = c.paused

@@ -1,8 +1,10 @@
 package routine
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strconv"
@@ -107,23 +109,42 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 func Parse(file string, data []byte) (r *Routine, err error) {
 	d := &decoder{file: file, cues: map[string]Cue{}}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
-		return nil, ErrorList{{File: file, Pos: Pos{line, 1}, Msg: "not valid YAML: " + msg}}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
+		return nil, ErrorList{syntaxError(file, err)}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, ErrorList{{File: file, Pos: Pos{1, 1}, Msg: "the file is empty (a routine needs id, name and steps)"}}
 	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		return nil, ErrorList{{File: file, Pos: Pos{next.Line, next.Column},
+			Msg: "a second YAML document (a routine file holds one routine; remove the --- and what follows, or put it in its own file)"}}
+	} else if err != io.EOF {
+		return nil, ErrorList{syntaxError(file, err)}
+	}
 	r = d.routine(doc.Content[0])
 	r.File = file
 	if len(d.errs) > 0 {
+		sort.SliceStable(d.errs, func(i, j int) bool {
+			a, b := d.errs[i].Pos, d.errs[j].Pos
+			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+		})
 		return nil, d.errs
 	}
 	return r, nil
+}
+
+// syntaxError turns a YAML syntax error into a positioned Error. yaml.v3
+// names the line where it noticed the problem, which can be a line or two
+// away from the mistake and has no column: the message says "near".
+func syntaxError(file string, err error) *Error {
+	line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	return &Error{File: file, Pos: Pos{line, 1}, Msg: fmt.Sprintf("not valid YAML near line %d: %s (check indentation with spaces, not tabs, and the : after every key)", line, msg)}
 }
 
 var routineKeys = []string{"id", "name", "description", "warmup", "budget", "announce", "intro", "steps", "outro"}

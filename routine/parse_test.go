@@ -52,7 +52,8 @@ func TestParseErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"empty", ``, "x.yaml:1:1: the file is empty"},
-		{"not yaml", "id: [a\n", "x.yaml:1:1: not valid YAML: did not find expected"},
+		{"not yaml", "id: [a\n", "x.yaml:1:1: not valid YAML near line 1: did not find expected"},
+		{"two documents", "id: a\nname: A\nsteps:\n  - {id: s, name: S, work: 30s}\n---\nid: b\n", "x.yaml:5:1: a second YAML document"},
 		{"not a mapping", "- a\n", "x.yaml:1:1: the routine must be a mapping"},
 		{"missing steps", "id: a\nname: A\n", "x.yaml:1:1: the routine has no steps"},
 		{"unknown key", "id: a\nname: A\ncolor: red\nsteps: []\n", `x.yaml:3:1: unknown key "color" in the routine (valid: id, name,`},

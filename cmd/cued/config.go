@@ -108,16 +108,16 @@ func loadConfig(cmd *cobra.Command) error {
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_", "-", "_"))
 	v.AutomaticEnv()
 	var c Config
+	where := "(built-in defaults and CUED_* environment)"
+	if path != "" {
+		where = path
+	}
 	err := v.Unmarshal(&c, func(dc *mapstructure.DecoderConfig) { dc.ErrorUnused = true })
 	if err != nil {
-		where := "built-in defaults"
-		if path != "" {
-			where = path
-		}
 		return fmt.Errorf("config %s: %w (see config.yaml in the repository for every valid key)", where, err)
 	}
 	if err := c.validate(); err != nil {
-		return fmt.Errorf("config %s: %w", path, err)
+		return fmt.Errorf("config %s: %w", where, err)
 	}
 	cfg = c
 	return nil
@@ -143,8 +143,8 @@ func (c *Config) validate() error {
 	if c.Audio.Rate != 44100 && c.Audio.Rate != 48000 {
 		errs = append(errs, fmt.Errorf("audio.rate %d is not supported (44100 or 48000)", c.Audio.Rate))
 	}
-	if c.Audio.BufferMS < 5 || c.Audio.BufferMS > 500 {
-		errs = append(errs, fmt.Errorf("audio.buffer_ms %d is out of range (5 to 500)", c.Audio.BufferMS))
+	if c.Audio.BufferMS < 10 || c.Audio.BufferMS > 2000 {
+		errs = append(errs, fmt.Errorf("audio.buffer_ms %d is out of range (10 to 2000)", c.Audio.BufferMS))
 	}
 	if c.Audio.Format != "s16" && c.Audio.Format != "f32" {
 		errs = append(errs, fmt.Errorf("audio.format %q is not a format (s16 or f32)", c.Audio.Format))

@@ -214,14 +214,14 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 // Summary is what `cued history` shows.
 type Summary struct {
 	// Today are today's sessions, in order.
-	Today []Record
+	Today []Record `json:"today"`
 	// Completed counts today's completed sessions; Goal is the daily goal.
-	Completed int
-	Goal      int
+	Completed int `json:"completed"`
+	Goal      int `json:"goal"`
 	// Streak is the number of consecutive days, ending today (or
 	// yesterday while today's goal is not yet met), on which the goal was
 	// met.
-	Streak int
+	Streak int `json:"streak"`
 }
 
 // Summarize computes the summary of recs at now (in now's location) for a
