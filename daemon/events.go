@@ -64,10 +64,3 @@ func (b *broker) close() {
 		close(ch)
 	}
 }
-
-// count returns the number of subscribers.
-func (b *broker) count() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.subs)
-}
