@@ -15,14 +15,19 @@
 #      equal the render sample for sample, event by event), no clipping,
 #      every tone at its pitch; the start-up delay (command to the first
 #      sample of the first event at the sink) is reported and must stay
-#      under REAL_PLAYBACK_MAX_STARTUP (default 3s).
+#      under REAL_PLAYBACK_MAX_STARTUP (default 3s);
+#   3. the daemon: test/daemon-playback.sh (cued serve without a sound
+#      server, then pause/resume/next, then the server killed and
+#      restarted mid-session, each recording checked against the render
+#      sample for sample); REAL_PLAYBACK_DAEMON=0 leaves it out.
 #
 # Usage: test/real-playback.sh [--keep]     (--keep: keep the work folder)
 #
 # Exit status 0 when everything passed, or when the test cannot run here
 # (not root and the sound server's Debian packages are missing): then it
 # prints one line "real-playback: skipped: <why>". 1 on any failure, with a
-# report. The whole run takes about a minute; every process it starts is
+# report. The whole run takes about two and a half minutes (the daemon
+# part about 80 s of it); every process it starts is
 # stopped on exit, also on failure or Ctrl-C.
 #
 # Until `cued play` exists, the render is played through package playback by
@@ -178,21 +183,6 @@ test/soundserver stoprec "$WORK/pa" || fail "the recording did not finish"
 ((rc == 0)) || fail "$PLAYER exited $rc: $(head -n 20 "$WORK/play.err")"
 [[ ! -s $WORK/play.err ]] || say "note: $PLAYER wrote on stderr: $(head -c 300 "$WORK/play.err")"
 
-# TODO(daemon, issue 11 part 6): once `cued serve` plays sessions, run it
-# here against the same private server and check, with the same recording
-# and analysis:
-#   - pause/resume/next through the control socket: the recording equals
-#     the render with the paused stretch removed and the skipped stretch
-#     jumped (soundcheck per event, the lag of each event = the pause);
-#   - recovery when the sound server starts after the daemon: start
-#     `cued serve`, then `test/soundserver start`, then play: the session
-#     must arrive whole.
-# Hook: REAL_PLAYBACK_DAEMON=1 will select those steps; until then it only
-# says that they are missing.
-if [[ ${REAL_PLAYBACK_DAEMON:-} == 1 ]]; then
-	say "daemon checks (pause/resume/next, late sound server) are not written yet: see the TODO in test/real-playback.sh"
-fi
-
 # --- analysis ---------------------------------------------------------------------
 set +e
 "$WORK/bin/soundcheck" -config "$CONFIG" -timeline "$WORK/timeline.json" -render "$WORK/render.wav" \
@@ -210,3 +200,17 @@ fi
 grep -E '^(ok|start-up):' "$WORK/report.txt" | sed 's/^/real-playback: /'
 say "every event arrived whole, on time and in order, the first one included (sample for sample as rendered)"
 say "passed ($PLAYER)"
+
+# --- 3. the daemon ------------------------------------------------------------------
+# test/daemon-playback.sh: cued serve without a sound server, then play,
+# pause, resume and next through it, then the server killed and restarted
+# mid-session; every recording checked against the render sample for
+# sample. REAL_PLAYBACK_DAEMON=0 leaves it out.
+if [[ ${REAL_PLAYBACK_DAEMON:-1} != 0 ]]; then
+	test/soundserver stop "$WORK/pa" >/dev/null 2>&1 || true
+	keep=()
+	((KEEP == 0)) || keep=(--keep)
+	test/daemon-playback.sh "${keep[@]}" || fail "the daemon checks failed (test/daemon-playback.sh, report above)"
+else
+	say "daemon checks left out (REAL_PLAYBACK_DAEMON=0)"
+fi

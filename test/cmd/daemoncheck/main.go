@@ -1,0 +1,341 @@
+// Command daemoncheck checks a recording of a session that the cued daemon
+// played, paused, resumed, skipped or recovered, against the session's
+// render, sample for sample (package internal/soundcheck, Splicer), and
+// relates the daemon's cuts to the wall-clock times of the requests.
+//
+//	daemoncheck -render R.wav -render-f32 RF.wav -timeline TL.json \
+//	    -rec REC.wav -rec-t0 T0 -ops 'start,pause@T1,resume@T2,next@T3,end'
+//
+// Ops, in the order they happened in the recording:
+//
+//	start        the recording holds the session from its first sample
+//	recover@T    the recording starts after an audio fault: the session goes
+//	             on (with a fade-in) from wherever the daemon held it; T is
+//	             when the sound server became reachable again
+//	pause@T      a pause requested at wall time T (Unix seconds)
+//	resume@T     the resume that follows it
+//	next@T       a skip to the next mark
+//	stop@T       a stop: silence after the fade-out
+//	end          the session plays to its end, then silence
+//	cut          the recording just ends (the server was killed): report
+//	             the last session sample it holds
+//
+// One line per finding; exit 1 with "FAIL:" lines when anything is off.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/cued-dev/cued/internal/soundcheck"
+)
+
+var problems int
+
+func fail(format string, a ...any) {
+	problems++
+	fmt.Printf("FAIL: "+format+"\n", a...)
+}
+
+func main() {
+	render := flag.String("render", "", "the session rendered as 16-bit WAV")
+	renderF := flag.String("render-f32", "", "the same session rendered as float WAV (for the fades)")
+	tlPath := flag.String("timeline", "", "cued timeline --json of the session")
+	recPath := flag.String("rec", "", "the recording")
+	t0 := flag.Float64("rec-t0", 0, "wall time of the recording's first frame (OUT.wav.t0)")
+	ops := flag.String("ops", "start,end", "what happened, in order (see the doc)")
+	bufferMS := flag.Float64("buffer-ms", 100, "the speaker buffer (audio.buffer_ms)")
+	tolMS := flag.Float64("sink-tol-ms", 80, "allowed pause latency beyond one speaker buffer (the sink's own latency and the CLI's start)")
+	maxRecover := flag.Float64("max-recover", 6, "largest time in seconds from the server coming back to the session heard again")
+	near := flag.Int("near-ms", -1, "recover: where the daemon said it holds the session (ms), a hint")
+	fadeMS := flag.Float64("fade-ms", 5, "the daemon's fade length")
+	label := flag.String("label", "daemoncheck", "prefix of the output lines")
+	flag.Parse()
+
+	ren, err := soundcheck.ReadWAVFile(*render)
+	check(err)
+	renF, err := soundcheck.ReadWAVFile(*renderF)
+	check(err)
+	rec, err := soundcheck.ReadWAVFile(*recPath)
+	check(err)
+	tl, err := soundcheck.ReadTimelineFile(*tlPath)
+	check(err)
+	if rec.Rate != ren.Rate || renF.Rate != ren.Rate || renF.Len() != ren.Len() {
+		fmt.Printf("FAIL: rates or lengths differ: recording %d Hz, render %d Hz (%d frames), float render %d Hz (%d frames)\n",
+			rec.Rate, ren.Rate, ren.Len(), renF.Rate, renF.Len())
+		os.Exit(1)
+	}
+	rate := float64(ren.Rate)
+	s := &soundcheck.Splicer{Rec: soundcheck.ToPCM16(rec), Render: soundcheck.ToPCM16(ren), RenderF: renF,
+		FadeLen: int(float64(ren.Rate) * *fadeMS / 1000)}
+	var marks []int
+	for _, e := range tl.Events {
+		if e.Kind == "mark" {
+			marks = append(marks, int(int64(e.StartMs)*int64(ren.Rate)/1000))
+		}
+	}
+	ms := func(samples int) float64 { return float64(samples) * 1000 / rate }
+	wall := func(recFrame int) float64 { return *t0 + float64(recFrame)/rate }
+	say := func(format string, a ...any) { fmt.Printf(*label+": "+format+"\n", a...) }
+	L := s.FadeLen
+
+	type op struct {
+		name string
+		at   float64
+	}
+	var list []op
+	for _, f := range strings.Split(*ops, ",") {
+		name, at, _ := strings.Cut(strings.TrimSpace(f), "@")
+		o := op{name: name}
+		if at != "" {
+			o.at, err = strconv.ParseFloat(at, 64)
+			check(err)
+		}
+		list = append(list, o)
+	}
+
+	r, i := -1, -1 // aligned: recording frame r holds session sample i
+	for n := 0; n < len(list) && problems == 0; n++ {
+		o := list[n]
+		switch o.name {
+		case "start":
+			r0, err := s.Start()
+			if err != nil {
+				fail("%v", err)
+				break
+			}
+			r, i = r0, 0
+			say("start: session sample 0 at recording frame %d (wall %.3f)", r0, wall(r0))
+			continue
+		case "recover":
+			hint := -1
+			if *near >= 0 {
+				hint = int(float64(*near) * rate / 1000)
+			}
+			res, fits, ok := s.FindResume([]int{0}, -1, -1, hint)
+			if res.Rec < 0 || res.Session < 0 {
+				fail("recovery: the session is not heard again in the recording (%.1f s long)", ms(s.Rec.Len())/1000)
+				break
+			}
+			if !ok {
+				fail("recovery: the session is heard again near session sample %d (%.1f ms) but not as the render with a fade-in (fade error %d LSB, %d exact frames after it)",
+					res.Session, ms(res.Session), res.FadeErr, res.Exact)
+				break
+			}
+			back := wall(res.Rec) - o.at
+			say("recovery: the session goes on at session sample %d (%.1f ms)%s with the 5 ms fade-in (max error %d LSB), heard %.2f s after the sound server came back (limit %.1f s)",
+				res.Session, ms(res.Session), ambiguous(fits), res.FadeErr, back, *maxRecover)
+			if *near >= 0 {
+				// Status times are whole ms, truncated.
+				d := ms(res.Session) - float64(*near)
+				verdict := "consistent (whole ms, truncated)"
+				if d < 0 || d >= 1 {
+					verdict = fmt.Sprintf("%+.2f ms away from the sample found", -d)
+				}
+				say("recovery: the daemon's recovered event said %d ms: %s", *near, verdict)
+			}
+			if back > *maxRecover {
+				fail("recovery took %.2f s after the server came back (limit %.1f s)", back, *maxRecover)
+			}
+			r, i = res.Rec+L, res.Session+L
+			continue
+		}
+		if r < 0 {
+			fail("op %q before start or recover", o.name)
+			break
+		}
+		k := s.ExactRun(r, i, math.MaxInt)
+		switch o.name {
+		case "end":
+			if i+k < s.Render.Len() {
+				fail("the recording differs from the render at session sample %d (%.1f ms; recording frame %d) before the end %s",
+					i+k, ms(i+k), r+k, diff(s, r+k, i+k))
+				break
+			}
+			if r+k < s.Rec.Len() {
+				fail("something sounds after the session: recording frame %d (%.1f ms after the end)", r+k, ms(r+k-(r+s.Render.Len()-i)))
+				break
+			}
+			say("end: the session played exactly as rendered to its last sample (%d exact samples since the last cut), then silence", k)
+		case "cut":
+			say("cut: the recording holds the session exactly up to session sample %d (%.1f ms), its last frame%s",
+				i+k, ms(i+k), map[bool]string{true: "", false: fmt.Sprintf(" is %d frames later", s.Rec.Len()-(r+k))}[r+k >= s.Rec.Len()-1])
+			if r+k < s.Rec.Len() && s.Zeros(r+k) < s.Rec.Len()-(r+k) {
+				// After the kill: fine only if the rest is silence.
+				if c, ok := s.FindCut(r, i, k); !ok {
+					fail("before the kill the recording differs from the render at session sample %d (%.1f ms) %s", i+k, ms(i+k), diff(s, r+k, i+k))
+				} else {
+					say("cut: (a fade-out at session sample %d)", c.Session)
+				}
+			}
+			fmt.Printf("LAST %d\n", i+k)
+		case "pause", "next", "stop":
+			c, ok := s.FindCut(r, i, k)
+			if !ok {
+				fail("%s: the recording differs from the render at session sample %d (%.1f ms; recording frame %d) without the daemon's fade-out (a dropout, glitch or lost samples) %s",
+					o.name, i+k, ms(i+k), r+k, diff(s, r+k, i+k))
+				break
+			}
+			cutLine := func(c soundcheck.Cut) float64 {
+				amb := ""
+				if c.Ambiguous {
+					amb = fmt.Sprintf(" (in near-silence: %d places fit, this one goes with what follows)", len(c.Fits))
+				}
+				silent := wall(c.Rec+L) - o.at
+				say("%s: requested at wall %.3f; the fade-out starts %.1f ms later at the sink, at session sample %d (%.1f ms; recording frame %d)%s; it ends %.1f ms after the request; fade max error %d LSB",
+					o.name, o.at, (wall(c.Rec)-o.at)*1000, c.Session, ms(c.Session), c.Rec, amb, silent*1000, c.FadeErr)
+				return silent
+			}
+			silent := 0.0
+			if o.name != "next" {
+				silent = cutLine(c)
+			}
+			from := c.Rec + L
+			froms := c.Ends(L)
+			switch o.name {
+			case "pause":
+				lim := *bufferMS + *tolMS
+				say("pause latency at the sink: %.1f ms from the request to silence (limit: speaker buffer %.0f ms + %.0f ms)", silent*1000, *bufferMS, *tolMS)
+				if silent*1000 > lim {
+					fail("pause: silence came %.1f ms after the request (limit %.0f ms)", silent*1000, lim)
+				}
+				if silent < 0 {
+					fail("pause: the fade-out at the sink precedes the request by %.1f ms: the recording's clock (rec-t0) is off", -silent*1000)
+				}
+				if n+1 >= len(list) || list[n+1].name != "resume" {
+					break
+				}
+				n++
+				res, _, ok := s.FindResume(froms, c.Session, c.Session, c.Session)
+				if !ok {
+					alt, _, _ := s.FindResume(froms, -1, -1, c.Session)
+					fail("resume: the session does not go on at session sample %d with a fade-in: it goes on at %d (%+d samples: %s) %s",
+						c.Session, alt.Session, alt.Session-c.Session, lostOrRepeated(alt.Session-c.Session), fmt.Sprintf("(fade error %d, exact %d)", res.FadeErr, res.Exact))
+					break
+				}
+				gap := res.Rec - from
+				say("resume: requested %.3f s after the pause; sound back at the sink %.1f ms after the request; the session goes on at session sample %d, the very sample it was paused at: 0 lost, 0 repeated (fade-in max error %d LSB; the silence between the fades %.1f ms)",
+					list[n].at-o.at, (wall(res.Rec)-list[n].at)*1000, res.Session, res.FadeErr, ms(gap))
+				r, i = res.Rec+L, res.Session+L
+			case "next":
+				want := -1
+				for _, m := range marks {
+					if m > c.Session {
+						want = m
+						break
+					}
+				}
+				if want < 0 {
+					fail("next: no mark after session sample %d", c.Session)
+					break
+				}
+				// The timeline's times are whole ms (floor(ms*rate/1000)
+				// is where an event starts); the mark itself may lie up
+				// to 1 ms later.
+				res, fits, ok := s.FindResume(froms, want, want+int(rate/1000)+1, want)
+				if !ok {
+					res, fits, _ = s.FindResume(froms, -1, -1, want)
+					fail("next: cut at session sample %d; want it to go on at the next mark, sample %d (%.1f ms), with a fade-in; it went on at %d (%.1f ms) (fade error %d LSB)",
+						c.Session, want, ms(want), res.Session, ms(res.Session), res.FadeErr)
+					break
+				}
+				if c.Ambiguous {
+					// The cut that goes with this resume: the latest fade-out
+					// that ends before it.
+					for _, f := range c.Fits {
+						if f+L <= res.Rec && (f > c.Rec || c.Rec+L > res.Rec) {
+							c.Session += f - c.Rec
+							c.Rec = f
+						}
+					}
+					from = c.Rec + L
+				}
+				cutLine(c)
+				say("next: skipped from session sample %d (%.1f ms) to %d (%.1f ms)%s, the next mark (timeline %.0f ms), with the 5 ms fade-in (max error %d LSB); %.1f ms of silence between the fades; the new part heard %.1f ms after the request",
+					c.Session, ms(c.Session), res.Session, ms(res.Session), ambiguous(fits), ms(want), res.FadeErr, ms(res.Rec-from), (wall(res.Rec)-o.at)*1000)
+				r, i = res.Rec+L, res.Session+L
+			case "stop":
+				if z := s.Zeros(from); from+z < s.Rec.Len() {
+					fail("stop: something sounds %.1f ms after the fade-out", ms(z))
+				} else {
+					say("stop: silence after the fade-out to the end of the recording")
+				}
+				r = -1
+			}
+		case "resume":
+			fail("resume without a pause before it")
+		default:
+			fail("unknown op %q", o.name)
+		}
+	}
+	if problems > 0 {
+		os.Exit(1)
+	}
+}
+
+func ambiguous(fits int) string {
+	if fits > 1 {
+		return fmt.Sprintf(" (one of %d samples that fit: it starts in near-silence)", fits)
+	}
+	return ""
+}
+
+func lostOrRepeated(d int) string {
+	switch {
+	case d > 0:
+		return fmt.Sprintf("%d samples lost", d)
+	case d < 0:
+		return fmt.Sprintf("%d samples repeated", -d)
+	}
+	return "none lost"
+}
+
+// diff describes the first frames where the recording and the render part,
+// and, when the recording falls silent there, what follows the silence: an
+// underrun (the session goes on late, nothing lost) or a jump.
+func diff(s *soundcheck.Splicer, r, i int) string {
+	var b strings.Builder
+	if z := s.Zeros(r); z > 0 && r+z < s.Rec.Len() {
+		ms := float64(z) * 1000 / float64(s.RenderF.Rate)
+		const win = 1024
+		if r+z+win <= s.Rec.Len() {
+			j := s.Locate(r+z, win, i-s.RenderF.Rate, i+10*s.RenderF.Rate, i)
+			switch {
+			case j == i:
+				fmt.Fprintf(&b, "[%.1f ms of digital silence inserted, then the session goes on late from the same sample: an underrun, the output was not fed in time] ", ms)
+			case j >= 0:
+				fmt.Fprintf(&b, "[%.1f ms of digital silence, then the session goes on at session sample %d: %s] ", ms, j, lostOrRepeated(j-i))
+			default:
+				fmt.Fprintf(&b, "[%.1f ms of digital silence, then something that is not the render near there] ", ms)
+			}
+		}
+	}
+	b.WriteString("(recording vs render, left:")
+	for k := 0; k < 6 && r+k < s.Rec.Len(); k++ {
+		rv := 0
+		if i+k < s.Render.Len() {
+			rv = s.Render.L[i+k]
+		}
+		fmt.Fprintf(&b, " %d/%d", s.Rec.L[r+k], rv)
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Println("FAIL:", err)
+		os.Exit(1)
+	}
+}

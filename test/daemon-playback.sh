@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# test/daemon-playback.sh: the daemon (cued serve -> cued sink child -> beep
+# speaker -> ALSA -> a private PulseAudio server, test/soundserver),
+# recorded at the sink's monitor and compared with the session's render
+# sample for sample (test/cmd/daemoncheck, internal/soundcheck Splicer):
+#
+#   1. no sound server: `cued serve` starts anyway; `cued play` is answered
+#      within DAEMON_PLAYBACK_REFUSE_MAX s (default 2) with one line and a
+#      non-zero exit, again at once (DAEMON_PLAYBACK_REFUSE_AGAIN_MAX,
+#      default 1 s) while the device is known down; `cued status` says
+#      there is no device; the daemon keeps running;
+#   2. the sound server comes up: `cued play test/testdata/allkinds.yaml`,
+#      `cued pause` mid-speech, `cued resume` 2 s later, `cued next` in the
+#      first part: silence at the sink within one speaker buffer
+#      (audio.buffer_ms) + DAEMON_PLAYBACK_SINK_TOL_MS (default 80: the
+#      CLI's start, the daemon, ALSA and the server; 116-149 ms in all was
+#      measured at 100 ms) of the pause request; the session goes on at the very sample it was paused
+#      at; the skip lands on the next mark; apart from the daemon's 5 ms
+#      fade-out/fade-in ramps (checked to 1 LSB) the recording equals the
+#      render sample for sample, to the session's end;
+#   3. the sound server is killed (SIGKILL) mid-session and restarted: the
+#      same daemon (same pid) goes on from the sample it had played, with
+#      a fade-in, within DAEMON_PLAYBACK_MAX_RECOVER s (default 6) of the
+#      server being reachable again, and the rest equals the render.
+#
+# The daemon reaches the server through a symlink to its socket, so that
+# "the server is reachable" is an instant the test controls: the recorder
+# is running on the restarted server before the daemon can reconnect (else
+# the first recovered samples could play before anything records them).
+#
+# Usage: test/daemon-playback.sh [--keep]   (about 80 s)
+# Exit 0 when passed (or "daemon-playback: skipped: ..." when no sound
+# server can run here), 1 with a report on any failure. Every process it
+# starts is stopped on exit (by pid), also on failure or Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+readonly ROOT=$PWD
+readonly ROUTINE=test/testdata/allkinds.yaml
+readonly REFUSE_MAX=${DAEMON_PLAYBACK_REFUSE_MAX:-2}
+readonly REFUSE_AGAIN_MAX=${DAEMON_PLAYBACK_REFUSE_AGAIN_MAX:-1}
+readonly SINK_TOL_MS=${DAEMON_PLAYBACK_SINK_TOL_MS:-80}
+readonly MAX_RECOVER=${DAEMON_PLAYBACK_MAX_RECOVER:-6}
+
+KEEP=0
+[[ ${1:-} == --keep ]] && KEEP=1
+
+say() { echo "daemon-playback: $*"; }
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/cued-daemon-playback.XXXXXX")
+SERVE=
+FOLLOW=
+fail() {
+	echo "daemon-playback: FAIL: $*" >&2
+	echo "daemon-playback: load average at failure: $(cut -d' ' -f1-3 /proc/loadavg); work folder kept: $WORK" >&2
+	if [[ -s $WORK/serve.log ]]; then
+		echo "daemon-playback: the daemon's log (last 15 lines):" >&2
+		tail -n 15 "$WORK/serve.log" | sed 's/^/  /' >&2
+	fi
+	KEEP=1
+	exit 1
+}
+# stop_pid PID: TERM, wait up to 5 s, then KILL.
+stop_pid() {
+	local pid=$1 i
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+	local rc=$?
+	[[ -z $FOLLOW ]] || stop_pid "$FOLLOW"
+	[[ -z $SERVE ]] || stop_pid "$SERVE"
+	test/soundserver stop "$WORK/pa" >/dev/null 2>&1 || true
+	((KEEP == 1)) || rm -rf "$WORK"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now() { date +%s.%N; }
+ms_since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%d", (b-a)*1000}'; }
+
+# Keep the caller's clip cache (the private HOME must not make cued decode
+# the voice pack again, and render and daemon must use the same clips).
+export XDG_CACHE_HOME=${XDG_CACHE_HOME:-$HOME/.cache}
+
+# --- can a sound server run here? (installs the packages as root) ----------------
+PA=$WORK/pa
+set +e
+test/soundserver start "$PA" >/dev/null 2>"$WORK/pa.err"
+rc=$?
+set -e
+if ((rc == 77)); then
+	say "skipped: $(sed 's/^soundserver: //' "$WORK/pa.err" | head -n1)"
+	exit 0
+fi
+((rc == 0)) || fail "the sound server did not start: $(cat "$WORK/pa.err")"
+test/soundserver stop "$PA"
+
+# --- tools, config, the session's reference ----------------------------------------
+say "building (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+mkdir -p "$WORK/bin"
+for t in cmd/cued test/cmd/rawrec test/cmd/daemoncheck; do
+	go build -o "$WORK/bin/$(basename "$t")" "./$t" || fail "go build ./$t failed"
+done
+CUED=$WORK/bin/cued
+CHECK=$WORK/bin/daemoncheck
+export SOUNDSERVER_RAWREC=$WORK/bin/rawrec
+# The documented config without its schedule (no prompt may fire during
+# the test); render, timeline and daemon all use it.
+CFG=$WORK/config.yaml
+awk '/^schedule:/{print "schedule: []"; s=1; next} s && /^[ \t]*-/{next} {s=0; print}' config.yaml >"$CFG"
+C=("$CUED" --config "$CFG")
+"${C[@]}" timeline --json "$ROUTINE" >"$WORK/timeline.json" 2>"$WORK/err" || fail "cued timeline: $(cat "$WORK/err")"
+"${C[@]}" render "$ROUTINE" --format s16 -o "$WORK/render.wav" 2>"$WORK/err" || fail "cued render: $(cat "$WORK/err")"
+"${C[@]}" render "$ROUTINE" --format f32 -o "$WORK/render-f32.wav" 2>"$WORK/err" || fail "cued render --format f32: $(cat "$WORK/err")"
+buffer_ms=${CUED_AUDIO_BUFFER_MS:-$(awk '/^audio:/{a=1} a && /^ *buffer_ms:/{print $2; exit}' "$CFG")}
+
+# --- the daemon's environment: the harness's, with the server behind a link --
+mkdir -p "$PA"
+eval "$(test/soundserver env "$PA")"
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME"
+chmod 700 "$XDG_RUNTIME_DIR"
+printf 'pcm.!default { type pulse }\nctl.!default { type pulse }\n' >"$HOME/.asoundrc"
+echo "autospawn = no" >"$PULSE_CLIENTCONFIG"
+LINK=$WORK/pulse.sock
+export PULSE_SERVER=unix:$LINK
+export XDG_STATE_HOME=$WORK/state
+link_up() { ln -sfn "$PA/run/pulse/native" "$LINK"; }
+link_down() { rm -f "$LINK"; }
+
+status_json() { "${C[@]}" status --json 2>/dev/null || true; }
+# The event stream (cued status --follow --json, one JSON object a line)
+# tells when things happen without polling the daemon with new processes
+# (a cued process every 100 ms costs enough CPU on 2 cores to matter).
+EVENTS=$WORK/events.jsonl
+events() { grep -c "\"type\":\"$1\"" "$EVENTS" 2>/dev/null || true; }
+# wait_event TYPE COUNT LIMIT_S: until the stream has COUNT events of TYPE.
+wait_event() {
+	local t0
+	t0=$(now)
+	while (($(events "$1") < $2)); do
+		(($(ms_since "$t0") < $3 * 1000)) || return 1
+		sleep 0.05
+	done
+}
+serve_alive() { kill -0 "$SERVE" 2>/dev/null || fail "the daemon (pid $SERVE) died: $(tail -n 5 "$WORK/serve.log")"; }
+
+# --- 1. the daemon without a sound server ---------------------------------------------
+"${C[@]}" serve 2>"$WORK/serve.log" &
+SERVE=$!
+for ((i = 0; i < 100; i++)); do
+	[[ -S $XDG_RUNTIME_DIR/cued/cued.sock ]] && break
+	sleep 0.05
+done
+[[ -S $XDG_RUNTIME_DIR/cued/cued.sock ]] || fail "cued serve did not open its socket within 5 s"
+say "cued serve runs (pid $SERVE) with no sound server; cued status: $("${C[@]}" status 2>&1 | head -n1)"
+"${C[@]}" status --follow --json >"$EVENTS" 2>"$WORK/follow.err" &
+FOLLOW=$!
+wait_event status 1 5 || fail "no event stream from the daemon: $(cat "$WORK/follow.err")"
+
+# refuse NAME LIMIT_S: cued play must fail within LIMIT_S with one line.
+refuse() {
+	local name=$1 limit=$2 t0 rc ms lines
+	t0=$(now)
+	set +e
+	timeout -k 2 15 "${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/$name.out" 2>"$WORK/$name.err"
+	rc=$?
+	set -e
+	ms=$(ms_since "$t0")
+	lines=$(grep -c . "$WORK/$name.err" || true)
+	say "$name: cued play exited $rc after $ms ms with $lines line(s): $(head -n1 "$WORK/$name.err")"
+	((rc != 124 && rc != 137)) || fail "$name: cued play hung (killed after 15 s)"
+	((rc != 0)) || fail "$name: cued play exited 0 with no sound server"
+	((lines == 1)) || fail "$name: want one line on stderr, got $lines: $(head -n 10 "$WORK/$name.err")"
+	grep -qi 'device\|sound' "$WORK/$name.err" || fail "$name: the line does not say that there is no audio device"
+	((ms <= limit * 1000)) || fail "$name: took $ms ms (limit $limit s)"
+	serve_alive
+}
+refuse "no server, first play" "$REFUSE_MAX"
+st=$("${C[@]}" status 2>&1) || fail "cued status failed: $st"
+nodev=$(grep -ci 'no audio device\|no device' <<<"$st" || true)
+say "cued status: $(head -n1 <<<"$st")"
+((nodev >= 1)) || fail "cued status does not say that there is no audio device: $st"
+refuse "no server, again" "$REFUSE_AGAIN_MAX"
+
+# --- 2. the server comes up: play, pause, resume, next ----------------------------------
+test/soundserver start "$PA" >/dev/null || fail "the sound server did not start"
+test/soundserver busy "$PA" || fail "cannot keep the sink busy"
+test/soundserver record "$PA" "$WORK/rec1.wav" || fail "cannot record the sink's monitor"
+t_up=$(now)
+link_up
+wait_event recovered 1 10 || fail "the daemon still says no device 10 s after the server came up: $(status_json | tr -d '\n ')"
+say "server up: the daemon's device probe saw it after $(ms_since "$t_up") ms"
+
+t_play=$(now)
+"${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play1.out" 2>"$WORK/play1.err" || fail "cued play: $(cat "$WORK/play1.err")"
+say "cued play answered after $(ms_since "$t_play") ms: the session plays"
+sleep 2.0 # mid "3way-arms-start" (1.3 s to 3.4 s into the session)
+t_pause=$(now)
+"${C[@]}" pause >"$WORK/pause.out" 2>&1 || fail "cued pause: $(cat "$WORK/pause.out")"
+say "cued pause ($(ms_since "$t_pause") ms): $(cat "$WORK/pause.out")"
+sleep 2.0
+t_resume=$(now)
+"${C[@]}" resume >"$WORK/resume.out" 2>&1 || fail "cued resume: $(cat "$WORK/resume.out")"
+sleep 2.5 # in part 1 (Roll), between pacing ticks
+t_next=$(now)
+"${C[@]}" next >"$WORK/next.out" 2>&1 || fail "cued next: $(cat "$WORK/next.out")"
+say "cued next ($(ms_since "$t_next") ms): $(cat "$WORK/next.out")"
+wait_event end 1 40 || fail "the session did not end within 40 s of the skip"
+sleep 0.5
+test/soundserver stoprec "$PA" || fail "the recording did not finish"
+set +e
+"$CHECK" -label "daemon-playback" -render "$WORK/render.wav" -render-f32 "$WORK/render-f32.wav" \
+	-timeline "$WORK/timeline.json" -rec "$WORK/rec1.wav" -rec-t0 "$(cat "$WORK/rec1.wav.t0")" \
+	-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" \
+	-ops "start,pause@$t_pause,resume@$t_resume,next@$t_next,end" >"$WORK/check1.txt" 2>&1
+rc=$?
+set -e
+cat "$WORK/check1.txt"
+((rc == 0)) || fail "pause/resume/next through the daemon: the recording is not the session (report above; $WORK/rec1.wav)"
+serve_alive
+
+# --- 3. the server is killed mid-session and restarted ----------------------------------
+test/soundserver record "$PA" "$WORK/rec2.wav" || fail "cannot record the sink's monitor"
+"${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play2.out" 2>"$WORK/play2.err" || fail "cued play (2): $(cat "$WORK/play2.err")"
+sleep 1.0
+t_next2=$(now)
+"${C[@]}" next >/dev/null 2>&1 || fail "cued next (2) failed"
+sleep 2.5 # into the first inhale (15.3 s to 18.3 s): a continuous sound
+faults=$(events fault)
+recovered=$(events recovered)
+link_down
+t_kill=$(now)
+kill -KILL "$(cat "$PA/pulse.pid")"
+say "killed the sound server (SIGKILL) mid-session"
+test/soundserver stoprec "$PA" || fail "the recording before the kill did not finish"
+test/soundserver stop "$PA" >/dev/null 2>&1 || true
+wait_event fault $((faults + 1)) 5 || fail "the daemon did not notice the dead server within 5 s: $(status_json | tr -d '\n ')"
+say "the daemon reported the fault $(ms_since "$t_kill") ms after the kill (or less); cued status: $("${C[@]}" status 2>&1 | head -n1)"
+test/soundserver start "$PA" >/dev/null || fail "the sound server did not restart"
+test/soundserver busy "$PA" || fail "cannot keep the restarted sink busy"
+test/soundserver record "$PA" "$WORK/rec3.wav" || fail "cannot record the restarted sink's monitor"
+t_back=$(now)
+link_up
+say "server restarted and reachable $(awk -v a="$t_kill" -v b="$t_back" 'BEGIN{printf "%.2f", b-a}') s after the kill"
+wait_event recovered $((recovered + 1)) 20 || fail "the daemon did not recover within 20 s of the restart"
+wait_event end 2 40 || fail "the session did not end within 40 s of the recovery"
+sleep 0.5
+test/soundserver stoprec "$PA" || fail "the recording after the restart did not finish"
+serve_alive
+near=$(grep '"type":"recovered"' "$EVENTS" | tail -n1 | sed -n 's/.*"elapsed_ms":\([0-9]*\).*/\1/p')
+set +e
+"$CHECK" -label "daemon-playback: before the kill" -render "$WORK/render.wav" -render-f32 "$WORK/render-f32.wav" \
+	-timeline "$WORK/timeline.json" -rec "$WORK/rec2.wav" -rec-t0 "$(cat "$WORK/rec2.wav.t0")" \
+	-ops "start,next@$t_next2,cut" >"$WORK/check2.txt" 2>&1
+rc2=$?
+"$CHECK" -label "daemon-playback: after the restart" -render "$WORK/render.wav" -render-f32 "$WORK/render-f32.wav" \
+	-timeline "$WORK/timeline.json" -rec "$WORK/rec3.wav" -rec-t0 "$(cat "$WORK/rec3.wav.t0")" \
+	-max-recover "$MAX_RECOVER" -near-ms "${near:--1}" -ops "recover@$t_back,end" >"$WORK/check3.txt" 2>&1
+rc3=$?
+set -e
+grep -v '^LAST ' "$WORK/check2.txt" || true
+cat "$WORK/check3.txt"
+((rc2 == 0)) || fail "before the kill the recording is not the session (report above; $WORK/rec2.wav)"
+((rc3 == 0)) || fail "after the restart the recording is not the session from the played sample on (report above; $WORK/rec3.wav)"
+last=$(sed -n 's/^LAST //p' "$WORK/check2.txt")
+resumed=$(sed -n 's/.*goes on at session sample \([0-9]*\).*/\1/p' "$WORK/check3.txt" | head -n1)
+if [[ -n $last && -n $resumed ]]; then
+	say "recovery: the last sample recorded before the kill was session sample $last, the session went on at $resumed: $(awk -v d=$((resumed - last)) 'BEGIN{printf "%+.1f ms", d*1000/44100}') (what the dead server had taken but not played is not played again)"
+fi
+say "the same daemon (pid $SERVE) played throughout; no cued restart"
+say "passed"
