@@ -1,6 +1,6 @@
 // Package test holds the real-playback test (see README.md). Its Go test
 // only runs test/real-playback.sh, and only with CUED_REAL_AUDIO=1: it
-// plays sound through a private PulseAudio server for about a minute.
+// plays sound through a private PulseAudio server for about two and a half minutes.
 package test
 
 import (
