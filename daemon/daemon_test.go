@@ -299,7 +299,15 @@ func TestNoDevice(t *testing.T) {
 }
 
 func TestRecoveryMidSession(t *testing.T) {
-	h := start(t, nil)
+	for _, rewind := range []time.Duration{0, 150 * time.Millisecond} {
+		t.Run(fmt.Sprint("rewind ", rewind), func(t *testing.T) { testRecovery(t, rewind) })
+	}
+}
+
+// testRecovery kills the output mid-session: the session must go on, on a
+// new stream, from the frame the dead one had played less rewind.
+func testRecovery(t *testing.T, rewind time.Duration) {
+	h := start(t, func(o *daemon.Options) { o.FaultRewind = rewind })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var mu sync.Mutex
@@ -335,10 +343,12 @@ func TestRecoveryMidSession(t *testing.T) {
 		t.Fatal("no new stream")
 	}
 	h.waitFor("writes to the new stream", func(api.Status) bool { return second.firstSample() >= 0 })
-	// The new stream starts at the sample the dead one had played (give or
-	// take the frames played between the last report and the death).
-	if got := second.firstSample(); got < int(played) || got > int(played)+rate/10 {
-		t.Errorf("resumed at sample %d; the dead stream had played %d", got, played)
+	// The new stream starts at the sample the dead one had played, less
+	// the rewind (give or take the frames played between the last report
+	// and the death).
+	back := int(int64(rate) * int64(rewind) / int64(time.Second))
+	if got, want := second.firstSample(), int(played)-back; got < want || got > want+rate/10 {
+		t.Errorf("resumed at sample %d; the dead stream had played %d, rewind %d frames", got, played, back)
 	}
 	h.c.Verb(ctx, "stop")
 	time.Sleep(50 * time.Millisecond)

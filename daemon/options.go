@@ -143,6 +143,11 @@ type Options struct {
 	// DeviceRetry is the interval of the background device probe after a
 	// failure (default 2 s).
 	DeviceRetry time.Duration
+	// FaultRewind is how far a session steps back when its output dies:
+	// what the dead output had taken but not yet played (about one
+	// speaker buffer) is then heard again rather than lost. Zero resumes
+	// at the last frame the output reported played.
+	FaultRewind time.Duration
 	// ProgressInterval is the interval of progress events (default 1 s).
 	ProgressInterval time.Duration
 	// SchedulerMaxSleep bounds the scheduler's waits (default 1 minute).

@@ -474,7 +474,7 @@ func (p *player) prepared(r prepared) {
 
 func (p *player) newPump(sess Session, st Stream, paused bool) *pump {
 	p.wg.Add(1)
-	pp := newPump(p.ctx, sess, p.o.Output, st, p.notes, p.o.DeviceRetry, paused)
+	pp := newPump(p.ctx, sess, p.o.Output, st, p.notes, p.o.DeviceRetry, p.o.FaultRewind, paused)
 	go func() { <-pp.done; p.wg.Done() }()
 	return pp
 }

@@ -61,16 +61,18 @@ type pump struct {
 	ctl    chan int
 	notes  chan<- any
 	retry  time.Duration
+	rewind int // frames to step back after a fault (Options.FaultRewind)
 	pos    atomic.Int64
 	done   chan struct{}
 	ctx    context.Context
 	cancel context.CancelFunc
 }
 
-func newPump(ctx context.Context, sess Session, out Output, st Stream, notes chan<- any, retry time.Duration, paused bool) *pump {
+func newPump(ctx context.Context, sess Session, out Output, st Stream, notes chan<- any, retry, rewind time.Duration, paused bool) *pump {
 	ctx, cancel := context.WithCancel(ctx)
 	p := &pump{sess: sess, out: out, ctl: make(chan int, 16), notes: notes, retry: retry,
-		done: make(chan struct{}), ctx: ctx, cancel: cancel}
+		rewind: int(int64(sess.Rate) * int64(rewind) / int64(time.Second)),
+		done:   make(chan struct{}), ctx: ctx, cancel: cancel}
 	p.pos.Store(int64(sess.Audio.Position()))
 	go p.run(st, paused)
 	return p
@@ -138,7 +140,7 @@ func (p *pump) run(st Stream, paused bool) {
 	backoff := p.retry
 	var retryC <-chan time.Time
 	fault := func(err error) {
-		pos := heard()
+		pos := max(0, heard()-p.rewind)
 		if st != nil {
 			st.Close()
 			st = nil

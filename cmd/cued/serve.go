@@ -102,6 +102,9 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		Output:      out,
 		Routines:    s.routines,
 		Reload:      s.reload,
+		// A dead sound server takes with it what it held: the speaker's
+		// buffer, about. Step back that much, so nothing is lost.
+		FaultRewind: time.Duration(cfg.Audio.BufferMS) * time.Millisecond,
 	})
 	if err != nil {
 		return fmt.Errorf("config %s: %w", cfgFile, err)
