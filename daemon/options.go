@@ -143,6 +143,11 @@ type Options struct {
 	// DeviceRetry is the interval of the background device probe after a
 	// failure (default 2 s).
 	DeviceRetry time.Duration
+	// ProbeAtStart tries the audio output once when the daemon starts, so
+	// that status says at once whether sound can play (a daemon started at
+	// login often comes up before the sound server); without it the
+	// output is first opened by a play request.
+	ProbeAtStart bool
 	// FaultRewind is how far a session steps back when its output dies:
 	// what the dead output had taken but not yet played (about one
 	// speaker buffer) is then heard again rather than lost. Zero resumes

@@ -138,6 +138,9 @@ func (p *player) run(ctx context.Context) {
 	defer close(p.done)
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
+	if p.o.ProbeAtStart {
+		p.probeAfter(0)
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -410,7 +413,12 @@ func (p *player) note(n any) {
 				p.log.Info("audio device available again")
 				p.publish(api.EventRecovered, "audio device available again")
 			}
-		} else if p.device.State == api.DeviceFault && p.cur == nil {
+		} else if p.cur == nil {
+			if p.device.State != api.DeviceFault {
+				p.setDevice(api.DeviceFault, n.err)
+				p.log.Warn("no audio output; retrying in the background", "err", n.err)
+				p.publish(api.EventFault, "no audio output: "+p.device.Error)
+			}
 			p.probe()
 		}
 	}
@@ -641,7 +649,11 @@ func (e noDevice) Unwrap() []error { return []error{ErrNoDevice, e.err} }
 
 // probe checks the device in the background after a failure, until it
 // works again.
-func (p *player) probe() {
+func (p *player) probe() { p.probeAfter(p.o.DeviceRetry) }
+
+// probeAfter opens and closes the output after delay, in the background,
+// and reports the result to the player as a probeResult.
+func (p *player) probeAfter(delay time.Duration) {
 	if p.probing {
 		return
 	}
@@ -650,7 +662,7 @@ func (p *player) probe() {
 	go func() {
 		defer p.wg.Done()
 		select {
-		case <-time.After(p.o.DeviceRetry):
+		case <-time.After(delay):
 		case <-p.ctx.Done():
 			return
 		}

@@ -104,7 +104,8 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		Reload:      s.reload,
 		// A dead sound server takes with it what it held: the speaker's
 		// buffer, about. Step back that much, so nothing is lost.
-		FaultRewind: time.Duration(cfg.Audio.BufferMS) * time.Millisecond,
+		FaultRewind:  time.Duration(cfg.Audio.BufferMS) * time.Millisecond,
+		ProbeAtStart: sinkKind == "child",
 	})
 	if err != nil {
 		return fmt.Errorf("config %s: %w", cfgFile, err)
