@@ -256,6 +256,25 @@ func (p *pump) run(st Stream, paused bool) {
 		return false
 	}
 
+	// await waits for a control, the end of the pump, the stream's death,
+	// tick or progress (either may be nil: it never fires). quit says the
+	// pump must return; timedOut that tick fired. Progress refreshes the
+	// published position.
+	await := func(tick <-chan time.Time, progress <-chan struct{}) (quit, timedOut bool) {
+		select {
+		case op := <-p.ctl:
+			return control(op), false
+		case <-p.ctx.Done():
+			return true, false
+		case <-st.Done():
+			fault(st.Err())
+		case <-tick:
+			return false, true
+		case <-progress:
+			p.pos.Store(int64(heard()))
+		}
+		return false, false
+	}
 	for {
 		// Controls first, without blocking.
 		select {
@@ -300,37 +319,22 @@ func (p *pump) run(st Stream, paused bool) {
 			continue
 		}
 		if paused {
-			select {
-			case op := <-p.ctl:
-				if control(op) {
-					return
-				}
-			case <-p.ctx.Done():
+			if quit, _ := await(nil, nil); quit {
 				return
-			case <-st.Done():
-				fault(st.Err())
 			}
 			continue
 		}
 		if a.Position() >= a.Len() {
 			// Everything is written: wait until it is heard.
-			if h := heard(); h >= a.Len() {
-				p.pos.Store(int64(h))
+			h := heard()
+			p.pos.Store(int64(h))
+			if h >= a.Len() {
 				p.note(noteEnded{p})
 				return
-			} else {
-				p.pos.Store(int64(h))
 			}
-			select {
-			case op := <-p.ctl:
-				if control(op) {
-					return
-				}
-			case <-p.ctx.Done():
+			idle.Reset(chunkDuration / 2)
+			if quit, _ := await(idle.C, nil); quit {
 				return
-			case <-st.Done():
-				fault(st.Err())
-			case <-time.After(chunkDuration / 2):
 			}
 			continue
 		}
@@ -339,20 +343,11 @@ func (p *pump) run(st Stream, paused bool) {
 			// pause never waits behind a blocked Write. If no progress
 			// comes, Write's own stall detection takes over.
 			idle.Reset(100 * time.Millisecond)
-			select {
-			case <-idle.C:
-				forceWrite = true
-			case op := <-p.ctl:
-				if control(op) {
-					return
-				}
-			case <-p.ctx.Done():
+			quit, timedOut := await(idle.C, w.Progress())
+			if quit {
 				return
-			case <-st.Done():
-				fault(st.Err())
-			case <-w.Progress():
-				p.pos.Store(int64(heard()))
 			}
+			forceWrite = timedOut
 			continue
 		}
 		forceWrite = false
