@@ -14,8 +14,8 @@ import (
 // gives the same samples as a full render has at p, and streaming in chunks
 // of any size gives the same samples as one large read. Stream, Seek,
 // Position and Len never allocate and never block, so they are safe to call
-// under speaker.Lock. A Session is not safe for concurrent use: the speaker
-// lock (or the caller) must serialise calls.
+// under the player's lock. A Session is not safe for concurrent use: the
+// player's lock (or the caller) must serialise calls.
 type Session struct {
 	rate   int
 	length int

@@ -2,8 +2,9 @@
 # CPU while playing in real time: plays a routine through a private
 # PulseAudio null sink (test/soundserver) with `cued play` and measures the
 # process's CPU time over a window of steady playback (clip cache warm),
-# split by thread: Go's own threads, and the threads that ALSA's PulseAudio
-# plugin starts inside the process. Goal: under 1 % of one core.
+# split by thread: Go's own threads, cued's ALSA writer thread (cued-alsa,
+# playback/out.c), and the threads that ALSA's PulseAudio plugin starts
+# inside the process. Goal: under 1 % of one core.
 #
 #   bench/playcpu.sh [ROUTINE] [SECONDS]     (default tspine-basic, 30)
 #
@@ -37,8 +38,8 @@ for buf in ${BUFFERS:-40 100}; do
 	awk -v hz="$hz" -v w="$window" -v buf="$buf" '
 		NR == FNR { a[$1] += $2; next } { b[$1] += $2 }
 		END {
-			for (t in b) { d = (b[t] - a[t]) / hz; tot += d; if (t ~ /^cued/) go += d; else other += d }
-			printf "buffer %4d ms: %.2f %% of one core (Go threads %.2f %%, ALSA/PulseAudio plugin threads %.2f %%) over %d s\n",
-				buf, 100 * tot / w, 100 * go / w, 100 * other / w, w
+			for (t in b) { d = (b[t] - a[t]) / hz; tot += d; if (t == "cued-alsa") wr += d; else if (t ~ /^cued/) go += d; else other += d }
+			printf "buffer %4d ms: %.2f %% of one core (Go threads %.2f %%, ALSA writer thread %.2f %%, PulseAudio plugin threads %.2f %%) over %d s\n",
+				buf, 100 * tot / w, 100 * go / w, 100 * wr / w, 100 * other / w, w
 		}' "$work/a" "$work/b"
 done

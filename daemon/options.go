@@ -149,8 +149,8 @@ type Options struct {
 	// output is first opened by a play request.
 	ProbeAtStart bool
 	// FaultRewind is how far a session steps back when its output dies:
-	// what the dead output had taken but not yet played (about one
-	// speaker buffer) is then heard again rather than lost. Zero resumes
+	// what the dead output had taken but not yet played (its buffers)
+	// is then heard again rather than lost. Zero resumes
 	// at the last frame the output reported played.
 	FaultRewind time.Duration
 	// ProgressInterval is the interval of progress events (default 1 s).

@@ -1,4 +1,4 @@
-//go:build !android && !darwin && !js && !windows && !nintendosdk && !playstation5
+//go:build linux
 
 package playback
 

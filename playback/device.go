@@ -1,3 +1,5 @@
+//go:build linux
+
 package playback
 
 import (
@@ -6,85 +8,90 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/gopxl/beep/v2"
-	"github.com/gopxl/beep/v2/speaker"
 )
 
-// ErrNoDevice is wrapped by every error that means there is no working
-// sound output: no device or sound server, a device that failed to open or
-// failed while playing. Test for it with errors.Is; the error's text is one
-// line a user can act on.
-var ErrNoDevice = errors.New("no audio output")
+// candidates are the ALSA devices tried in turn: the user's default (on a
+// desktop, PulseAudio or PipeWire through ALSA's plugin), then the pulse
+// plugin by name, whose error says whether a sound server answered.
+var candidates = []string{"default", "pulse"}
 
-// OpenTimeout is how long opening the device may take before Start gives
-// up with ErrNoDevice.
-const OpenTimeout = 2 * time.Second
-
-// resumeWait is how long open waits for speaker.Resume's answer after
-// Init; see open.
-const resumeWait = 250 * time.Millisecond
-
-// renderHint ends every ErrNoDevice message: the way to a session without a
-// device.
-const renderHint = "`cued render` writes the session to a file without a device"
-
-// device is the process's one speaker.
+// device is the process's one output.
 var device struct {
-	mu     sync.Mutex
-	opened bool
-	rate   int
-	buffer time.Duration
-	err    error
+	mu      sync.Mutex
+	opened  bool
+	running bool
+	rate    int
+	e       *engine
+	err     error
 }
 
-// open initialises the speaker at rate with a buffer of bufferMS, the first
-// time; later calls return the first outcome.
-func open(rate, bufferMS int) error {
+// open opens the device at rate with a buffer of bufferMS, the first time;
+// later calls return the first outcome.
+func open(rate, bufferMS int) (*engine, error) {
 	device.mu.Lock()
 	defer device.mu.Unlock()
 	if device.opened {
 		if device.err == nil && rate != device.rate {
-			return fmt.Errorf("playback: the speaker runs at %d Hz for this process; cannot play at %d Hz", device.rate, rate)
+			return nil, fmt.Errorf("playback: the device runs at %d Hz for this process; cannot play at %d Hz", device.rate, rate)
 		}
-		return device.err
+		return device.e, device.err
 	}
 	if rate <= 0 {
-		return fmt.Errorf("playback: sample rate %d", rate)
+		return nil, fmt.Errorf("playback: sample rate %d", rate)
 	}
 	bufferMS = min(max(bufferMS, 10), 2000)
 	device.opened, device.rate = true, rate
-	device.buffer = time.Duration(bufferMS) * time.Millisecond
+	buffer := rate * bufferMS / 1000
+	ring := buffer + int(lookahead.Seconds()*float64(rate)) + 2*buffer
 
 	quietALSA()
 	saved := muteStderr()
-	inited := make(chan error, 1)
-	go func() { inited <- speaker.Init(beep.SampleRate(rate), rate*bufferMS/1000) }()
-	var err error
-	select {
-	case err = <-inited:
-	case <-time.After(OpenTimeout):
-		err = fmt.Errorf("the sound device did not open within %v", OpenTimeout)
+	type result struct {
+		o   *out
+		err error
 	}
-	if err == nil {
-		// Init returns nil even when ALSA opened nothing: oto keeps the
-		// failure and Resume returns it, at once, since no driver thread
-		// runs. Once a device is open, the driver thread holds the lock
-		// Resume needs while it writes a period, which can take a second
-		// while the sound server starts the stream: a Resume that does not
-		// answer soon means the device is open and taking samples.
-		resumed := make(chan error, 1)
-		go func() { resumed <- speaker.Resume() }()
-		select {
-		case err = <-resumed:
-		case <-time.After(resumeWait):
+	opened := make(chan result, 1)
+	go func() {
+		var errs []string
+		for _, name := range candidates {
+			o, err := openOut(name, rate, buffer, ring)
+			if err == nil {
+				opened <- result{o: o}
+				return
+			}
+			errs = append(errs, err.Error())
 		}
+		opened <- result{err: errors.New("ALSA could not open a playback device (" + strings.Join(errs, "; ") + ")")}
+	}()
+	var res result
+	select {
+	case res = <-opened:
+	case <-time.After(OpenTimeout):
+		res.err = fmt.Errorf("the sound device did not open within %v", OpenTimeout)
 	}
 	restoreStderr(saved)
-	if err != nil {
-		device.err = fmt.Errorf("%w: %s; %s", ErrNoDevice, describe(err), renderHint)
+	if res.err != nil {
+		device.err = fmt.Errorf("%w: %s; %s", ErrNoDevice, res.err, renderHint)
+		return nil, device.err
 	}
-	return device.err
+	device.e = newEngine(res.o)
+	return device.e, nil
+}
+
+// run starts the device's thread and the engine's loop, the first time.
+func run(e *engine) error {
+	device.mu.Lock()
+	defer device.mu.Unlock()
+	if device.running {
+		return nil
+	}
+	if err := e.o.start(); err != nil {
+		device.err = fmt.Errorf("%w: %s; %s", ErrNoDevice, err, renderHint)
+		return device.err
+	}
+	device.running = true
+	go e.loop()
+	return nil
 }
 
 // fail records that the open device failed while playing, so that later
@@ -93,55 +100,7 @@ func fail(err error) error {
 	device.mu.Lock()
 	defer device.mu.Unlock()
 	if device.err == nil {
-		device.err = fmt.Errorf("%w: the sound device failed: %s; %s", ErrNoDevice, describe(err), renderHint)
+		device.err = fmt.Errorf("%w: the sound device failed: %s; %s", ErrNoDevice, err, renderHint)
 	}
 	return device.err
-}
-
-// check asks the speaker whether the device failed since it opened
-// (speaker.Resume returns the driver's error; playback is never suspended,
-// so it changes nothing else). The driver holds the lock Resume needs while
-// it writes a period, and forever if the device wedges, so the answer is
-// awaited at most timeout.
-func check(timeout time.Duration) error {
-	res := make(chan error, 1)
-	go func() { res <- speaker.Resume() }()
-	select {
-	case err := <-res:
-		if err != nil {
-			return fail(err)
-		}
-		return nil
-	case <-time.After(timeout):
-		return fail(fmt.Errorf("the sound device stopped taking samples for %v", timeout))
-	}
-}
-
-// describe turns oto's errors into a short phrase. Its snd_pcm_open error
-// lists every device it tried ("default": No such file or directory,
-// "plug:default": ..., a dozen of them); the first and the pulse one say
-// it all.
-func describe(err error) string {
-	msg := err.Error()
-	for _, p := range []string{"failed to resume the speaker: ", "failed to initialize speaker: "} {
-		msg = strings.TrimPrefix(msg, p)
-	}
-	const open = "oto: ALSA error at snd_pcm_open: "
-	i := strings.Index(msg, open)
-	if i < 0 {
-		return msg
-	}
-	devs := strings.Split(msg[i+len(open):], `, "`)
-	var keep []string
-	for j, d := range devs {
-		d = `"` + strings.TrimPrefix(d, `"`)
-		if j == 0 || strings.HasPrefix(d, `"pulse"`) {
-			keep = append(keep, d)
-		}
-	}
-	s := "ALSA could not open a playback device (" + strings.Join(keep, "; ")
-	if more := len(devs) - len(keep); more > 0 {
-		s += fmt.Sprintf("; %d more failed", more)
-	}
-	return s + ")"
 }

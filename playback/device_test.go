@@ -82,7 +82,7 @@ func TestDevice(t *testing.T) {
 		bufferMS = v
 	}
 	t0 := time.Now()
-	if err := open(44100, bufferMS); err != nil {
+	if _, err := open(44100, bufferMS); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("opening the device took %v", time.Since(t0).Round(time.Millisecond))

@@ -1,57 +1,71 @@
 // Package playback plays a mixed session through the sound device. It is
-// the only package that imports beep's speaker (and so cgo and ALSA); the
-// mixer (package audio) builds and tests without either.
+// the only package that uses cgo and ALSA; the mixer (package audio)
+// builds and tests without either.
+//
+// # How sound reaches the device
+//
+// A plain C thread (out.c) writes to ALSA the way aplay does: it waits in
+// poll(2) for a period of room, then writes. It takes its frames from a
+// ring that Go fills, through the same beep.StreamSeeker a render pulls,
+// about half a second ahead (the lookahead) and a few times a second, with
+// atomic loads and stores on shared memory and no cgo call. When the ring
+// is empty (paused, or Go late) the thread writes silence, so the device
+// never underruns on our account.
+//
+// Why not beep's speaker: its driver (oto) blocks a goroutine inside a cgo
+// call for every ALSA period, and the Go runtime answers every such call
+// with a burst of 20 µs wake-ups of its monitor thread. Playing to a
+// PulseAudio null sink with a 100 ms buffer on a 2-core machine, beep's
+// speaker used 3.8 % of a core; this package uses about 0.5 %, of which
+// ALSA's PulseAudio plugin takes 0.2 % (bench/playcpu.sh). aplay, for
+// reference, uses 0.26 %.
+//
+// # Controls are not delayed by the lookahead
+//
+// Pause, Resume, Seek and Stop cut the ring back to the last frame the
+// thread has taken, put the session at the sample that frame held, and
+// refill from there, so they are heard after the device's own buffer
+// (config audio.buffer_ms) and not after the lookahead. Pause and Stop fade
+// out over 12 ms and Resume fades in, so nothing clicks; a pause holds the
+// session at the first sample not heard in full, so nothing is lost. The
+// fade's gain at the cut is recomputed from where the thread stopped, so
+// a control during a fade goes on smoothly from what the device has.
 //
 // # The device, once per process
 //
-// The speaker can be initialised only once per process (oto allows a single
-// context), and a device that failed to open stays failed for the life of
-// the process: every later Start returns the same error. The rate of the
-// first successful Start is the rate of every later one.
-//
-// On Linux speaker.Init may return nil although ALSA failed to open any
-// device; the failure surfaces from the first speaker.Resume, which this
-// package calls right after Init. With no sound server ALSA and the JACK
-// plugin print some 25 lines on stderr; this package installs a silent ALSA
-// error handler and points file descriptor 2 at /dev/null while the device
-// opens (tens of milliseconds, at most OpenTimeout, once per process:
-// anything else the process writes to stderr in that window is lost). The
-// caller gets one error instead, wrapping ErrNoDevice, that says what
-// failed and that `cued render` works without a device; without a sound
-// server it comes within tens of milliseconds. Opening gives up after
-// OpenTimeout, so a wedged sound server cannot hang the caller, and Play
-// watches for a device that stops taking samples.
+// The device is opened once per process, at the rate of the first Start,
+// and a device that failed to open stays failed for the life of the
+// process: every later Start returns the same error. ALSA's "default"
+// device is tried, then "pulse". With no sound server ALSA and its plugins
+// print lines on stderr; this package installs a silent ALSA error handler
+// and points file descriptor 2 at /dev/null while the device opens (tens
+// of milliseconds, at most OpenTimeout, once per process: anything else the
+// process writes to stderr in that window is lost). The caller gets one
+// error instead, wrapping ErrNoDevice, that says what failed and that
+// `cued render` works without a device. Opening gives up after
+// OpenTimeout, so a wedged sound server cannot hang the caller, and Wait
+// reports a device whose thread failed, or that took no frame at all for a
+// few seconds.
 //
 // # Nothing is skipped
 //
-// The time from Init to the first sound varies from nothing to over a
-// second (the sound server starting its stream), but no sample of the
-// session is lost to it: oto pulls from beep's mixer into a FIFO buffer that
-// the ALSA thread drains in order, writing every frame (after an underrun it
-// recovers and writes the same frames again). What the device has not yet
-// played is delayed, never dropped, so the first cue is heard whole without
-// padding the session with silence. Silence the speaker plays before the
-// session was added (its buffer is primed at Init) comes before the session,
-// not instead of it. Recorded through a PulseAudio null sink, every sample
-// of a session arrives in order and bit-exact, the first included.
+// The ring is filled before the thread starts, so the first period written
+// is the session's first. What the device has not yet played is delayed,
+// never dropped: after an underrun (a starved machine) the thread recovers
+// and writes the same frames again. Recorded through a PulseAudio null
+// sink, every sample of a session arrives in order and bit-exact, the first
+// included (test/real-playback.sh).
 //
-// One caveat lies below oto: ALSA's PulseAudio plugin reports a server
-// underrun as an xrun by default (its handle_underrun option), oto recovers
-// with snd_pcm_prepare, and the plugin's prepare replaces the stream,
-// discarding what the server still held. Underruns come from a starved
-// process: on a two-core machine under a load of 1.5 to 7 (parallel builds
-// and fuzzers), every buffer size tried (40, 100, 200 ms) showed gaps of
-// silence from a few to hundreds of milliseconds in some runs, and once 163
-// frames of a cue went missing; at 500 ms a run under load 3 passed. On an
-// otherwise idle machine a 40 ms buffer played every session tested sample
-// for sample (test/real-playback.sh). So the guarantee above holds while the
-// process gets its share of the CPU; a larger audio.buffer_ms buys margin at
-// the cost of the latency of pause and skip.
+// One caveat lies below us: ALSA's PulseAudio plugin reports a server
+// underrun as an xrun by default (its handle_underrun option), and its
+// recovery replaces the stream, discarding what the server still held.
+// The lookahead shields the ring from a late Go, not the thread from a
+// starved machine: on a 2-core machine under heavy load, a buffer of 40 ms
+// gapped where 100 ms (the default) did not.
 //
 // # Control
 //
-// A Player's Pause, Resume, Seek, Position and Stop take speaker.Lock and do
-// nothing slow under it: no I/O, no allocation, no decoding (a Session's
-// Seek is a binary search). Their effect is heard after the samples already
-// buffered, about the buffer size given to Start (config audio.buffer_ms).
+// A Player's methods take the engine's mutex and do nothing slow under it:
+// no I/O, no allocation, no decoding (a Session's Seek is a binary search);
+// the fill itself does not allocate either.
 package playback

@@ -41,81 +41,198 @@ func (r *ramp) Seek(p int) error {
 	return nil
 }
 
-func TestFeedPauseStopEnd(t *testing.T) {
-	r := &ramp{n: 1000}
-	f := newFeed(r, 10) // a fade of 10 samples: step 0.1
-	buf := make([][2]float64, 300)
-	pull := func() []float64 {
-		n, _ := f.Stream(buf)
-		out := make([]float64, n)
-		for i, s := range buf[:n] {
-			out[i] = s[0]
+// rig is an engine on a fake device at 1000 Hz (a fade of 12 frames, a
+// buffer of 100, a lookahead of 500) that the test drains by hand.
+type rig struct {
+	t *testing.T
+	e *engine
+	p *Player
+	r *ramp
+}
+
+func newRig(t *testing.T, n int) *rig {
+	e := newEngine(fakeOut(1000, 100, 1000))
+	r := &ramp{n: n}
+	p := newPlayer(e, r, false)
+	e.mu.Lock()
+	p.begin()
+	e.step()
+	e.mu.Unlock()
+	return &rig{t: t, e: e, p: p, r: r}
+}
+
+// play lets the device take k frames in periods of 50, the engine filling
+// the ring after each as its loop would, and returns their left channel.
+func (g *rig) play(k int) []float64 {
+	var out []float64
+	buf := make([]int16, 100)
+	for len(out) < k {
+		g.e.mu.Lock()
+		g.e.step()
+		g.e.mu.Unlock()
+		n := g.e.o.take(buf[:2*min(50, k-len(out))])
+		for i := range n {
+			out = append(out, float64(buf[2*i])/32767)
 		}
-		return out
-	}
-	for i, v := range pull() {
-		if v != float64(i)/1000 {
-			t.Fatalf("sample %d = %g before any pause", i, v)
+		if n == 0 {
+			break
 		}
 	}
-	f.pausing = true
-	got := pull()
-	// The fade: sample 300+i at gain 1-0.1(i+1), until the gain reaches 0.
-	k := 0
-	for ; k < len(got) && got[k] != 0; k++ {
-		want := float64(300+k) / 1000 * (1 - 0.1*float64(k+1))
-		if math.Abs(got[k]-want) > 1e-9 {
-			t.Fatalf("fade sample %d = %g, want %g", k, got[k], want)
-		}
-	}
-	if k < 8 || k > 10 {
-		t.Fatalf("the fade to pause took %d samples, want about 10", k)
-	}
-	for _, v := range got[k:] {
-		if v != 0 {
-			t.Fatal("sound after the pause fade")
-		}
-	}
-	if !f.paused || r.pos != 300+k {
-		t.Fatalf("paused %v at %d; want the session put back to %d (nothing lost)", f.paused, r.pos, 300+k)
-	}
-	if got := pull(); got[0] != 0 || r.pos != 300+k {
-		t.Fatal("paused feed streamed the session")
-	}
-	f.paused = false
-	got = pull()
-	if math.Abs(got[0]-float64(300+k)/1000*0.1) > 1e-9 || got[20] != float64(300+k+20)/1000 {
-		t.Fatalf("resume: first sample %g, 20th %g; want a fade in from sample %d", got[0], got[20], 300+k)
-	}
-	f.stopping = true
-	pull()
+	return out
+}
+
+// at is the ramp's sample i as the ring holds it.
+func (g *rig) at(i int) float64 { return q(float64(i) / float64(g.r.n)) }
+
+// q is v as the ring holds it, in the units of play's result.
+func q(v float64) float64 { return float64(s16(v)) / 32767 }
+
+func (g *rig) done() bool {
 	select {
-	case <-f.done:
+	case <-g.p.Done():
+		return true
 	default:
-		t.Fatal("done not closed after the stop fade")
-	}
-	if n, ok := f.Stream(buf); n != 0 || ok {
-		t.Fatal("streamed after stop")
-	}
-	f2 := newFeed(&ramp{n: 1000}, 10)
-	for range 4 {
-		f2.Stream(buf)
-	}
-	select {
-	case <-f2.done:
-	default:
-		t.Fatal("done not closed at the end")
+		return false
 	}
 }
 
-func TestDescribe(t *testing.T) {
-	err := errors.New(`failed to resume the speaker: oto: ALSA error at snd_pcm_open: "default": No such file or directory, "plug:default": No such file or directory, "jack": No such file or directory, "pulse": Connection refused, "oss": No such file or directory`)
-	want := `ALSA could not open a playback device ("default": No such file or directory; "pulse": Connection refused; 3 more failed)`
-	if got := describe(err); got != want {
-		t.Fatalf("got  %s\nwant %s", got, want)
+func TestPlaysEverySampleInOrder(t *testing.T) {
+	g := newRig(t, 2345)
+	if ahead := g.e.o.written() - g.e.o.claimed(); ahead != 500 {
+		t.Fatalf("filled %d frames ahead before the device took any, want the lookahead 500", ahead)
 	}
-	if got := describe(errors.New("oto: ALSA error at snd_pcm_hw_params: Invalid argument")); !strings.Contains(got, "hw_params") {
-		t.Fatal(got)
+	got := g.play(3000)
+	if len(got) != 2345 {
+		t.Fatalf("the device took %d frames of a 2345-frame session", len(got))
+	}
+	for i, v := range got {
+		if v != g.at(i) {
+			t.Fatalf("frame %d = %g, want %g", i, v, g.at(i))
+		}
+	}
+	if !g.done() {
+		t.Fatal("Done not closed after the device took the last frame")
+	}
+}
+
+func TestPauseIsHeardAfterTheDeviceNotTheLookahead(t *testing.T) {
+	g := newRig(t, 5000)
+	g.play(300)
+	if w := g.e.o.written(); w <= 300+100 {
+		t.Fatalf("ring filled to %d only", w)
+	}
+	g.p.Pause()
+	if pos := g.p.Position(); pos != 300 {
+		t.Fatalf("Position %d after pausing at 300", pos)
+	}
+	got := g.play(100)
+	// The fade starts at the very next frame the device takes: sample
+	// 300+k at gain 1-(k+1)/12, until the gain reaches 0.
+	k := 0
+	for ; k < len(got); k++ {
+		want := q(float64(300+k) / 5000 * (1 - float64(k+1)/12))
+		if math.Abs(got[k]-want) > 1e-6 {
+			t.Fatalf("fade frame %d = %g, want %g", k, got[k], want)
+		}
+	}
+	if k < 10 || k > 12 {
+		t.Fatalf("the fade to pause took %d frames, want about 12", k)
+	}
+	if !g.p.Paused() || g.r.pos != 300+k || g.p.Position() != 300+k {
+		t.Fatalf("paused %v, session at %d, Position %d; want both at %d (nothing lost)", g.p.Paused(), g.r.pos, g.p.Position(), 300+k)
+	}
+	if more := g.play(100); len(more) != 0 {
+		t.Fatalf("the paused engine gave the device %d frames", len(more))
+	}
+	g.p.Resume()
+	got = g.play(40)
+	if math.Abs(got[0]-q(float64(300+k)/5000/12)) > 1e-6 || got[20] != g.at(300+k+20) {
+		t.Fatalf("resume: first frame %g, 21st %g; want a fade in from sample %d", got[0], got[20], 300+k)
+	}
+}
+
+func TestResumeInsideTheFadeGoesOnFromTheDevice(t *testing.T) {
+	g := newRig(t, 5000)
+	g.play(200)
+	g.p.Pause()
+	part := g.play(5) // the device has 5 frames of the fade
+	g.p.Resume()
+	got := append(part, g.play(30)...)
+	// Gains: down 11/12 .. 7/12 over five frames, then back up from 7/12.
+	for k, v := range got {
+		gain := 1 - float64(k+1)/12
+		if k >= 5 {
+			gain = min(1, 7.0/12+float64(k-4)/12)
+		}
+		if want := q(float64(200+k) / 5000 * gain); math.Abs(v-want) > 1e-6 {
+			t.Fatalf("frame %d = %g, want %g (gain %.3f)", k, v, want, gain)
+		}
+	}
+	if g.p.Paused() {
+		t.Fatal("still paused")
+	}
+}
+
+func TestSeekCutsTheLookahead(t *testing.T) {
+	g := newRig(t, 5000)
+	g.play(250)
+	if err := g.p.Seek(4000); err != nil {
+		t.Fatal(err)
+	}
+	if pos := g.p.Position(); pos != 4000 {
+		t.Fatalf("Position %d after Seek(4000)", pos)
+	}
+	got := g.play(10)
+	if len(got) != 10 {
+		t.Fatalf("the device got %d frames after the seek", len(got))
+	}
+	for i, v := range got {
+		if v != g.at(4000+i) {
+			t.Fatalf("frame %d after the seek = %g, want sample %d", i, v, 4000+i)
+		}
+	}
+	if err := g.p.Seek(6000); err == nil || g.p.Position() != 4010 {
+		t.Fatalf("Seek past the end: %v, Position %d; want an error and no move", err, g.p.Position())
+	}
+}
+
+func TestStop(t *testing.T) {
+	g := newRig(t, 5000)
+	g.play(100)
+	g.p.Stop()
+	got := g.play(100)
+	if len(got) < 10 || len(got) > 12 || got[0] >= g.at(100) || got[len(got)-1] > g.at(120)/10 {
+		t.Fatalf("stop: %d frames %v; want a fade of about 12 from sample 100", len(got), got)
+	}
+	if !g.done() {
+		t.Fatal("Done not closed after the stop fade")
+	}
+	if err := g.p.Seek(0); !errors.Is(err, ErrFinished) {
+		t.Fatalf("Seek after Stop: %v", err)
+	}
+
+	// While paused, Stop ends at once.
+	g = newRig(t, 5000)
+	g.play(100)
+	g.p.Pause()
+	g.play(50)
+	g.p.Stop()
+	if more := g.play(10); len(more) != 0 || !g.done() {
+		t.Fatal("Done not closed by Stop while paused")
+	}
+}
+
+func TestStepDoesNotAllocate(t *testing.T) {
+	g := newRig(t, 1<<30)
+	buf := make([]int16, 100)
+	allocs := testing.AllocsPerRun(100, func() {
+		g.e.o.take(buf)
+		g.e.mu.Lock()
+		g.e.step()
+		g.e.mu.Unlock()
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations per step", allocs)
 	}
 }
 

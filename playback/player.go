@@ -1,199 +1,374 @@
+//go:build linux
+
 package playback
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"sync"
 	"time"
 
 	"github.com/gopxl/beep/v2"
-	"github.com/gopxl/beep/v2/speaker"
 )
-
-// ErrFinished is returned by Seek once the session has played to its end or
-// was stopped.
-var ErrFinished = errors.New("playback: the session has finished")
-
-// Player controls one session playing through the speaker. Its methods
-// are safe to call from any goroutine.
-type Player struct {
-	f      *feed
-	buffer time.Duration
-}
 
 // fadeTime is how long Pause, Stop and Resume ramp the sound down or up:
 // long enough that nothing clicks, short enough to stay within one buffer.
 const fadeTime = 12 * time.Millisecond
 
-// feed is what the speaker's mixer pulls: the session, or silence while
-// paused. Its fields are guarded by speaker.Lock (the speaker holds it
-// while it pulls).
-type feed struct {
-	s       beep.StreamSeeker
-	paused  bool
-	stopped bool
-	ended   bool
-	done    chan struct{}
-	// gain ramps by step per sample towards 1 (playing) or 0 (pausing or
-	// stopping, as pausing and stopping say) so that no change clicks.
-	gain, step float64
-	pausing    bool
-	stopping   bool
+// Player controls one session playing through the device. Its methods are
+// safe to call from any goroutine.
+type Player struct {
+	e    *engine
+	s    beep.StreamSeeker
+	live bool
+	// ahead is how far the ring is filled past what the thread claimed.
+	ahead uint64
+	done  chan struct{}
+
+	// Guarded by e.mu. Ring index base holds session sample basePos, and
+	// every frame after it the next sample: the ring is contiguous between
+	// cuts. gain is the fade's gain at base, moving by step per frame
+	// towards 0 if down, else towards 1.
+	base    uint64
+	basePos int
+	gain    float64
+	down    bool
+	step    float64
+	// cur is the gain at the ring's write index.
+	cur                       float64
+	pausing, paused, stopping bool
+	ended, finished           bool
+	endAt                     uint64
 }
 
-// Stream passes the session through, or silence while paused, ramping the
-// gain on pause, resume and stop. It never allocates: it runs under the
-// speaker's lock.
-func (f *feed) Stream(out [][2]float64) (int, bool) {
-	if f.stopped || f.ended {
-		f.end()
-		return 0, false
-	}
-	if f.paused {
-		clear(out)
-		return len(out), true
-	}
-	n, ok := f.s.Stream(out)
-	if f.gain != 1 || f.pausing || f.stopping {
-		f.ramp(out[:n])
-	}
-	if f.stopped || !ok || n < len(out) {
-		f.end()
-	}
-	return n, n > 0
+// engine owns the ring: it fills it from the current player on its own
+// goroutine (loop) and applies the players' controls, all under mu.
+type engine struct {
+	o       *out
+	mu      sync.Mutex
+	p       *Player // the player feeding the ring, or nil
+	wake    chan struct{}
+	scratch [][2]float64
 }
 
-// ramp applies the fade to out. When a fade down reaches silence, a stop
-// ends the feed and a pause puts the session back to the first sample not
-// yet faded in full, so that Resume loses nothing.
-func (f *feed) ramp(out [][2]float64) {
-	down := f.pausing || f.stopping
+func newEngine(o *out) *engine {
+	return &engine{o: o, wake: make(chan struct{}, 1), scratch: make([][2]float64, 2048)}
+}
+
+// loop fills the ring whenever step asks, or a control pokes it.
+func (e *engine) loop() {
+	t := time.NewTimer(time.Hour)
+	for {
+		select {
+		case <-e.wake:
+		case <-t.C:
+		}
+		e.mu.Lock()
+		d := e.step()
+		e.mu.Unlock()
+		t.Reset(d)
+	}
+}
+
+// poke makes loop step now.
+func (e *engine) poke() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+// idle is how long loop sleeps when nothing can change but a control.
+const idle = time.Hour
+
+// step fills the ring up to the player's lookahead, closes Done once the
+// thread has claimed the session's last frame, and returns how long to
+// sleep until the next fill: until the ring is half drained. It never
+// allocates and does no I/O (the ring is memory).
+func (e *engine) step() time.Duration {
+	p := e.p
+	if p == nil {
+		return idle
+	}
+	o := e.o
+	r := o.claimed()
+	if p.ended {
+		if r >= p.endAt {
+			p.finish()
+			e.p = nil
+			return idle
+		}
+		return o.dur(p.endAt-r) + time.Millisecond
+	}
+	w := o.written()
+	room := o.cap - (w - o.handed())
+	target := r + p.ahead
+	for w < target && room > 0 && !p.paused && !p.ended {
+		k := min(target-w, room, uint64(len(e.scratch)))
+		n := p.pull(e.scratch[:k])
+		o.put(w, e.scratch[:n])
+		w += uint64(n)
+		room -= uint64(n)
+	}
+	o.publish(w)
+	if p.ended {
+		p.endAt = w
+		return o.dur(w-r) + time.Millisecond
+	}
+	if p.paused {
+		return idle
+	}
+	if level, half := w-r, p.ahead/2; level > half {
+		return max(o.dur(level-half), time.Millisecond)
+	}
+	return time.Millisecond
+}
+
+// pull streams up to len(out) frames of the session with the fade applied
+// and returns how many: fewer when a pause or stop fade reaches silence or
+// the session ends (then p.paused or p.ended says which).
+func (p *Player) pull(out [][2]float64) int {
+	n, ok := p.s.Stream(out)
+	if p.cur != 1 || p.down {
+		if m := p.ramp(out[:n]); m < n {
+			if p.stopping {
+				p.ended = true
+			} else {
+				// Put the session back to the first sample not heard in
+				// full, so that Resume loses nothing.
+				p.paused, p.pausing = true, false
+				_ = p.s.Seek(p.s.Position() - (n - m))
+			}
+			return m
+		}
+	}
+	if !ok || n < len(out) {
+		p.ended = true
+	}
+	return n
+}
+
+// ramp applies the fade to out and returns how many frames to keep: all,
+// or those before a fade down reached silence.
+func (p *Player) ramp(out [][2]float64) int {
 	for i := range out {
-		if down {
-			f.gain -= f.step
-			if f.gain <= 0 {
-				f.gain = 0
-				clear(out[i:])
-				if f.stopping {
-					f.stopped = true
-				} else {
-					f.paused, f.pausing = true, false
-					_ = f.s.Seek(f.s.Position() - (len(out) - i))
-				}
-				return
+		if p.down {
+			p.cur -= p.step
+			if p.cur <= 0 {
+				p.cur = 0
+				return i
 			}
 		} else {
-			f.gain = min(1, f.gain+f.step)
+			p.cur = min(1, p.cur+p.step)
 		}
-		out[i][0] *= f.gain
-		out[i][1] *= f.gain
+		out[i][0] *= p.cur
+		out[i][1] *= p.cur
+	}
+	return len(out)
+}
+
+// rewind takes back what the thread has not claimed and puts the session
+// and the fade where the thread stopped, so that a control is heard after
+// the device's own buffer and not after the whole lookahead.
+func (p *Player) rewind() {
+	if p.e.p != p || p.ended {
+		return
+	}
+	w := p.e.o.written()
+	r := p.e.o.cut()
+	pos := p.basePos + int(r-p.base)
+	if pos != p.s.Position() {
+		_ = p.s.Seek(pos)
+	}
+	g := 0.0
+	switch {
+	case p.paused && r == w:
+		// The device has the whole fade: stay paused.
+	case p.down:
+		g = max(0, p.gain-float64(r-p.base)*p.step)
+	default:
+		g = min(1, p.gain+float64(r-p.base)*p.step)
+	}
+	if p.paused && r < w {
+		// The cut fell inside the fade to the pause: the fade goes on
+		// from where the device is.
+		p.paused, p.pausing = false, true
+	}
+	p.base, p.basePos, p.gain, p.cur = r, pos, g, g
+}
+
+// finish closes Done, once.
+func (p *Player) finish() {
+	p.ended = true
+	if !p.finished {
+		p.finished = true
+		close(p.done)
 	}
 }
 
-// newFeed feeds s with fades of fade samples.
-func newFeed(s beep.StreamSeeker, fade int) *feed {
-	return &feed{s: s, done: make(chan struct{}), gain: 1, step: 1 / float64(max(fade, 1))}
-}
+// lookahead is how far ahead of the device a session is mixed: the ring's
+// fill level swings between half of it and all of it, so the engine wakes
+// about four times a second and a late wake-up of up to 250 ms is not
+// heard. Controls cut the ring, so they are not delayed by it.
+const lookahead = 500 * time.Millisecond
 
-// Err is the session's error.
-func (f *feed) Err() error { return f.s.Err() }
-
-// end marks the feed finished, once.
-func (f *feed) end() {
-	if !f.ended {
-		f.ended = true
-		close(f.done)
-	}
-}
-
-// Start opens the speaker if this is the first call in the process (see
-// the package comment) and starts playing s from its current position.
-// format.SampleRate must be the same in every call of a process; bufferMS
-// (10 to 2000, config audio.buffer_ms) sizes the speaker's buffer and so the
-// latency of Pause, Seek and Stop, and only the first call's counts. An
-// error wrapping ErrNoDevice comes back within OpenTimeout if there is no
-// working device.
+// Start opens the device if this is the first call in the process (see
+// the package comment) and starts playing s from its current position,
+// ending any player started before. format.SampleRate must be the same in
+// every call of a process; bufferMS (10 to 2000, config audio.buffer_ms)
+// sizes the device's buffer and so the latency of Pause, Seek and Stop,
+// and only the first call's counts. An error wrapping ErrNoDevice comes
+// back within OpenTimeout if there is no working device.
 func Start(s beep.StreamSeeker, format beep.Format, bufferMS int) (*Player, error) {
-	if err := open(int(format.SampleRate), bufferMS); err != nil {
+	return start(s, format, bufferMS, false)
+}
+
+// StartLive is Start for a source fed as it plays (the daemon's sink
+// child): it is mixed only about one device buffer ahead, so that what is
+// queued to it is heard about a buffer later, and Seek is not used.
+func StartLive(s beep.StreamSeeker, format beep.Format, bufferMS int) (*Player, error) {
+	return start(s, format, bufferMS, true)
+}
+
+func start(s beep.StreamSeeker, format beep.Format, bufferMS int, live bool) (*Player, error) {
+	e, err := open(int(format.SampleRate), bufferMS)
+	if err != nil {
 		return nil, err
 	}
-	f := newFeed(s, int(fadeTime.Seconds()*float64(format.SampleRate)))
-	speaker.Play(f)
-	return &Player{f: f, buffer: device.buffer}, nil
+	p := newPlayer(e, s, live)
+	e.mu.Lock()
+	p.begin()
+	e.step() // fill the ring before the thread starts: sound first, not silence
+	e.mu.Unlock()
+	if err := run(e); err != nil {
+		return nil, err
+	}
+	e.poke()
+	return p, nil
+}
+
+func newPlayer(e *engine, s beep.StreamSeeker, live bool) *Player {
+	o := e.o
+	p := &Player{e: e, s: s, live: live, done: make(chan struct{})}
+	p.step = 1 / max(1, fadeTime.Seconds()*float64(o.rate))
+	if live {
+		p.ahead = uint64(2 * o.period)
+	} else {
+		p.ahead = uint64(max(lookahead.Seconds()*float64(o.rate), float64(2*o.buffer)))
+	}
+	p.ahead = min(p.ahead, o.cap-uint64(o.buffer))
+	return p
+}
+
+// begin makes p the engine's player, under e.mu.
+func (p *Player) begin() {
+	e := p.e
+	if old := e.p; old != nil {
+		old.finish()
+	}
+	e.p = p
+	p.base, p.basePos, p.gain, p.cur = e.o.cut(), p.s.Position(), 1, 1
 }
 
 // Pause fades the session out over a few milliseconds and holds it where
 // the fade ended, losing nothing: Resume fades in from that sample.
 func (p *Player) Pause() {
-	speaker.Lock()
-	if !p.f.paused {
-		p.f.pausing = true
+	p.e.mu.Lock()
+	if !p.paused && !p.pausing && !p.ended {
+		p.rewind()
+		p.pausing = true
+		p.down = true
 	}
-	speaker.Unlock()
+	p.e.mu.Unlock()
+	p.e.poke()
 }
 
 // Resume ends a pause, fading in.
 func (p *Player) Resume() {
-	speaker.Lock()
-	p.f.paused, p.f.pausing = false, false
-	speaker.Unlock()
+	p.e.mu.Lock()
+	if (p.paused || p.pausing) && !p.ended {
+		p.rewind()
+		p.paused, p.pausing, p.down = false, false, false
+	}
+	p.e.mu.Unlock()
+	p.e.poke()
 }
 
 // Paused reports whether the player is paused or fading to a pause.
 func (p *Player) Paused() bool {
-	speaker.Lock()
-	defer speaker.Unlock()
-	return p.f.paused || p.f.pausing
+	p.e.mu.Lock()
+	defer p.e.mu.Unlock()
+	return p.paused || p.pausing
 }
 
-// Seek moves playback to sample pos of the session (after the samples
-// already buffered). It returns ErrFinished after the end or Stop, and the
+// Seek moves playback to sample pos of the session, heard after the
+// device's buffer. It returns ErrFinished after the end or Stop, and the
 // session's own error for a position outside it.
 func (p *Player) Seek(pos int) error {
-	speaker.Lock()
-	defer speaker.Unlock()
-	if p.f.ended {
+	p.e.mu.Lock()
+	err := p.seek(pos)
+	p.e.mu.Unlock()
+	p.e.poke()
+	return err
+}
+
+func (p *Player) seek(pos int) error {
+	if p.ended || p.stopping {
 		return ErrFinished
 	}
-	return p.f.s.Seek(pos)
+	p.rewind()
+	if err := p.s.Seek(pos); err != nil {
+		_ = p.s.Seek(p.basePos) // where rewind left it
+		return err
+	}
+	p.basePos = pos
+	return nil
 }
 
-// Position is the next sample the speaker will pull from the session. What
-// is heard lags it by up to the buffer (Latency).
+// Position is the next sample of the session the device will take. What
+// is heard lags it by up to the device's buffer (Latency).
 func (p *Player) Position() int {
-	speaker.Lock()
-	defer speaker.Unlock()
-	return p.f.s.Position()
+	p.e.mu.Lock()
+	defer p.e.mu.Unlock()
+	if p.e.p != p {
+		return p.s.Position()
+	}
+	return p.basePos + int(p.e.o.claimed()-p.base)
 }
 
-// Latency is about how long a sample pulled from the session takes to be
-// heard: the speaker's buffer.
-func (p *Player) Latency() time.Duration { return p.buffer }
+// Latency is about how long a sample taken by the device takes to be
+// heard: the device's buffer.
+func (p *Player) Latency() time.Duration { return p.e.o.dur(uint64(p.e.o.buffer)) }
 
 // Stop ends playback with a fade of a few milliseconds (no click): Done is
-// closed once the fade has been pulled, or at once while paused.
+// closed once the device has taken the fade, or at once while paused.
 func (p *Player) Stop() {
-	speaker.Lock()
-	if p.f.paused {
-		p.f.stopped = true
-		p.f.end()
-	} else {
-		p.f.stopping = true
+	p.e.mu.Lock()
+	if !p.ended {
+		p.rewind()
+		if p.paused {
+			p.ended, p.endAt = true, p.base
+		} else {
+			p.stopping, p.down = true, true
+		}
 	}
-	speaker.Unlock()
+	p.e.mu.Unlock()
+	p.e.poke()
 }
 
-// Done is closed when the speaker has pulled the last sample of the
-// session, or on Stop. The last samples are heard about Latency later.
-func (p *Player) Done() <-chan struct{} { return p.f.done }
+// Done is closed when the device has taken the last sample of the session,
+// or on Stop. The last samples are heard about Latency later.
+func (p *Player) Done() <-chan struct{} { return p.done }
 
-// tail is how long Play waits after the last sample was pulled, beyond
-// the buffer, for the sound server to play it.
+// tail is how long Wait waits after the device took the last sample,
+// beyond its buffer, for the sound server to play it.
 const tail = 250 * time.Millisecond
 
-// stall is how long the position may stand still while playing before
-// Play asks the driver whether the device failed. The sound server can
-// take over a second to start a stream (measured: about 1.5 s with
-// PulseAudio on a busy machine), during which the position stands still.
+// stall is how long the device may take no frame at all (the thread
+// writes silence when the ring is empty, so a working device always takes
+// some) before Wait reports it failed. The sound server can take over a
+// second to start a stream (measured: about 1.5 s with PulseAudio on a busy
+// machine).
 const stall = 3 * time.Second
 
 // Play plays s from its current position to the end and returns when the
@@ -213,12 +388,13 @@ func Play(ctx context.Context, s beep.StreamSeeker, format beep.Format, bufferMS
 
 // Wait blocks until the session has been heard to its end, ctx is done or
 // the device fails, as Play does, calling onProgress along the way. It
-// watches for a device that stops taking samples while not paused, so that
-// it never hangs on a failed device.
+// watches the device's thread for errors and for a device that stops
+// taking frames, so that it never hangs on a failed device.
 func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
-	last, since := -1, time.Now()
+	o := p.e.o
+	last, since := o.handed()+o.silent(), time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -226,7 +402,7 @@ func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
 			// Let the fade out be heard before the caller exits.
 			select {
 			case <-p.Done():
-				time.Sleep(p.buffer)
+				time.Sleep(p.Latency())
 			case <-time.After(time.Second):
 			}
 			return ctx.Err()
@@ -237,24 +413,22 @@ func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(p.buffer + tail):
+			case <-time.After(p.Latency() + tail):
 				return nil
 			}
 		case now := <-tick.C:
-			pos := p.Position()
 			if onProgress != nil {
-				onProgress(pos)
+				onProgress(p.Position())
 			}
-			if pos != last || p.Paused() {
-				last, since = pos, now
-				continue
+			if err := o.err(); err != nil {
+				p.Stop()
+				return fail(err)
 			}
-			if now.Sub(since) >= stall {
-				if err := check(2 * time.Second); err != nil {
-					p.Stop()
-					return err
-				}
-				since = now
+			if taken := o.handed() + o.silent(); taken != last {
+				last, since = taken, now
+			} else if now.Sub(since) >= stall {
+				p.Stop()
+				return fail(fmt.Errorf("the sound device took no sample for %v", stall))
 			}
 		}
 	}

@@ -102,9 +102,11 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		Output:      out,
 		Routines:    s.routines,
 		Reload:      s.reload,
-		// A dead sound server takes with it what it held: the speaker's
-		// buffer, about. Step back that much, so nothing is lost.
-		FaultRewind:  time.Duration(cfg.Audio.BufferMS) * time.Millisecond,
+		// A dead sound server takes with it what it held: the device's
+		// buffer, and the sink child's ring, which runs two periods (one
+		// buffer) ahead of the device (playback.StartLive). Step back
+		// that much, so nothing is lost.
+		FaultRewind:  2 * time.Duration(cfg.Audio.BufferMS) * time.Millisecond,
 		ProbeAtStart: sinkKind == "child",
 	})
 	if err != nil {

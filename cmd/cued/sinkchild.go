@@ -54,7 +54,7 @@ type speakerDevice struct {
 
 func (d *speakerDevice) Start(rate, bufferMS int, src sink.Source) error {
 	format := beep.Format{SampleRate: beep.SampleRate(rate), NumChannels: 2, Precision: 2}
-	p, err := playback.Start(&endless{src: src}, format, bufferMS)
+	p, err := playback.StartLive(&endless{src: src}, format, bufferMS)
 	if err != nil {
 		return err
 	}

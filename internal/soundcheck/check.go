@@ -367,6 +367,12 @@ func Compare(tl *Timeline, render, rec *Audio, o Options) (*Report, error) {
 			// The threshold in the recording follows the event's level
 			// there, so that a level change does not move the onset.
 			Tr := T * max(gainAt(x, r, s, n, de), 0.1)
+			// The scan starts one envelope window after the render's
+			// last loud sample: right at that edge the two envelopes
+			// differ by the recording's rounding alone.
+			if w := sm(2 * time.Millisecond); back > w {
+				back -= w
+			}
 			start := max(0, s-back+de)
 			onR := -1
 			if start < M && ex[start] >= Tr {

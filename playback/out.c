@@ -1,0 +1,194 @@
+//go:build linux
+
+// The writer thread: a plain C thread that does what aplay does (wait for
+// a period of room, write), so that waiting on the device never involves
+// the Go scheduler. See out.go for why.
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "out.h"
+
+#define LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
+static int hw_params(cued_out *o, unsigned int rate, unsigned long buffer, const char **where) {
+	snd_pcm_hw_params_t *p;
+	snd_pcm_hw_params_alloca(&p);
+	snd_pcm_uframes_t buf = buffer, per = buffer / 2;
+	int e;
+#define TRY(call) do { if ((e = (call)) < 0) { *where = #call; return e; } } while (0)
+	TRY(snd_pcm_hw_params_any(o->pcm, p));
+	TRY(snd_pcm_hw_params_set_access(o->pcm, p, SND_PCM_ACCESS_RW_INTERLEAVED));
+	TRY(snd_pcm_hw_params_set_format(o->pcm, p, SND_PCM_FORMAT_S16_LE));
+	TRY(snd_pcm_hw_params_set_channels(o->pcm, p, 2));
+	TRY(snd_pcm_hw_params_set_rate_resample(o->pcm, p, 1));
+	TRY(snd_pcm_hw_params_set_rate_near(o->pcm, p, &rate, NULL));
+	TRY(snd_pcm_hw_params_set_buffer_size_near(o->pcm, p, &buf));
+	TRY(snd_pcm_hw_params_set_period_size_near(o->pcm, p, &per, NULL));
+	TRY(snd_pcm_hw_params(o->pcm, p));
+	TRY(snd_pcm_hw_params_get_buffer_size(p, &buf));
+	TRY(snd_pcm_hw_params_get_period_size(p, &per, NULL));
+#undef TRY
+	o->rate = rate;
+	o->buffer = buf;
+	o->period = per;
+	return 0;
+}
+
+int cued_out_open(cued_out **op, const char *name, unsigned int rate,
+		unsigned long buffer_frames, uint64_t ring_frames, const char **where) {
+	cued_out *o = calloc(1, sizeof *o);
+	if (!o) { *where = "calloc"; return -ENOMEM; }
+	int e = snd_pcm_open(&o->pcm, name, SND_PCM_STREAM_PLAYBACK, 0);
+	if (e < 0) { *where = "snd_pcm_open"; free(o); return e; }
+	if ((e = hw_params(o, rate, buffer_frames, where)) < 0) {
+		snd_pcm_close(o->pcm);
+		free(o);
+		return e;
+	}
+	o->cap = ring_frames;
+	o->ring = calloc(ring_frames * 2, sizeof(int16_t));
+	o->zeros = calloc(o->period * 2, sizeof(int16_t));
+	if (!o->ring || !o->zeros) {
+		snd_pcm_close(o->pcm);
+		free(o->ring);
+		free(o->zeros);
+		free(o);
+		*where = "calloc";
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&o->mu, NULL);
+	*op = o;
+	return 0;
+}
+
+// write_all hands n frames at f to ALSA, waiting for room as it goes; it
+// returns 0, or the error that recovery could not mend.
+static int write_all(cued_out *o, const int16_t *f, snd_pcm_uframes_t n) {
+	while (n > 0) {
+		if (LOAD(&o->stop)) return 0;
+		snd_pcm_sframes_t k = snd_pcm_writei(o->pcm, f, n);
+		if (k == -EAGAIN) continue;
+		if (k < 0) {
+			// An underrun (-EPIPE) or a suspend (-ESTRPIPE) is mended by
+			// snd_pcm_recover; the same frames are then written again.
+			int e = snd_pcm_recover(o->pcm, (int)k, 1);
+			if (e < 0) return e;
+			continue;
+		}
+		f += 2 * k;
+		n -= k;
+	}
+	return 0;
+}
+
+// claim takes up to max frames from the ring for the thread: they are
+// no longer Go's to cut. It returns how many, from *start.
+static uint64_t claim(cued_out *o, uint64_t max, uint64_t *start) {
+	pthread_mutex_lock(&o->mu);
+	uint64_t r = o->r, n = LOAD(&o->w) - r;
+	if (n > max) n = max;
+	STORE(&o->r, r + n);
+	pthread_mutex_unlock(&o->mu);
+	*start = r;
+	return n;
+}
+
+uint64_t cued_out_take(cued_out *o, uint64_t max, int16_t *dst) {
+	uint64_t start, n = claim(o, max, &start);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t at = (start + i) % o->cap;
+		dst[2 * i] = o->ring[2 * at];
+		dst[2 * i + 1] = o->ring[2 * at + 1];
+	}
+	STORE(&o->done, start + n);
+	return n;
+}
+
+cued_out *cued_out_fake(unsigned int rate, unsigned long buffer_frames, uint64_t ring_frames) {
+	cued_out *o = calloc(1, sizeof *o);
+	o->rate = rate;
+	o->buffer = buffer_frames;
+	o->period = buffer_frames / 2;
+	o->cap = ring_frames;
+	o->ring = calloc(ring_frames * 2, sizeof(int16_t));
+	o->zeros = calloc(o->period * 2 + 2, sizeof(int16_t));
+	pthread_mutex_init(&o->mu, NULL);
+	return o;
+}
+
+static void *run(void *arg) {
+	cued_out *o = arg;
+	while (!LOAD(&o->stop)) {
+		// Wait for a period of room: what aplay does, in poll(2), with
+		// a timeout so that stop is seen even if the device wedges.
+		snd_pcm_sframes_t avail = snd_pcm_avail_update(o->pcm);
+		if (avail < 0) {
+			int e = snd_pcm_recover(o->pcm, (int)avail, 1);
+			if (e < 0) { STORE(&o->err, e); break; }
+			continue;
+		}
+		if ((snd_pcm_uframes_t)avail < o->period) {
+			int e = snd_pcm_wait(o->pcm, 1000);
+			if (e < 0) {
+				e = snd_pcm_recover(o->pcm, e, 1);
+				if (e < 0) { STORE(&o->err, e); break; }
+			}
+			continue;
+		}
+		uint64_t start, n = claim(o, (uint64_t)avail, &start);
+
+		int e = 0;
+		if (n == 0) {
+			// Nothing to play (paused, or Go is late): keep the device
+			// running on silence rather than let it underrun.
+			e = write_all(o, o->zeros, o->period);
+			if (e == 0) STORE(&o->silent, LOAD(&o->silent) + o->period);
+		} else {
+			uint64_t at = start % o->cap, first = o->cap - at;
+			if (first > n) first = n;
+			e = write_all(o, o->ring + 2 * at, first);
+			if (e == 0 && n > first) e = write_all(o, o->ring, n - first);
+			if (e == 0) STORE(&o->done, start + n);
+		}
+		if (e < 0) { STORE(&o->err, e); break; }
+	}
+	return NULL;
+}
+
+int cued_out_start(cued_out *o) {
+	int e = pthread_create(&o->thread, NULL, run, o);
+	if (e == 0) pthread_setname_np(o->thread, "cued-alsa"); // for top and bench/playcpu.sh
+	return -e;
+}
+
+uint64_t cued_out_cut(cued_out *o) {
+	pthread_mutex_lock(&o->mu);
+	uint64_t r = o->r;
+	STORE(&o->w, r);
+	pthread_mutex_unlock(&o->mu);
+	return r;
+}
+
+int cued_out_close(cued_out *o) {
+	STORE(&o->stop, 1);
+	if (o->thread) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1 + o->period / (o->rate ? o->rate : 1);
+		if (pthread_timedjoin_np(o->thread, NULL, &ts) != 0) return -1;
+	}
+	if (o->pcm) {
+		snd_pcm_drop(o->pcm);
+		snd_pcm_close(o->pcm);
+	}
+	pthread_mutex_destroy(&o->mu);
+	free(o->ring);
+	free(o->zeros);
+	free(o);
+	return 0;
+}

@@ -1,0 +1,155 @@
+//go:build linux
+
+package playback
+
+/*
+#cgo pkg-config: alsa
+#cgo LDFLAGS: -lpthread
+#include <stdlib.h>
+#include "out.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// out is the open device: ALSA's PCM, written by a C thread from a ring of
+// 16-bit frames that Go fills (out.c).
+//
+// Why a C thread: a Go goroutine that waits on the device inside a cgo
+// call (as oto, beep's speaker driver, does) hands its P to the runtime on
+// every period, and every return wakes the runtime's monitor thread into
+// 20 µs polling. Measured on a 2-core machine playing to a PulseAudio null
+// sink with a 100 ms buffer: beep's speaker used 3.8 % of a core, oto
+// patched to never block in cgo 2.2 %, a Go loop of non-blocking ALSA
+// writes 1.1 %, and aplay 0.26 %. The C thread waits the way aplay does;
+// Go touches the ring with plain atomic loads and stores, no cgo call, a
+// few times a second.
+type out struct {
+	c      *C.cued_out
+	ring   []int16 // cap interleaved stereo frames, in C memory
+	cap    uint64
+	rate   int
+	period int // frames per ALSA period
+	buffer int // frames of ALSA buffer
+	fake   bool
+}
+
+// openOut opens ALSA device name with a buffer of about bufferFrames and a
+// ring of ringFrames beyond it. The thread is not started (see start).
+func openOut(name string, rate, bufferFrames, ringFrames int) (*out, error) {
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	var c *C.cued_out
+	var where *C.char
+	if e := C.cued_out_open(&c, cname, C.uint(rate), C.ulong(bufferFrames), C.uint64_t(ringFrames), &where); e < 0 {
+		return nil, &alsaError{device: name, call: C.GoString(where), msg: C.GoString(C.snd_strerror(e))}
+	}
+	return wrap(c, false), nil
+}
+
+// fakeOut is an out with no device and no thread: tests play its part
+// with take.
+func fakeOut(rate, bufferFrames, ringFrames int) *out {
+	return wrap(C.cued_out_fake(C.uint(rate), C.ulong(bufferFrames), C.uint64_t(ringFrames)), true)
+}
+
+func wrap(c *C.cued_out, fake bool) *out {
+	return &out{
+		c:      c,
+		ring:   unsafe.Slice((*int16)(unsafe.Pointer(c.ring)), 2*int(c.cap)),
+		cap:    uint64(c.cap),
+		rate:   int(c.rate),
+		period: int(c.period),
+		buffer: int(c.buffer),
+		fake:   fake,
+	}
+}
+
+// alsaError is a failed ALSA call while opening a device.
+type alsaError struct{ device, call, msg string }
+
+func (e *alsaError) Error() string {
+	if e.call == "snd_pcm_open" {
+		return fmt.Sprintf("%q: %s", e.device, e.msg)
+	}
+	return fmt.Sprintf("%q: %s: %s", e.device, e.call, e.msg)
+}
+
+// start starts the writer thread.
+func (o *out) start() error {
+	if e := C.cued_out_start(o.c); e < 0 {
+		return fmt.Errorf("starting the audio thread: %w", errors.New(C.GoString(C.strerror(-e))))
+	}
+	return nil
+}
+
+// written is the index after the last frame Go published.
+func (o *out) written() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Pointer(&o.c.w))) }
+
+// claimed is the index after the last frame the thread took: frames
+// before it can no longer be cut.
+func (o *out) claimed() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Pointer(&o.c.r))) }
+
+// handed is the index after the last frame ALSA has taken.
+func (o *out) handed() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Pointer(&o.c.done))) }
+
+// silent counts the frames of silence written while the ring was empty.
+func (o *out) silent() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Pointer(&o.c.silent))) }
+
+// publish hands the frames before w to the thread.
+func (o *out) publish(w uint64) { atomic.StoreUint64((*uint64)(unsafe.Pointer(&o.c.w)), w) }
+
+// cut takes back every published frame the thread has not claimed, and
+// returns the index Go writes from next.
+func (o *out) cut() uint64 { return uint64(C.cued_out_cut(o.c)) }
+
+// err is the error that stopped the thread, if any.
+func (o *out) err() error {
+	e := atomic.LoadInt32((*int32)(unsafe.Pointer(&o.c.err)))
+	if e == 0 {
+		return nil
+	}
+	return fmt.Errorf("ALSA: %s", C.GoString(C.snd_strerror(C.int(e))))
+}
+
+// put writes frames at ring index at (which must be free: at most cap
+// frames past handed) as 16-bit samples, converted exactly as
+// audio.Render converts them, so that what plays is the render's samples.
+func (o *out) put(at uint64, frames [][2]float64) {
+	i := int(at % o.cap)
+	for _, f := range frames {
+		o.ring[2*i] = s16(f[0])
+		o.ring[2*i+1] = s16(f[1])
+		if i++; i == int(o.cap) {
+			i = 0
+		}
+	}
+}
+
+// s16 is audio.Render's conversion (and beep's speaker's): clamp, scale
+// by 32767, truncate.
+func s16(v float64) int16 { return int16(max(min(v, 1), -1) * (1<<15 - 1)) }
+
+// take plays the thread's part for tests: it claims up to len(dst)/2
+// frames, copies them to dst and counts them handed.
+func (o *out) take(dst []int16) int {
+	if len(dst) < 2 {
+		return 0
+	}
+	return int(C.cued_out_take(o.c, C.uint64_t(len(dst)/2), (*C.int16_t)(unsafe.Pointer(&dst[0]))))
+}
+
+// close stops the thread and frees the device; it reports false if the
+// thread did not stop (then nothing is freed).
+func (o *out) close() bool { return C.cued_out_close(o.c) == 0 }
+
+// dur is how long n frames last.
+func (o *out) dur(n uint64) time.Duration {
+	return time.Duration(n) * time.Second / time.Duration(o.rate)
+}

@@ -1,0 +1,60 @@
+// The ALSA writer thread and the ring it plays from (see out.go).
+
+#ifndef CUED_OUT_H
+#define CUED_OUT_H
+
+#include <alsa/asoundlib.h>
+#include <pthread.h>
+#include <stdint.h>
+
+// cued_out is shared by Go and the writer thread. Go writes frames at
+// ring[w % cap .. ] and then publishes w; the thread claims frames from r
+// (under mu) and counts them in done once ALSA has them. Go may overwrite
+// a slot only when done has passed it. The counters are read and written
+// with atomic operations on both sides (sync/atomic in Go).
+typedef struct cued_out {
+	uint64_t w;      // frames written by Go (Go stores, thread loads)
+	uint64_t r;      // frames claimed by the thread (thread stores under mu)
+	uint64_t done;   // frames of the ring handed to ALSA (thread stores)
+	uint64_t silent; // frames of silence written while the ring was empty
+	int32_t err;     // the ALSA error that stopped the thread, or 0
+	int32_t stop;    // set by Go to end the thread
+	int16_t *ring;   // cap interleaved stereo frames, 16-bit
+	uint64_t cap;
+	unsigned long period; // frames per ALSA period, as granted
+	unsigned long buffer; // frames of ALSA buffer, as granted
+	unsigned int rate;    // frames per second, as granted
+	snd_pcm_t *pcm;
+	pthread_mutex_t mu;
+	pthread_t thread;
+	int16_t *zeros; // one period of silence
+} cued_out;
+
+// cued_out_open opens the ALSA device name for playback of interleaved
+// stereo 16-bit at rate (resampled by ALSA where the device cannot), with
+// a buffer near buffer_frames in two periods, and a ring of ring_frames.
+// It returns 0 or a negative ALSA error; *where names the failed call.
+int cued_out_open(cued_out **o, const char *name, unsigned int rate,
+		unsigned long buffer_frames, uint64_t ring_frames, const char **where);
+
+// cued_out_start starts the writer thread; Go fills the ring first so that
+// the first period written is sound, not silence.
+int cued_out_start(cued_out *o);
+
+// cued_out_cut drops every frame Go wrote that the thread has not claimed
+// yet, and returns the index from which Go writes again.
+uint64_t cued_out_cut(cued_out *o);
+
+// cued_out_close stops the thread (waiting for it at most one period plus
+// one second) and frees everything. It returns -1 without freeing when
+// the thread did not stop (a device that wedged inside ALSA).
+int cued_out_close(cued_out *o);
+
+// cued_out_take claims up to max frames as the thread would, copies them
+// to dst and counts them played: tests stand in for the device with it.
+uint64_t cued_out_take(cued_out *o, uint64_t max, int16_t *dst);
+
+// cued_out_fake is a cued_out with no device and no thread, for tests.
+cued_out *cued_out_fake(unsigned int rate, unsigned long buffer_frames, uint64_t ring_frames);
+
+#endif
