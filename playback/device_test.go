@@ -119,6 +119,7 @@ func TestDevice(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	p.Pause()
+	time.Sleep(100 * time.Millisecond) // the device takes the fade-out
 	at := p.Position()
 	time.Sleep(300 * time.Millisecond)
 	if got := p.Position(); got != at {

@@ -201,6 +201,16 @@ grep -E '^(ok|start-up):' "$WORK/report.txt" | sed 's/^/real-playback: /'
 say "every event arrived whole, on time and in order, the first one included (sample for sample as rendered)"
 say "passed ($PLAYER)"
 
+# --- 2b. a session that sounds from its very first sample -------------------------
+# The routine above starts with 300 ms of lead-in, so frames lost at the
+# start of a stream would go unheard there; playback's TestDevice plays a
+# session loud from sample 0, records the monitor and wants every frame,
+# then pauses, seeks and resumes.
+say "playback.TestDevice: a session loud from its first sample, recorded"
+CUED_PLAYBACK_TEST=device CUED_PLAYBACK_BUFFER_MS=$buffer_ms go test -count=1 -run '^TestDevice$' -v ./playback >"$WORK/device.txt" 2>&1 ||
+	{ cat "$WORK/device.txt" >&2; fail "playback.TestDevice failed (above)"; }
+grep -E 'recording:' "$WORK/device.txt" | sed 's/^ */real-playback: /'
+
 # --- 3. the daemon ------------------------------------------------------------------
 # test/daemon-playback.sh: cued serve without a sound server, then play,
 # pause, resume and next through it, then the server killed and restarted
