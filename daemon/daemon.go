@@ -159,9 +159,6 @@ func (d *Daemon) Reload(ctx context.Context) api.ReloadResult {
 	} else {
 		d.sched.SetEntries(entries)
 	}
-	if cfg.DailyGoal > 0 && d.player != nil {
-		d.player.do(ctx, command{op: cmdGoal, goal: cfg.DailyGoal})
-	}
 	msg := "configuration and routines reloaded"
 	if !res.OK {
 		msg = "reloaded with problems: " + strings.Join(res.Problems, "; ")

@@ -94,8 +94,6 @@ func (f OutputFunc) Open(ctx context.Context, rate int) (Stream, error) { return
 type Config struct {
 	// Schedule replaces the schedule entries (validated by schedule.Parse).
 	Schedule []schedule.Entry
-	// DailyGoal replaces the daily goal.
-	DailyGoal int
 	// Problems lists what could not be re-read (with file:line:col where
 	// known) and whose previous version therefore stays in use.
 	Problems []string
@@ -111,10 +109,8 @@ type Options struct {
 	Logger *slog.Logger
 	// HistoryPath is the history log (history.jsonl); "" keeps none.
 	HistoryPath string
-	// Schedule are the scheduled sessions; DailyGoal the sessions a day
-	// that meet the goal (reported in history).
-	Schedule  []schedule.Entry
-	DailyGoal int
+	// Schedule are the scheduled sessions.
+	Schedule []schedule.Entry
 	// Clock drives the scheduler and dates history records (nil: the
 	// system clock).
 	Clock schedule.Clock
@@ -189,8 +185,5 @@ func (o *Options) defaults() {
 	}
 	if o.ProgressInterval <= 0 {
 		o.ProgressInterval = time.Second
-	}
-	if o.DailyGoal <= 0 {
-		o.DailyGoal = 1
 	}
 }

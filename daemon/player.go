@@ -26,7 +26,6 @@ const (
 	cmdPrev
 	cmdStop
 	cmdFire
-	cmdGoal
 )
 
 // command is a request to the player goroutine. reply is buffered (1), so
@@ -35,7 +34,6 @@ type command struct {
 	op   int
 	play api.PlayRequest
 	occ  schedule.Occurrence
-	goal int
 	// trigger is who asks for a play: "user" (default) or "schedule".
 	trigger string
 	reply   chan reply
@@ -96,7 +94,6 @@ type player struct {
 	startReply chan reply
 	device     api.Device
 	probing    bool
-	goal       int
 	// spare is an open output kept after a session (Options.Linger), so
 	// that the next one does not wait for the device to open.
 	spare      Stream
@@ -107,7 +104,7 @@ type player struct {
 func newPlayer(o *Options, events *broker, hist *history.Log, sched *schedule.Scheduler) *player {
 	return &player{o: o, log: o.Logger, events: events, hist: hist, sched: sched,
 		cmds: make(chan command), notes: make(chan any, 64), done: make(chan struct{}),
-		state: api.StateIdle, device: api.Device{State: api.DeviceIdle}, goal: o.DailyGoal}
+		state: api.StateIdle, device: api.Device{State: api.DeviceIdle}}
 }
 
 // do sends a command and waits for its reply; it fails with 503 once the
@@ -269,8 +266,6 @@ func (p *player) handle(c command) reply {
 		}
 	case cmdFire:
 		p.fire(c.occ)
-	case cmdGoal:
-		p.goal = c.goal
 	}
 	return reply{status: p.status()}
 }

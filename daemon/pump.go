@@ -45,10 +45,7 @@ type (
 		st   Stream
 		rate int
 	}
-	noteSeeked struct {
-		p   *pump
-		pos int
-	}
+	noteSeeked struct{ p *pump }
 )
 
 // pump streams one session to the output. It owns the session's Audio and
@@ -247,7 +244,7 @@ func (p *pump) run(st Stream, paused bool) {
 				p.pos.Store(int64(to))
 			}
 			fadeIn = fadeLen
-			p.note(noteSeeked{p, to})
+			p.note(noteSeeked{p})
 		case opStop:
 			halt()
 			fadeOut()

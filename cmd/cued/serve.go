@@ -96,7 +96,6 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		Logger:      s.logger,
 		HistoryPath: historyPath(),
 		Schedule:    scheduleEntries(cfg.Schedule),
-		DailyGoal:   cfg.Daemon.DailyGoal,
 		Prepare:     s.prepare,
 		Invite:      s.invite,
 		Output:      out,
@@ -244,7 +243,7 @@ func (s *server) reload(context.Context) (daemon.Config, error) {
 		cfg = old
 		return daemon.Config{}, fmt.Errorf("daemon.log_level %q is not a level (debug, info, warn or error)", cfg.Daemon.LogLevel)
 	}
-	dc := daemon.Config{Schedule: scheduleEntries(cfg.Schedule), DailyGoal: cfg.Daemon.DailyGoal}
+	dc := daemon.Config{Schedule: scheduleEntries(cfg.Schedule)}
 	if cfg.Daemon.Socket != old.Daemon.Socket {
 		dc.Problems = append(dc.Problems, "daemon.socket changed: restart the daemon to use it")
 	}

@@ -58,6 +58,8 @@ func (e *Exec) Open(ctx context.Context, rate int) (*ChildStream, error) {
 	s := &ChildStream{cmd: cmd, stdin: stdin, limit: int64(buf), done: make(chan struct{}), progress: make(chan struct{}, 1),
 		ready: make(chan struct{}), flushed: make(chan int64, 1), readerDone: make(chan struct{})}
 	s.cond = sync.NewCond(&s.mu)
+	s.tick = time.AfterFunc(time.Hour, s.cond.Broadcast)
+	s.tick.Stop()
 	go s.read(stdout)
 	timeout := e.StartTimeout
 	if timeout <= 0 {
@@ -95,6 +97,7 @@ type ChildStream struct {
 
 	mu      sync.Mutex
 	cond    *sync.Cond
+	tick    *time.Timer // wakes waitLocked; one timer for every wait
 	played  int64
 	written int64
 	err     error
@@ -197,11 +200,13 @@ func (s *ChildStream) Write(pcm []byte) error {
 	return nil
 }
 
-// waitLocked waits on the condition for at most d (s.mu held).
+// waitLocked waits on the condition for at most d (s.mu held). Only Write
+// waits, and a stream has one writer (the daemon's pump), so one timer
+// serves every wait.
 func (s *ChildStream) waitLocked(d time.Duration) {
-	t := time.AfterFunc(d, s.cond.Broadcast)
+	s.tick.Reset(d)
 	s.cond.Wait()
-	t.Stop()
+	s.tick.Stop()
 }
 
 // Flush drops what the child has queued and returns the total of frames
