@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -307,61 +306,6 @@ func (p *player) play(c command) reply {
 	return reply{status: p.status(), deferred: true}
 }
 
-// start prepares and opens a session off the player goroutine.
-func (p *player) start(id int, req api.PlayRequest, trigger string, spare spareStream) {
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		r := prepared{id: id, trigger: trigger}
-		t0 := time.Now()
-		r.sess, r.err = p.o.Prepare(p.ctx, req)
-		if r.err == nil && r.sess.Audio == nil {
-			r.err = errors.New("prepare returned no audio")
-		}
-		t1 := time.Now()
-		if r.err == nil {
-			r.st, r.err = p.open(spare, r.sess.Rate)
-		} else if spare.st != nil {
-			spare.st.Close()
-		}
-		p.log.Debug("session prepared", "routine", req.Routine, "prepare", t1.Sub(t0).Round(time.Microsecond),
-			"open", time.Since(t1).Round(time.Microsecond), "err", r.err)
-		select {
-		case p.notes <- r:
-		case <-p.ctx.Done():
-			if r.st != nil {
-				r.st.Close()
-			}
-		}
-	}()
-}
-
-// invitation sounds the prompt's chime off the player goroutine.
-func (p *player) invitation(occ schedule.Occurrence) {
-	if p.o.Invite == nil {
-		return
-	}
-	spare := p.takeSpare()
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		r := prepared{invite: true}
-		r.sess, r.err = p.o.Invite(p.ctx, occ)
-		if r.err == nil {
-			r.st, r.err = p.open(spare, r.sess.Rate)
-		} else if spare.st != nil {
-			spare.st.Close()
-		}
-		select {
-		case p.notes <- r:
-		case <-p.ctx.Done():
-			if r.st != nil {
-				r.st.Close()
-			}
-		}
-	}()
-}
-
 func (p *player) note(n any) {
 	switch n := n.(type) {
 	case prepared:
@@ -525,83 +469,6 @@ func (p *player) length() time.Duration {
 	return time.Duration(p.cur.sess.Audio.Len()) * time.Second / time.Duration(p.cur.sess.Rate)
 }
 
-// fire handles a scheduled occurrence.
-func (p *player) fire(occ schedule.Occurrence) {
-	req := api.PlayRequest{Routine: occ.Routine, Level: occ.Level}
-	switch p.state {
-	case api.StatePlaying, api.StatePaused, api.StateStarting:
-		msg := fmt.Sprintf("scheduled %s at %s skipped: a session is playing", occ.Routine, occ.At)
-		p.log.Info(msg)
-		p.publish(api.EventSkipped, msg)
-		return
-	}
-	if occ.Mode == schedule.Auto {
-		p.clearPrompt()
-		if r := p.play(command{op: cmdPlay, play: req, trigger: "schedule"}); r.err != nil {
-			p.log.Warn("scheduled session not started", "routine", occ.Routine, "err", r.err.Message)
-			p.publish(api.EventSkipped, fmt.Sprintf("scheduled %s at %s not started: %s", occ.Routine, occ.At, r.err.Message))
-		}
-		p.startReply = nil
-		return
-	}
-	p.clearPrompt()
-	p.state = api.StatePrompt
-	p.prompt = &api.Prompt{Routine: occ.Routine, Level: occ.Level, At: occ.Time}
-	p.promptQ = req
-	p.expires = p.o.Clock.Now().Add(p.o.PromptTimeout)
-	p.log.Info("scheduled session waiting", "routine", occ.Routine, "at", occ.At)
-	p.publish(api.EventPrompt, fmt.Sprintf("time for %s: cued play or cued toggle to start", occ.Routine))
-	p.invitation(occ)
-}
-
-func (p *player) clearPrompt() {
-	if p.invite != nil {
-		p.invite.stop()
-		p.invite = nil
-	}
-	if p.state == api.StatePrompt {
-		p.state = api.StateIdle
-	}
-	p.prompt = nil
-}
-
-// spareStream is a spare output handed to a starting session.
-type spareStream struct {
-	st   Stream
-	rate int
-}
-
-// takeSpare hands over the spare output, if any.
-func (p *player) takeSpare() spareStream {
-	s := spareStream{p.spare, p.spareRate}
-	p.spare = nil
-	return s
-}
-
-// dropSpare closes the spare output.
-func (p *player) dropSpare() {
-	if p.spare != nil {
-		p.spare.Close()
-		p.spare = nil
-	}
-}
-
-// open returns the spare output if it still works at rate, else a new one
-// (off the player goroutine).
-func (p *player) open(spare spareStream, rate int) (Stream, error) {
-	if spare.st != nil {
-		if spare.rate == rate && spare.st.Err() == nil {
-			return spare.st, nil
-		}
-		spare.st.Close()
-	}
-	st, err := p.o.Output.Open(p.ctx, rate)
-	if err != nil {
-		return nil, noDevice{err}
-	}
-	return st, nil
-}
-
 func (p *player) tick() {
 	if p.spare != nil && (time.Since(p.spareSince) > p.o.Linger || p.spare.Err() != nil) {
 		p.dropSpare()
@@ -627,58 +494,6 @@ func (p *player) checkPart() {
 		if i >= 0 {
 			p.publish(api.EventPart, "")
 		}
-	}
-}
-
-// noDevice is an output error: it matches ErrNoDevice and reads as the
-// output's own message when that already says there is no audio device.
-type noDevice struct{ err error }
-
-func (e noDevice) Error() string {
-	if msg := e.err.Error(); strings.Contains(msg, "no audio") {
-		return msg
-	}
-	return "no audio device: " + e.err.Error()
-}
-func (e noDevice) Unwrap() []error { return []error{ErrNoDevice, e.err} }
-
-// probe checks the device in the background after a failure, until it
-// works again.
-func (p *player) probe() { p.probeAfter(p.o.DeviceRetry) }
-
-// probeAfter opens and closes the output after delay, in the background,
-// and reports the result to the player as a probeResult.
-func (p *player) probeAfter(delay time.Duration) {
-	if p.probing {
-		return
-	}
-	p.probing = true
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		select {
-		case <-time.After(delay):
-		case <-p.ctx.Done():
-			return
-		}
-		st, err := p.o.Output.Open(p.ctx, 44100)
-		if st != nil {
-			st.Close()
-		}
-		select {
-		case p.notes <- probeResult{err}:
-		case <-p.ctx.Done():
-		}
-	}()
-}
-
-func (p *player) setDevice(state string, err error) {
-	msg := ""
-	if err != nil {
-		msg = oneLine(err.Error())
-	}
-	if p.device.State != state || p.device.Error != msg {
-		p.device = api.Device{State: state, Error: msg, Since: time.Now()}
 	}
 }
 

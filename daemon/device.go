@@ -1,0 +1,132 @@
+// The audio output as the player sees it: opening a session's output off
+// the player goroutine, the spare output kept between sessions, and the
+// probe that watches for a device to come back.
+
+package daemon
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/cued-dev/cued/daemon/api"
+)
+
+// start prepares and opens a session off the player goroutine.
+func (p *player) start(id int, req api.PlayRequest, trigger string, spare spareStream) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		r := prepared{id: id, trigger: trigger}
+		t0 := time.Now()
+		r.sess, r.err = p.o.Prepare(p.ctx, req)
+		if r.err == nil && r.sess.Audio == nil {
+			r.err = errors.New("prepare returned no audio")
+		}
+		t1 := time.Now()
+		if r.err == nil {
+			r.st, r.err = p.open(spare, r.sess.Rate)
+		} else if spare.st != nil {
+			spare.st.Close()
+		}
+		p.log.Debug("session prepared", "routine", req.Routine, "prepare", t1.Sub(t0).Round(time.Microsecond),
+			"open", time.Since(t1).Round(time.Microsecond), "err", r.err)
+		select {
+		case p.notes <- r:
+		case <-p.ctx.Done():
+			if r.st != nil {
+				r.st.Close()
+			}
+		}
+	}()
+}
+
+// spareStream is a spare output handed to a starting session.
+type spareStream struct {
+	st   Stream
+	rate int
+}
+
+// takeSpare hands over the spare output, if any.
+func (p *player) takeSpare() spareStream {
+	s := spareStream{p.spare, p.spareRate}
+	p.spare = nil
+	return s
+}
+
+// dropSpare closes the spare output.
+func (p *player) dropSpare() {
+	if p.spare != nil {
+		p.spare.Close()
+		p.spare = nil
+	}
+}
+
+// open returns the spare output if it still works at rate, else a new one
+// (off the player goroutine).
+func (p *player) open(spare spareStream, rate int) (Stream, error) {
+	if spare.st != nil {
+		if spare.rate == rate && spare.st.Err() == nil {
+			return spare.st, nil
+		}
+		spare.st.Close()
+	}
+	st, err := p.o.Output.Open(p.ctx, rate)
+	if err != nil {
+		return nil, noDevice{err}
+	}
+	return st, nil
+}
+
+// noDevice is an output error: it matches ErrNoDevice and reads as the
+// output's own message when that already says there is no audio device.
+type noDevice struct{ err error }
+
+func (e noDevice) Error() string {
+	if msg := e.err.Error(); strings.Contains(msg, "no audio") {
+		return msg
+	}
+	return "no audio device: " + e.err.Error()
+}
+
+func (e noDevice) Unwrap() []error { return []error{ErrNoDevice, e.err} }
+
+// probe checks the device in the background after a failure, until it
+// works again.
+func (p *player) probe() { p.probeAfter(p.o.DeviceRetry) }
+
+// probeAfter opens and closes the output after delay, in the background,
+// and reports the result to the player as a probeResult.
+func (p *player) probeAfter(delay time.Duration) {
+	if p.probing {
+		return
+	}
+	p.probing = true
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		select {
+		case <-time.After(delay):
+		case <-p.ctx.Done():
+			return
+		}
+		st, err := p.o.Output.Open(p.ctx, 44100)
+		if st != nil {
+			st.Close()
+		}
+		select {
+		case p.notes <- probeResult{err}:
+		case <-p.ctx.Done():
+		}
+	}()
+}
+
+func (p *player) setDevice(state string, err error) {
+	msg := ""
+	if err != nil {
+		msg = oneLine(err.Error())
+	}
+	if p.device.State != state || p.device.Error != msg {
+		p.device = api.Device{State: state, Error: msg, Since: time.Now()}
+	}
+}

@@ -1,0 +1,77 @@
+// Scheduled sessions: a schedule entry that fires either starts its
+// session or invites the user with a chime and the routine's intro.
+
+package daemon
+
+import (
+	"fmt"
+
+	"github.com/cued-dev/cued/daemon/api"
+	"github.com/cued-dev/cued/daemon/schedule"
+)
+
+// invitation sounds the prompt's chime off the player goroutine.
+func (p *player) invitation(occ schedule.Occurrence) {
+	if p.o.Invite == nil {
+		return
+	}
+	spare := p.takeSpare()
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		r := prepared{invite: true}
+		r.sess, r.err = p.o.Invite(p.ctx, occ)
+		if r.err == nil {
+			r.st, r.err = p.open(spare, r.sess.Rate)
+		} else if spare.st != nil {
+			spare.st.Close()
+		}
+		select {
+		case p.notes <- r:
+		case <-p.ctx.Done():
+			if r.st != nil {
+				r.st.Close()
+			}
+		}
+	}()
+}
+
+// fire handles a scheduled occurrence.
+func (p *player) fire(occ schedule.Occurrence) {
+	req := api.PlayRequest{Routine: occ.Routine, Level: occ.Level}
+	switch p.state {
+	case api.StatePlaying, api.StatePaused, api.StateStarting:
+		msg := fmt.Sprintf("scheduled %s at %s skipped: a session is playing", occ.Routine, occ.At)
+		p.log.Info(msg)
+		p.publish(api.EventSkipped, msg)
+		return
+	}
+	if occ.Mode == schedule.Auto {
+		p.clearPrompt()
+		if r := p.play(command{op: cmdPlay, play: req, trigger: "schedule"}); r.err != nil {
+			p.log.Warn("scheduled session not started", "routine", occ.Routine, "err", r.err.Message)
+			p.publish(api.EventSkipped, fmt.Sprintf("scheduled %s at %s not started: %s", occ.Routine, occ.At, r.err.Message))
+		}
+		p.startReply = nil
+		return
+	}
+	p.clearPrompt()
+	p.state = api.StatePrompt
+	p.prompt = &api.Prompt{Routine: occ.Routine, Level: occ.Level, At: occ.Time}
+	p.promptQ = req
+	p.expires = p.o.Clock.Now().Add(p.o.PromptTimeout)
+	p.log.Info("scheduled session waiting", "routine", occ.Routine, "at", occ.At)
+	p.publish(api.EventPrompt, fmt.Sprintf("time for %s: cued play or cued toggle to start", occ.Routine))
+	p.invitation(occ)
+}
+
+func (p *player) clearPrompt() {
+	if p.invite != nil {
+		p.invite.stop()
+		p.invite = nil
+	}
+	if p.state == api.StatePrompt {
+		p.state = api.StateIdle
+	}
+	p.prompt = nil
+}
