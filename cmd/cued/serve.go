@@ -57,6 +57,7 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		return fmt.Errorf("daemon.log_level %q is not a level (debug, info, warn or error)", cfg.Daemon.LogLevel)
 	}
 	s.logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: s.level}))
+	voiceWarn = func(msg string) { s.logger.Warn(msg) }
 	set, err := routines.Load(routineDirs()...)
 	if set == nil {
 		return err

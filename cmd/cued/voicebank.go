@@ -23,6 +23,11 @@ func voicePacks() []voice.Pack {
 	return append(ps, voice.Pack{Name: "built-in", FS: sounds.Default})
 }
 
+// voiceWarn reports what loading the voice went without (a clip missing
+// from every pack, spoken by a synthesiser or stood in by a tone): one line
+// on stderr, or the daemon's log under `cued serve`.
+var voiceWarn = func(msg string) { fmt.Fprintln(os.Stderr, "cued: "+msg) }
+
 // loadBank decodes (or reads from the cache) every clip the routines speak.
 func loadBank(ctx context.Context, rs ...*routine.Routine) (*voice.Bank, error) {
 	cache := cfg.Voice.CacheDir
@@ -40,9 +45,7 @@ func loadBank(ctx context.Context, rs ...*routine.Routine) (*voice.Bank, error) 
 		Texts:    sequencer.CueTexts(rs...),
 		CacheDir: filepath.Join(cache, "clips"),
 		Synth:    cfg.Voice.Synth,
-		Logf: func(format string, args ...any) {
-			fmt.Fprintf(os.Stderr, "cued: "+format+"\n", args...)
-		},
+		Logf: func(format string, args ...any) { voiceWarn(fmt.Sprintf(format, args...)) },
 	})
 }
 
