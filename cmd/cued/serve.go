@@ -143,17 +143,17 @@ func scheduleEntries(cs []ScheduleEntry) []schedule.Entry {
 	return out
 }
 
-// prepare compiles a play request into a session, from the routines read at
-// start or at the last good reload.
+// prepare compiles a play request into a session, from the routines and
+// the config read at start or at the last good reload. It holds the lock
+// only to take those: a cold voice load (half a second) does not hold up
+// reloads or the routine list.
 func (s *server) prepare(ctx context.Context, req api.PlayRequest) (daemon.Session, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.set.Find(req.Routine)
+	r, c, err := s.find(req.Routine)
 	if err != nil {
 		return daemon.Session{}, err
 	}
 	f := &sessionFlags{level: req.Level, work: req.Work(), reps: req.Reps, segments: req.Segments}
-	a, tl, err := prepareRoutine(ctx, r, f)
+	a, tl, err := prepareRoutine(ctx, &c, r, f)
 	if err != nil {
 		return daemon.Session{}, err
 	}
@@ -172,29 +172,37 @@ func sessionOf(a *audio.Session, tl *sequencer.Timeline) daemon.Session {
 // invite is the sound of a scheduled prompt: the part chime, then the
 // routine's first intro cue (its title when it has none), as an invitation.
 func (s *server) invite(ctx context.Context, occ schedule.Occurrence) (daemon.Session, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.set.Find(occ.Routine)
+	r, c, err := s.find(occ.Routine)
 	if err != nil {
 		return daemon.Session{}, err
 	}
-	bank, err := loadBank(ctx, r)
+	bank, err := loadBank(ctx, &c, r)
 	if err != nil {
 		return daemon.Session{}, err
 	}
-	tl := inviteTimeline(r, bank)
-	a, err := audio.NewSession(tl, bank, mixOptions())
+	tl := inviteTimeline(&c, r, bank)
+	a, err := audio.NewSession(tl, bank, mixOptions(&c))
 	if err != nil {
 		return daemon.Session{}, err
 	}
 	return sessionOf(a, tl), nil
 }
 
+// find returns the routine named id and a copy of the config, as of the
+// last good reload. A reload replaces the config (loadConfig builds a new
+// one), so the copy stays valid without the lock.
+func (s *server) find(id string) (*routine.Routine, Config, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.set.Find(id)
+	return r, cfg, err
+}
+
 // inviteTimeline is a chime followed by the routine's first intro cue.
-func inviteTimeline(r *routine.Routine, clips sequencer.ClipLengths) *sequencer.Timeline {
+func inviteTimeline(c *Config, r *routine.Routine, clips sequencer.ClipLengths) *sequencer.Timeline {
 	chime := 1200 * time.Millisecond
 	gain := sequencer.DefaultGains[sequencer.ToneChime]
-	if t, ok := cfg.Audio.Tones[sequencer.ToneChime]; ok {
+	if t, ok := c.Audio.Tones[sequencer.ToneChime]; ok {
 		gain = t.GainDB
 	}
 	tl := &sequencer.Timeline{Routine: r.ID, Name: r.Name, Level: "prompt", Length: chime,

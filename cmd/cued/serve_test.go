@@ -414,7 +414,7 @@ func TestInviteTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl := inviteTimeline(r, clipStub{})
+	tl := inviteTimeline(&cfg, r, clipStub{})
 	if len(tl.Events) != 3 || tl.Events[1].Tone != sequencer.ToneChime || tl.Events[2].Cue != r.Intro[0].ID {
 		t.Fatalf("events %+v", tl.Events)
 	}

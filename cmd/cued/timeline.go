@@ -25,18 +25,18 @@ func (f *sessionFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.segments, "segments", 0, "number of segments in repeated parts (within the routine's range)")
 }
 
-// options turns the flags and config into sequencer options.
-func (f *sessionFlags) options() (sequencer.Options, error) {
+// options turns the flags and config c into sequencer options.
+func (f *sessionFlags) options(c *Config) (sequencer.Options, error) {
 	lv := f.level
 	if lv == "" {
-		lv = cfg.Session.Level
+		lv = c.Session.Level
 	}
 	l, err := routine.ParseLevel(lv)
 	if err != nil {
 		return sequencer.Options{}, err
 	}
 	gains := map[string]float64{}
-	for name, t := range cfg.Audio.Tones {
+	for name, t := range c.Audio.Tones {
 		gains[name] = t.GainDB
 	}
 	return sequencer.Options{Level: l, Work: f.work, Reps: f.reps, Segments: f.segments, Gains: gains}, nil
@@ -78,7 +78,7 @@ func compileTimeline(cmd *cobra.Command, name string, f *sessionFlags) (*sequenc
 	if err != nil {
 		return nil, err
 	}
-	o, err := f.options()
+	o, err := f.options(&cfg)
 	if err != nil {
 		return nil, err
 	}

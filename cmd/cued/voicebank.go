@@ -13,12 +13,12 @@ import (
 	"github.com/cued-dev/cued/voice"
 )
 
-// voicePacks are the packs searched for each cue: the user's, then the
-// built-in one.
-func voicePacks() []voice.Pack {
+// voicePacks are the packs searched for each cue: the user's (config c),
+// then the built-in one.
+func voicePacks(c *Config) []voice.Pack {
 	var ps []voice.Pack
-	if cfg.Voice.Pack != "" {
-		ps = append(ps, voice.Pack{Name: cfg.Voice.Pack, FS: os.DirFS(cfg.Voice.Pack)})
+	if c.Voice.Pack != "" {
+		ps = append(ps, voice.Pack{Name: c.Voice.Pack, FS: os.DirFS(c.Voice.Pack)})
 	}
 	return append(ps, voice.Pack{Name: "built-in", FS: sounds.Default})
 }
@@ -28,23 +28,24 @@ func voicePacks() []voice.Pack {
 // on stderr, or the daemon's log under `cued serve`.
 var voiceWarn = func(msg string) { fmt.Fprintln(os.Stderr, "cued: "+msg) }
 
-// loadBank decodes (or reads from the cache) every clip the routines speak.
-func loadBank(ctx context.Context, rs ...*routine.Routine) (*voice.Bank, error) {
-	cache := cfg.Voice.CacheDir
+// loadBank decodes (or reads from the cache) every clip the routines speak,
+// as config c says.
+func loadBank(ctx context.Context, c *Config, rs ...*routine.Routine) (*voice.Bank, error) {
+	cache := c.Voice.CacheDir
 	if cache == "" {
 		cache = filepath.Join(cacheHome(), "cued")
 	}
-	if cfg.Voice.Pack != "" {
-		if fi, err := os.Stat(cfg.Voice.Pack); err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("voice.pack %q is not a folder (set it to a folder of <cue-id>.mp3 files, or to \"\")", cfg.Voice.Pack)
+	if c.Voice.Pack != "" {
+		if fi, err := os.Stat(c.Voice.Pack); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("voice.pack %q is not a folder (set it to a folder of <cue-id>.mp3 files, or to \"\")", c.Voice.Pack)
 		}
 	}
 	return voice.Load(ctx, voice.Options{
-		Rate:     cfg.Audio.Rate,
-		Packs:    voicePacks(),
+		Rate:     c.Audio.Rate,
+		Packs:    voicePacks(c),
 		Texts:    sequencer.CueTexts(rs...),
 		CacheDir: filepath.Join(cache, "clips"),
-		Synth:    cfg.Voice.Synth,
+		Synth:    c.Voice.Synth,
 		Logf: func(format string, args ...any) { voiceWarn(fmt.Sprintf(format, args...)) },
 	})
 }
@@ -52,16 +53,16 @@ func loadBank(ctx context.Context, rs ...*routine.Routine) (*voice.Bank, error) 
 // clipLengths returns the exact clip lengths of the routines' cues, so that
 // the timeline printed is the one played.
 func clipLengths(ctx context.Context, rs ...*routine.Routine) (sequencer.ClipLengths, error) {
-	return loadBank(ctx, rs...)
+	return loadBank(ctx, &cfg, rs...)
 }
 
-// mixOptions maps the audio section of the config onto the mixer's options.
-func mixOptions() audio.Options {
+// mixOptions maps the audio section of config c onto the mixer's options.
+func mixOptions(c *Config) audio.Options {
 	tones := map[string]audio.Tone{}
-	for name, t := range cfg.Audio.Tones {
+	for name, t := range c.Audio.Tones {
 		tones[name] = audio.Tone{Freq: t.Freq, FreqEnd: t.FreqEnd}
 	}
-	return audio.Options{Rate: cfg.Audio.Rate, DuckDB: cfg.Audio.DuckDB, VoiceDB: cfg.Audio.VoiceDB, Tones: tones}
+	return audio.Options{Rate: c.Audio.Rate, DuckDB: c.Audio.DuckDB, VoiceDB: c.Audio.VoiceDB, Tones: tones}
 }
 
 // prepareSession finds the routine by id or path and prepares its session
@@ -75,19 +76,19 @@ func prepareSession(ctx context.Context, name string, f *sessionFlags) (*audio.S
 	if err != nil {
 		return nil, nil, err
 	}
-	return prepareRoutine(ctx, r, f)
+	return prepareRoutine(ctx, &cfg, r, f)
 }
 
 // prepareRoutine loads the routine's clips, compiles its timeline and builds
 // the mix: everything slow happens here, before any sound. `cued play`,
 // `cued render` and the daemon all go through it, so what plays is what
 // renders.
-func prepareRoutine(ctx context.Context, r *routine.Routine, f *sessionFlags) (*audio.Session, *sequencer.Timeline, error) {
-	o, err := f.options()
+func prepareRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessionFlags) (*audio.Session, *sequencer.Timeline, error) {
+	o, err := f.options(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	bank, err := loadBank(ctx, r)
+	bank, err := loadBank(ctx, c, r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -95,7 +96,7 @@ func prepareRoutine(ctx context.Context, r *routine.Routine, f *sessionFlags) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := audio.NewSession(tl, bank, mixOptions())
+	s, err := audio.NewSession(tl, bank, mixOptions(c))
 	if err != nil {
 		return nil, nil, err
 	}
