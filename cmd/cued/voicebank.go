@@ -46,7 +46,7 @@ func loadBank(ctx context.Context, c *Config, rs ...*routine.Routine) (*voice.Ba
 		Texts:    sequencer.CueTexts(rs...),
 		CacheDir: filepath.Join(cache, "clips"),
 		Synth:    c.Voice.Synth,
-		Logf: func(format string, args ...any) { voiceWarn(fmt.Sprintf(format, args...)) },
+		Logf:     func(format string, args ...any) { voiceWarn(fmt.Sprintf(format, args...)) },
 	})
 }
 
