@@ -7,7 +7,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"time"
 )
 
 // A cache file holds one decoded, resampled clip:
@@ -30,6 +32,16 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// CacheMaxAge is how long a cached clip may go unused before Load removes
+// it: the clips of a pack since changed, of another rate, or of cues no
+// routine speaks any more would otherwise pile up for ever. Every Load
+// marks the files it reads as used (their modification time).
+const CacheMaxAge = 30 * 24 * time.Hour
+
+// tmpMaxAge is how old a temporary file (a write that crashed half way)
+// may be before Load removes it.
+const tmpMaxAge = time.Hour
+
 // cache reads and writes clip cache files in dir; a zero dir disables it.
 type cache struct {
 	dir    string
@@ -47,11 +59,43 @@ func (c *cache) get(key [32]byte, rate int) ([]float32, bool) {
 	if c.dir == "" {
 		return nil, false
 	}
-	b, err := os.ReadFile(c.path(key))
+	path := c.path(key)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, false
 	}
-	return parseCacheFile(b, key, rate)
+	s, ok := parseCacheFile(b, key, rate)
+	if ok {
+		now := time.Now()
+		_ = os.Chtimes(path, now, now) // used: see prune
+	}
+	return s, ok
+}
+
+// prune removes the cache files unused for CacheMaxAge and temporary files
+// older than tmpMaxAge. Errors are ignored: pruning is housekeeping, and a
+// file another process removed first is fine.
+func (c *cache) prune(now time.Time) {
+	if c.dir == "" {
+		return
+	}
+	entries, err := os.ReadDir(c.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		limit := CacheMaxAge
+		switch {
+		case strings.HasPrefix(name, ".tmp-"):
+			limit = tmpMaxAge
+		case !strings.HasSuffix(name, cacheSuffix) || e.IsDir():
+			continue // not ours
+		}
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > limit {
+			_ = os.Remove(filepath.Join(c.dir, name))
+		}
+	}
 }
 
 func parseCacheFile(b []byte, key [32]byte, rate int) ([]float32, bool) {

@@ -238,6 +238,7 @@ func Load(ctx context.Context, o Options) (*Bank, error) {
 		}
 		logf("%s", stand.warning(len(o.Packs)))
 	}
+	c.prune(time.Now())
 	return b, nil
 }
 

@@ -318,3 +318,58 @@ func TestLimit(t *testing.T) {
 		t.Errorf("tone after the limiter recovered to %.3f, want 0.5", a)
 	}
 }
+
+// TestLoadPrunesTheCache: a Load keeps the files it used (and marks them
+// used, however old they were) and removes cache files unused for
+// CacheMaxAge and stale temporary files, and nothing else.
+func TestLoadPrunesTheCache(t *testing.T) {
+	user, builtin := testPacks(t)
+	dir := t.TempDir()
+	o := Options{Rate: 48000, Packs: []Pack{user, builtin}, Texts: map[string]string{"a": "A.", "b": "Bee."},
+		CacheDir: dir, Synth: SynthNone}
+	if _, err := Load(t.Context(), o); err != nil {
+		t.Fatal(err)
+	}
+	used, _ := filepath.Glob(filepath.Join(dir, "*"+cacheSuffix))
+	long := time.Now().Add(-CacheMaxAge - 24*time.Hour)
+	write := func(name string, at time.Time) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, at, at); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, p := range used {
+		if err := os.Chtimes(p, long, long); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stale := write(strings.Repeat("ab", 32)+cacheSuffix, long)
+	recent := write(strings.Repeat("cd", 32)+cacheSuffix, time.Now().Add(-CacheMaxAge+24*time.Hour))
+	tmp := write(".tmp-123", time.Now().Add(-2*time.Hour))
+	fresh := write(".tmp-456", time.Now())
+	foreign := write("notes.txt", long)
+
+	b, err := Load(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.decoded != 0 {
+		t.Fatalf("decoded %d files: the old but used cache files were not read", b.decoded)
+	}
+	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
+	for _, p := range used {
+		fi, err := os.Stat(p)
+		if err != nil || time.Since(fi.ModTime()) > time.Minute {
+			t.Errorf("used cache file %s: %v, not marked used", filepath.Base(p), err)
+		}
+	}
+	for p, want := range map[string]bool{stale: false, recent: true, tmp: false, fresh: true, foreign: true} {
+		if exists(p) != want {
+			t.Errorf("%s: exists %v, want %v", filepath.Base(p), !want, want)
+		}
+	}
+}
