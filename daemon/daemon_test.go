@@ -276,7 +276,7 @@ func TestSecondDaemon(t *testing.T) {
 }
 
 func TestNoDevice(t *testing.T) {
-	h := start(t, nil)
+	h := start(t, func(o *daemon.Options) { o.ProbeRate = rate })
 	h.out.down.Store(true)
 	ctx := context.Background()
 	_, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"})
@@ -295,6 +295,13 @@ func TestNoDevice(t *testing.T) {
 	h.waitFor("device back", func(s api.Status) bool { return s.Device.State != api.DeviceFault })
 	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"}); err != nil {
 		t.Fatal(err)
+	}
+	h.out.mu.Lock()
+	defer h.out.mu.Unlock()
+	for i, r := range h.out.rates {
+		if r != rate {
+			t.Fatalf("open %d of %v at %d Hz: the probe must open at the sessions' rate %d", i, h.out.rates, r, rate)
+		}
 	}
 }
 

@@ -110,7 +110,7 @@ func (p *player) probeAfter(delay time.Duration) {
 		case <-p.ctx.Done():
 			return
 		}
-		st, err := p.o.Output.Open(p.ctx, 44100)
+		st, err := p.o.Output.Open(p.ctx, p.o.ProbeRate)
 		if st != nil {
 			st.Close()
 		}

@@ -97,6 +97,7 @@ type faultyOutput struct {
 	down     atomic.Bool
 	mu       sync.Mutex
 	streams  []*faultyStream
+	rates    []int // of every Open, in order
 	opens    atomic.Int32
 }
 
@@ -117,6 +118,9 @@ var errDead = errors.New("fake device died")
 
 func (o *faultyOutput) Open(ctx context.Context, r int) (daemon.Stream, error) {
 	o.opens.Add(1)
+	o.mu.Lock()
+	o.rates = append(o.rates, r)
+	o.mu.Unlock()
 	if o.down.Load() {
 		return nil, errors.New("fake: no sound server")
 	}

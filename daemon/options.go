@@ -144,6 +144,10 @@ type Options struct {
 	// login often comes up before the sound server); without it the
 	// output is first opened by a play request.
 	ProbeAtStart bool
+	// ProbeRate is the rate the device probe opens the output at: the
+	// sessions' rate (config audio.rate), so that what the probe finds
+	// works is what plays (default 44100).
+	ProbeRate int
 	// FaultRewind is how far a session steps back when its output dies:
 	// what the dead output had taken but not yet played (its buffers)
 	// is then heard again rather than lost. Zero resumes
@@ -182,6 +186,9 @@ func (o *Options) defaults() {
 	}
 	if o.DeviceRetry <= 0 {
 		o.DeviceRetry = 2 * time.Second
+	}
+	if o.ProbeRate <= 0 {
+		o.ProbeRate = 44100
 	}
 	if o.ProgressInterval <= 0 {
 		o.ProgressInterval = time.Second

@@ -108,6 +108,7 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		// that much, so nothing is lost.
 		FaultRewind:  2 * time.Duration(cfg.Audio.BufferMS) * time.Millisecond,
 		ProbeAtStart: sinkKind == "child",
+		ProbeRate:    cfg.Audio.Rate,
 	})
 	if err != nil {
 		return fmt.Errorf("config %s: %w", cfgFile, err)
