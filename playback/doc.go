@@ -67,5 +67,7 @@
 //
 // A Player's methods take the engine's mutex and do nothing slow under it:
 // no I/O, no allocation, no decoding (a Session's Seek is a binary search);
-// the fill itself does not allocate either.
+// the fill itself does not allocate either. A control refills the ring
+// before it returns, so that the thread, which may take frames the moment
+// the ring is cut, does not find it empty and write a period of silence.
 package playback

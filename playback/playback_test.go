@@ -1,6 +1,7 @@
 package playback
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -8,8 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/gopxl/beep/v2"
 )
@@ -219,6 +222,130 @@ func TestStop(t *testing.T) {
 	g.p.Stop()
 	if more := g.play(10); len(more) != 0 || !g.done() {
 		t.Fatal("Done not closed by Stop while paused")
+	}
+}
+
+// The last lookahead of a session is in the ring before the device takes
+// it; controls there must still be heard after the device's buffer.
+func TestControlsNearTheEnd(t *testing.T) {
+	g := newRig(t, 1000)
+	g.play(600) // the engine has mixed the session to its end
+	g.p.Pause()
+	if !g.p.Paused() {
+		t.Fatal("Pause 400 frames before the end: not paused")
+	}
+	fade := g.play(100)
+	if len(fade) < 10 || len(fade) > 12 {
+		t.Fatalf("Pause near the end: the device took %d frames, want a fade of about 12", len(fade))
+	}
+	g.p.Resume()
+	if rest := g.play(1000); len(rest) != 400-len(fade) || !g.done() {
+		t.Fatalf("after Resume the device took %d frames (want %d), done %v", len(rest), 400-len(fade), g.done())
+	}
+
+	g = newRig(t, 1000)
+	g.play(600)
+	if err := g.p.Seek(100); err != nil {
+		t.Fatalf("Seek 400 frames before the end: %v", err)
+	}
+	if got := g.play(10); len(got) != 10 || got[0] != g.at(100) {
+		t.Fatalf("after Seek(100) near the end the device took %v", got)
+	}
+
+	g = newRig(t, 1000)
+	g.play(600)
+	g.p.Stop()
+	if got := g.play(400); len(got) > 12 || !g.done() {
+		t.Fatalf("Stop 400 frames before the end: the device took %d more frames, done %v", len(got), g.done())
+	}
+}
+
+// Stop is final: a Resume after it, even inside a pause's fade, does not
+// bring the session back.
+func TestResumeAfterStop(t *testing.T) {
+	g := newRig(t, 5000)
+	g.play(100)
+	g.p.Pause()
+	g.play(5) // inside the fade to the pause
+	g.p.Stop()
+	g.p.Resume()
+	if got := g.play(200); len(got) > 12 || !g.done() {
+		t.Fatalf("Pause, Stop, Resume: the device took %d more frames, done %v", len(got), g.done())
+	}
+	if g.p.Paused() {
+		t.Fatal("a stopped player reports paused")
+	}
+}
+
+// A control refills the ring itself: the thread may take frames the moment
+// the ring was cut, before the engine's loop runs, and an empty ring then
+// costs a period of silence (a gap, and a click where the fade should be).
+func TestControlRefillsAtOnce(t *testing.T) {
+	g := newRig(t, 5000)
+	g.play(300)
+	if err := g.p.Seek(4000); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]int16, 20)
+	if n := g.e.o.take(buf); n != 10 || float64(buf[0])/32767 != g.at(4000) {
+		t.Fatalf("right after Seek the ring held %d frames", n)
+	}
+	g.p.Pause()
+	if n := g.e.o.take(buf); n != 10 {
+		t.Fatalf("right after Pause the ring held %d frames of the fade", n)
+	}
+}
+
+// setErr makes the fake device's thread report ALSA error e, as out.c does
+// when it gives up.
+func (g *rig) setErr(e int32) {
+	atomic.StoreInt32((*int32)(unsafe.Pointer(&g.e.o.c.err)), e)
+}
+
+// forgetFailure undoes what Wait records about a failed device.
+func forgetFailure() {
+	device.mu.Lock()
+	device.err = nil
+	device.mu.Unlock()
+}
+
+// A failed device ends the player: Done closes, Wait reports the error and
+// the engine stops waking for a device that will take nothing more.
+func TestDeviceErrorEndsThePlayer(t *testing.T) {
+	defer forgetFailure()
+	g := newRig(t, 5000)
+	g.play(100)
+	g.setErr(-5) // -EIO
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := g.p.Wait(ctx, nil); !errors.Is(err, ErrNoDevice) {
+		t.Fatalf("Wait on a failed device: %v", err)
+	}
+	if !g.done() {
+		t.Fatal("Done not closed after the device failed")
+	}
+	g.e.mu.Lock()
+	d := g.e.step()
+	g.e.mu.Unlock()
+	if d != idle {
+		t.Fatalf("the engine wakes every %v for a failed device", d)
+	}
+}
+
+// A device that takes nothing for stall ends the player the same way.
+func TestWedgedDeviceEndsThePlayer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for stall")
+	}
+	defer forgetFailure()
+	g := newRig(t, 5000)
+	ctx, cancel := context.WithTimeout(context.Background(), stall+2*time.Second)
+	defer cancel()
+	if err := g.p.Wait(ctx, nil); !errors.Is(err, ErrNoDevice) {
+		t.Fatalf("Wait on a wedged device: %v", err)
+	}
+	if !g.done() {
+		t.Fatal("Done not closed after the device wedged")
 	}
 }
 

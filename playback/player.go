@@ -91,6 +91,11 @@ func (e *engine) step() time.Duration {
 		return idle
 	}
 	o := e.o
+	if o.err() != nil {
+		// The thread is gone: nothing will be taken again.
+		p.abandon()
+		return idle
+	}
 	r := o.claimed()
 	if p.ended {
 		if r >= p.endAt {
@@ -171,7 +176,7 @@ func (p *Player) ramp(out [][2]float64) int {
 // and the fade where the thread stopped, so that a control is heard after
 // the device's own buffer and not after the whole lookahead.
 func (p *Player) rewind() {
-	if p.e.p != p || p.ended {
+	if p.e.p != p || p.finished {
 		return
 	}
 	w := p.e.o.written()
@@ -195,6 +200,18 @@ func (p *Player) rewind() {
 		p.paused, p.pausing = false, true
 	}
 	p.base, p.basePos, p.gain, p.cur = r, pos, g, g
+	// A session mixed to its end (not stopped: no control rewinds then)
+	// plays on from r; the fill finds the end again.
+	p.ended = false
+}
+
+// abandon ends p at once, under e.mu, for a device that failed: Done
+// closes and the engine stops feeding it.
+func (p *Player) abandon() {
+	p.finish()
+	if p.e.p == p {
+		p.e.p = nil
+	}
 }
 
 // finish closes Done, once.
@@ -274,10 +291,11 @@ func (p *Player) begin() {
 // the fade ended, losing nothing: Resume fades in from that sample.
 func (p *Player) Pause() {
 	p.e.mu.Lock()
-	if !p.paused && !p.pausing && !p.ended {
+	if !p.paused && !p.pausing && !p.stopping && !p.finished {
 		p.rewind()
 		p.pausing = true
 		p.down = true
+		p.e.step()
 	}
 	p.e.mu.Unlock()
 	p.e.poke()
@@ -286,9 +304,10 @@ func (p *Player) Pause() {
 // Resume ends a pause, fading in.
 func (p *Player) Resume() {
 	p.e.mu.Lock()
-	if (p.paused || p.pausing) && !p.ended {
+	if (p.paused || p.pausing) && !p.stopping && !p.finished {
 		p.rewind()
 		p.paused, p.pausing, p.down = false, false, false
+		p.e.step()
 	}
 	p.e.mu.Unlock()
 	p.e.poke()
@@ -302,8 +321,8 @@ func (p *Player) Paused() bool {
 }
 
 // Seek moves playback to sample pos of the session, heard after the
-// device's buffer. It returns ErrFinished after the end or Stop, and the
-// session's own error for a position outside it.
+// device's buffer. It returns ErrFinished once Done is closed or after
+// Stop, and the session's own error for a position outside it.
 func (p *Player) Seek(pos int) error {
 	p.e.mu.Lock()
 	err := p.seek(pos)
@@ -313,16 +332,18 @@ func (p *Player) Seek(pos int) error {
 }
 
 func (p *Player) seek(pos int) error {
-	if p.ended || p.stopping {
+	if p.finished || p.stopping {
 		return ErrFinished
 	}
 	p.rewind()
-	if err := p.s.Seek(pos); err != nil {
+	err := p.s.Seek(pos)
+	if err != nil {
 		_ = p.s.Seek(p.basePos) // where rewind left it
-		return err
+	} else {
+		p.basePos = pos
 	}
-	p.basePos = pos
-	return nil
+	p.e.step()
+	return err
 }
 
 // Position is the next sample of the session the device will take. What
@@ -344,20 +365,23 @@ func (p *Player) Latency() time.Duration { return p.e.o.dur(uint64(p.e.o.buffer)
 // closed once the device has taken the fade, or at once while paused.
 func (p *Player) Stop() {
 	p.e.mu.Lock()
-	if !p.ended {
+	if !p.stopping && !p.finished {
 		p.rewind()
+		p.stopping, p.pausing = true, false
 		if p.paused {
 			p.ended, p.endAt = true, p.base
 		} else {
-			p.stopping, p.down = true, true
+			p.down = true
 		}
+		p.e.step()
 	}
 	p.e.mu.Unlock()
 	p.e.poke()
 }
 
 // Done is closed when the device has taken the last sample of the session,
-// or on Stop. The last samples are heard about Latency later.
+// or on Stop, or when the device fails (Wait says so). The last samples are
+// heard about Latency later.
 func (p *Player) Done() <-chan struct{} { return p.done }
 
 // tail is how long Wait waits after the device took the last sample,
@@ -407,6 +431,9 @@ func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
 			}
 			return ctx.Err()
 		case <-p.Done():
+			if err := o.err(); err != nil {
+				return fail(err)
+			}
 			if onProgress != nil {
 				onProgress(p.Position())
 			}
@@ -421,13 +448,17 @@ func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
 				onProgress(p.Position())
 			}
 			if err := o.err(); err != nil {
-				p.Stop()
+				p.e.mu.Lock()
+				p.abandon()
+				p.e.mu.Unlock()
 				return fail(err)
 			}
 			if taken := o.handed() + o.silent(); taken != last {
 				last, since = taken, now
 			} else if now.Sub(since) >= stall {
-				p.Stop()
+				p.e.mu.Lock()
+				p.abandon()
+				p.e.mu.Unlock()
 				return fail(fmt.Errorf("the sound device took no sample for %v", stall))
 			}
 		}
