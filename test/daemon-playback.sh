@@ -17,7 +17,10 @@
 #      measured at 100 ms) of the pause request; the session goes on at the very sample it was paused
 #      at; the skip lands on the next mark; apart from the daemon's 5 ms
 #      fade-out/fade-in ramps (checked to 1 LSB) the recording equals the
-#      render sample for sample, to the session's end;
+#      render sample for sample, to the session's end; then a second
+#      session: `cued next`, `cued prev` 3 s into part 2 (back to its
+#      start: more than prev's 2 s grace in), `cued stop` (silence after
+#      the fade-out to the end of the recording);
 #   3. the sound server is killed (SIGKILL) mid-session and restarted: the
 #      same daemon (same pid) goes on from the sample it had played, with
 #      a fade-in, within DAEMON_PLAYBACK_MAX_RECOVER s (default 6) of the
@@ -28,7 +31,7 @@
 # is running on the restarted server before the daemon can reconnect (else
 # the first recovered samples could play before anything records them).
 #
-# Usage: test/daemon-playback.sh [--keep]   (about 80 s)
+# Usage: test/daemon-playback.sh [--keep]   (about 90 s)
 # Exit 0 when passed (or "daemon-playback: skipped: ..." when no sound
 # server can run here), 1 with a report on any failure. Every process it
 # starts is stopped on exit (by pid), also on failure or Ctrl-C.
@@ -223,6 +226,35 @@ rc=$?
 set -e
 cat "$WORK/check1.txt"
 ((rc == 0)) || fail "pause/resume/next through the daemon: the recording is not the session (report above; $WORK/rec1.wav)"
+serve_alive
+
+# --- 2b. next, prev and stop ----------------------------------------------------------------
+test/soundserver record "$PA" "$WORK/rec1b.wav" || fail "cannot record the sink's monitor"
+"${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play1b.out" 2>"$WORK/play1b.err" || fail "cued play (1b): $(cat "$WORK/play1b.err")"
+sleep 1.0
+t_next1b=$(now)
+"${C[@]}" next >/dev/null 2>&1 || fail "cued next (1b) failed"
+sleep 3.0 # more than prev's 2 s grace into part 2: prev goes back to a mark of part 2
+t_prev=$(now)
+"${C[@]}" prev >"$WORK/prev.out" 2>&1 || fail "cued prev: $(cat "$WORK/prev.out")"
+say "cued prev ($(ms_since "$t_prev") ms): $(cat "$WORK/prev.out")"
+sleep 1.5
+stops=$(events stop)
+t_stop=$(now)
+"${C[@]}" stop >"$WORK/stop.out" 2>&1 || fail "cued stop: $(cat "$WORK/stop.out")"
+say "cued stop ($(ms_since "$t_stop") ms): $(cat "$WORK/stop.out")"
+wait_event stop $((stops + 1)) 5 || fail "no stop event within 5 s of cued stop"
+sleep 1.0
+test/soundserver stoprec "$PA" || fail "the recording (1b) did not finish"
+set +e
+"$CHECK" -label "daemon-playback" -render "$WORK/render.wav" -render-f32 "$WORK/render-f32.wav" \
+	-timeline "$WORK/timeline.json" -rec "$WORK/rec1b.wav" -rec-t0 "$(cat "$WORK/rec1b.wav.t0")" \
+	-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" \
+	-ops "start,next@$t_next1b,prev@$t_prev,stop@$t_stop" >"$WORK/check1b.txt" 2>&1
+rc=$?
+set -e
+cat "$WORK/check1b.txt"
+((rc == 0)) || fail "next/prev/stop through the daemon: the recording is not the session (report above; $WORK/rec1b.wav)"
 serve_alive
 
 # --- 3. the server is killed mid-session and restarted ----------------------------------

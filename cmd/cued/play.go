@@ -88,7 +88,7 @@ func playLocal(ctx context.Context, s *audio.Session, tl *sequencer.Timeline, ou
 
 // readKeys turns key presses into player commands until ctx is done.
 func readKeys(ctx context.Context, p *playback.Player, s *audio.Session, quit context.CancelFunc) {
-	grace := s.Sample(3 * time.Second)
+	grace := s.Sample(2 * time.Second) // as the daemon's prev
 	buf := make([]byte, 1)
 	for ctx.Err() == nil {
 		n, err := os.Stdin.Read(buf)
@@ -107,7 +107,7 @@ func readKeys(ctx context.Context, p *playback.Player, s *audio.Session, quit co
 				_ = p.Seek(m)
 			}
 		case 'b':
-			if m, ok := s.MarkBefore(max(0, p.Position()-grace)); ok {
+			if m, ok := s.MarkBefore(max(0, p.Position()-grace) + 1); ok {
 				_ = p.Seek(m)
 			} else {
 				_ = p.Seek(0)

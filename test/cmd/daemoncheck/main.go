@@ -15,6 +15,7 @@
 //	pause@T      a pause requested at wall time T (Unix seconds)
 //	resume@T     the resume that follows it
 //	next@T       a skip to the next mark
+//	prev@T       a skip back: to the last mark at or before the cut less 2 s
 //	stop@T       a stop: silence after the fade-out
 //	end          the session plays to its end, then silence
 //	cut          the recording just ends (the server was killed): report
@@ -173,7 +174,7 @@ func main() {
 				}
 			}
 			fmt.Printf("LAST %d\n", i+k)
-		case "pause", "next", "stop":
+		case "pause", "next", "prev", "stop":
 			c, ok := s.FindCut(r, i, k)
 			if !ok {
 				fail("%s: the recording differs from the render at session sample %d (%.1f ms; recording frame %d) without the daemon's fade-out (a dropout, glitch or lost samples) %s",
@@ -191,7 +192,7 @@ func main() {
 				return silent
 			}
 			silent := 0.0
-			if o.name != "next" {
+			if o.name != "next" && o.name != "prev" {
 				silent = cutLine(c)
 			}
 			from := c.Rec + L
@@ -221,12 +222,24 @@ func main() {
 				say("resume: requested %.3f s after the pause; sound back at the sink %.1f ms after the request; the session goes on at session sample %d, the very sample it was paused at: 0 lost, 0 repeated (fade-in max error %d LSB; the silence between the fades %.1f ms)",
 					list[n].at-o.at, (wall(res.Rec)-list[n].at)*1000, res.Session, res.FadeErr, ms(gap))
 				r, i = res.Rec+L, res.Session+L
-			case "next":
+			case "next", "prev":
 				want := -1
-				for _, m := range marks {
-					if m > c.Session {
-						want = m
-						break
+				if o.name == "next" {
+					for _, m := range marks {
+						if m > c.Session {
+							want = m
+							break
+						}
+					}
+				} else {
+					// The daemon's prev: the last mark at or before the
+					// cut less its 2 s grace (the part's own start when
+					// further in), else the session's start.
+					want = 0
+					for _, m := range marks {
+						if m <= max(c.Session-int(2*rate), 0) {
+							want = m
+						}
 					}
 				}
 				if want < 0 {
@@ -239,8 +252,8 @@ func main() {
 				res, fits, ok := s.FindResume(froms, want, want+int(rate/1000)+1, want)
 				if !ok {
 					res, fits, _ = s.FindResume(froms, -1, -1, want)
-					fail("next: cut at session sample %d; want it to go on at the next mark, sample %d (%.1f ms), with a fade-in; it went on at %d (%.1f ms) (fade error %d LSB)",
-						c.Session, want, ms(want), res.Session, ms(res.Session), res.FadeErr)
+					fail("%s: cut at session sample %d; want it to go on at the mark at sample %d (%.1f ms), with a fade-in; it went on at %d (%.1f ms) (fade error %d LSB)",
+						o.name, c.Session, want, ms(want), res.Session, ms(res.Session), res.FadeErr)
 					break
 				}
 				if c.Ambiguous {
@@ -255,8 +268,9 @@ func main() {
 					from = c.Rec + L
 				}
 				cutLine(c)
-				say("next: skipped from session sample %d (%.1f ms) to %d (%.1f ms)%s, the next mark (timeline %.0f ms), with the 5 ms fade-in (max error %d LSB); %.1f ms of silence between the fades; the new part heard %.1f ms after the request",
-					c.Session, ms(c.Session), res.Session, ms(res.Session), ambiguous(fits), ms(want), res.FadeErr, ms(res.Rec-from), (wall(res.Rec)-o.at)*1000)
+				which := map[string]string{"next": "the next mark", "prev": "the mark prev goes back to"}[o.name]
+				say("%s: skipped from session sample %d (%.1f ms) to %d (%.1f ms)%s, %s (timeline %.0f ms), with the 5 ms fade-in (max error %d LSB); %.1f ms of silence between the fades; the new part heard %.1f ms after the request",
+					o.name, c.Session, ms(c.Session), res.Session, ms(res.Session), ambiguous(fits), which, ms(want), res.FadeErr, ms(res.Rec-from), (wall(res.Rec)-o.at)*1000)
 				r, i = res.Rec+L, res.Session+L
 			case "stop":
 				if z := s.Zeros(from); from+z < s.Rec.Len() {
