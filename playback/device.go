@@ -42,7 +42,7 @@ func open(rate, bufferMS int) (*engine, error) {
 	bufferMS = min(max(bufferMS, 10), 2000)
 	device.opened, device.rate = true, rate
 	buffer := rate * bufferMS / 1000
-	ring := buffer + int(lookahead.Seconds()*float64(rate)) + 2*buffer
+	ring := int(lookahead.Seconds() * float64(rate))
 
 	quietALSA()
 	saved := muteStderr()

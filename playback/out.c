@@ -50,8 +50,11 @@ int cued_out_open(cued_out **op, const char *name, unsigned int rate,
 		free(o);
 		return e;
 	}
-	o->cap = ring_frames;
-	o->ring = calloc(ring_frames * 2, sizeof(int16_t));
+	// Room for the lookahead beyond what ALSA granted (which may be more
+	// than was asked): the thread may hold a buffer claimed, Go fills up
+	// to the lookahead (at least two buffers) past it.
+	o->cap = ring_frames + 3 * (uint64_t)o->buffer;
+	o->ring = calloc(o->cap * 2, sizeof(int16_t));
 	o->zeros = calloc(o->period * 2, sizeof(int16_t));
 	if (!o->ring || !o->zeros) {
 		snd_pcm_close(o->pcm);

@@ -32,7 +32,8 @@ typedef struct cued_out {
 
 // cued_out_open opens the ALSA device name for playback of interleaved
 // stereo 16-bit at rate (resampled by ALSA where the device cannot), with
-// a buffer near buffer_frames in two periods, and a ring of ring_frames.
+// a buffer near buffer_frames in two periods, and a ring of ring_frames
+// plus three times the buffer granted.
 // It returns 0 or a negative ALSA error; *where names the failed call.
 int cued_out_open(cued_out **o, const char *name, unsigned int rate,
 		unsigned long buffer_frames, uint64_t ring_frames, const char **where);

@@ -103,7 +103,7 @@ func (e *engine) step() time.Duration {
 			e.p = nil
 			return idle
 		}
-		return o.dur(p.endAt-r) + time.Millisecond
+		return max(o.dur(p.endAt-r), p.nap())
 	}
 	w := o.written()
 	room := o.cap - (w - o.handed())
@@ -118,16 +118,21 @@ func (e *engine) step() time.Duration {
 	o.publish(w)
 	if p.ended {
 		p.endAt = w
-		return o.dur(w-r) + time.Millisecond
+		return max(o.dur(w-r), p.nap())
 	}
 	if p.paused {
 		return idle
 	}
 	if level, half := w-r, p.ahead/2; level > half {
-		return max(o.dur(level-half), time.Millisecond)
+		return max(o.dur(level-half), p.nap())
 	}
-	return time.Millisecond
+	return p.nap()
 }
+
+// nap is the shortest sleep of the engine's loop: a quarter of an ALSA
+// period, since the thread takes frames a period at a time, so that the
+// loop never spins while it waits for the thread.
+func (p *Player) nap() time.Duration { return max(p.e.o.dur(uint64(p.e.o.period))/4, time.Millisecond) }
 
 // pull streams up to len(out) frames of the session with the fade applied
 // and returns how many: fewer when a pause or stop fade reaches silence or
