@@ -8,7 +8,9 @@
 #
 #   bench/playcpu.sh [ROUTINE] [SECONDS]     (default tspine-basic, 30)
 #
-# Environment: BUFFERS="40 100" lists the speaker buffers (ms) to measure.
+# Environment: BUFFERS="40 100" lists the device buffers (ms) to measure.
+# DAEMON=1 measures a session played through `cued serve` instead: the
+# daemon and its `cued sink` child, each process on a line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 routine=${1:-tspine-basic}
@@ -26,20 +28,44 @@ if [ $rc -eq 77 ]; then echo "playcpu: skipped: no sound server can be started h
 eval "$env_lines"
 "$work/cued" render -o /dev/null "$routine" # warm the clip cache
 hz=$(getconf CLK_TCK)
-for buf in ${BUFFERS:-40 100}; do
-	CUED_AUDIO_BUFFER_MS=$buf "$work/cued" play -q "$routine" </dev/null &
-	pid=$!
-	sleep 3 # past start-up: the device is open and playing
-	snap() { for t in /proc/$pid/task/*; do awk -v t="$(cat "$t/comm")" '{print t, $14 + $15}' "$t/stat"; done; }
-	snap >"$work/a"
-	sleep "$window"
-	snap >"$work/b"
-	kill -INT $pid; wait $pid || true
-	awk -v hz="$hz" -v w="$window" -v buf="$buf" '
+# report LABEL PID...: CPU of each process's threads between snapshots a
+# and b, split as above.
+snap() { for p in "$@"; do for t in /proc/$p/task/*; do awk -v t="$(cat "$t/comm")" '{print t, $14 + $15}' "$t/stat"; done; done; }
+report() {
+	awk -v hz="$hz" -v w="$window" -v label="$1" '
 		NR == FNR { a[$1] += $2; next } { b[$1] += $2 }
 		END {
 			for (t in b) { d = (b[t] - a[t]) / hz; tot += d; if (t == "cued-alsa") wr += d; else if (t ~ /^cued/) go += d; else other += d }
-			printf "buffer %4d ms: %.2f %% of one core (Go threads %.2f %%, ALSA writer thread %.2f %%, PulseAudio plugin threads %.2f %%) over %d s\n",
-				buf, 100 * tot / w, 100 * go / w, 100 * wr / w, 100 * other / w, w
+			printf "%s: %.2f %% of one core (Go threads %.2f %%, ALSA writer thread %.2f %%, PulseAudio plugin threads %.2f %%) over %d s\n",
+				label, 100 * tot / w, 100 * go / w, 100 * wr / w, 100 * other / w, w
 		}' "$work/a" "$work/b"
+}
+for buf in ${BUFFERS:-40 100}; do
+	if [[ ${DAEMON:-0} == 1 ]]; then
+		export XDG_RUNTIME_DIR=$work/run XDG_STATE_HOME=$work/state
+		mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
+		CUED_AUDIO_BUFFER_MS=$buf "$work/cued" serve 2>"$work/serve.log" &
+		serve=$!
+		for _ in $(seq 50); do "$work/cued" status >/dev/null 2>&1 && break; sleep 0.1; done
+		"$work/cued" play -q "$routine" </dev/null
+		sleep 3
+		child=$(pgrep -P "$serve" | head -n1)
+		snap "$serve" >"$work/a"; snap "$child" >"$work/ca"
+		sleep "$window"
+		snap "$serve" >"$work/b"; snap "$child" >"$work/cb"
+		"$work/cued" stop >/dev/null 2>&1 || true
+		kill -TERM "$serve"; wait "$serve" || true
+		report "buffer $buf ms, daemon (cued serve)"
+		mv "$work/ca" "$work/a"; mv "$work/cb" "$work/b"
+		report "buffer $buf ms, its sink child (cued sink)"
+		continue
+	fi
+	CUED_AUDIO_BUFFER_MS=$buf "$work/cued" play -q "$routine" </dev/null &
+	pid=$!
+	sleep 3 # past start-up: the device is open and playing
+	snap $pid >"$work/a"
+	sleep "$window"
+	snap $pid >"$work/b"
+	kill -INT $pid; wait $pid || true
+	report "buffer $buf ms"
 done

@@ -33,7 +33,7 @@ func init() {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, os.Interrupt)
 			defer stop()
 			dev := &speakerDevice{ctx: ctx}
-			err := sink.Serve(ctx, os.Stdin, os.Stdout, dev, rate, bufferMS)
+			err := sink.Serve(ctx, pollable(os.Stdin), os.Stdout, dev, rate, bufferMS)
 			if err != nil {
 				return exitCode(2) // already reported on stdout
 			}
@@ -43,6 +43,18 @@ func init() {
 	cmd.Flags().IntVar(&rate, "rate", 44100, "sample rate in Hz")
 	cmd.Flags().IntVar(&bufferMS, "buffer-ms", 40, "speaker buffer in milliseconds")
 	rootCmd.AddCommand(cmd)
+}
+
+// pollable returns f (a pipe from the daemon) switched to non-blocking, so
+// that reading it waits in Go's poller rather than in a read(2) that holds
+// a thread: the runtime answers every such wait longer than 10 ms with a
+// burst of 20 µs wake-ups (measured: the child used 2.85 % of a core while
+// playing, most of it there). f itself is returned if that fails.
+func pollable(f *os.File) *os.File {
+	if err := syscall.SetNonblock(int(f.Fd()), true); err != nil {
+		return f
+	}
+	return os.NewFile(f.Fd(), f.Name())
 }
 
 // speakerDevice plays a sink.Source through the playback package.

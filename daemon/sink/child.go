@@ -96,6 +96,9 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, dev Device, rate, b
 
 // readInput applies the daemon's messages to q until in ends.
 func readInput(ctx context.Context, in io.Reader, q *queue, w *lineWriter) error {
+	// Buffered: a message is a header and a payload, and several often
+	// wait in the pipe; one read takes them all.
+	in = bufio.NewReaderSize(in, 64<<10)
 	var buf []byte
 	for ctx.Err() == nil {
 		typ, p, err := readMsg(in, buf)

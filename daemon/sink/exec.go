@@ -183,7 +183,9 @@ func (s *ChildStream) Write(pcm []byte) error {
 			s.kill()
 			return s.Err()
 		}
-		s.waitLocked(10 * time.Millisecond)
+		// Progress reports wake the wait; the timeout only bounds how
+		// late the stall deadline is seen.
+		s.waitLocked(StallTimeout / 8)
 	}
 	err := s.err
 	s.mu.Unlock()
