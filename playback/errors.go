@@ -15,6 +15,9 @@ var ErrNoDevice = errors.New("no audio output")
 // was stopped.
 var ErrFinished = errors.New("playback: the session has finished")
 
+// ErrPosition is returned by Seek for a position outside the session.
+var ErrPosition = errors.New("playback: position outside the session")
+
 // OpenTimeout is how long opening the device may take before Start gives
 // up with ErrNoDevice.
 const OpenTimeout = 2 * time.Second

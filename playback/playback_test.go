@@ -194,7 +194,7 @@ func TestSeekCutsTheLookahead(t *testing.T) {
 			t.Fatalf("frame %d after the seek = %g, want sample %d", i, v, 4000+i)
 		}
 	}
-	if err := g.p.Seek(6000); err == nil || g.p.Position() != 4010 {
+	if err := g.p.Seek(6000); !errors.Is(err, ErrPosition) || g.p.Position() != 4010 {
 		t.Fatalf("Seek past the end: %v, Position %d; want an error and no move", err, g.p.Position())
 	}
 }
@@ -220,6 +220,9 @@ func TestStop(t *testing.T) {
 	g.p.Pause()
 	g.play(50)
 	g.p.Stop()
+	if g.p.Paused() {
+		t.Error("Paused after Stop")
+	}
 	if more := g.play(10); len(more) != 0 || !g.done() {
 		t.Fatal("Done not closed by Stop while paused")
 	}

@@ -322,12 +322,12 @@ func (p *Player) Resume() {
 func (p *Player) Paused() bool {
 	p.e.mu.Lock()
 	defer p.e.mu.Unlock()
-	return p.paused || p.pausing
+	return (p.paused || p.pausing) && !p.stopping && !p.finished
 }
 
 // Seek moves playback to sample pos of the session, heard after the
 // device's buffer. It returns ErrFinished once Done is closed or after
-// Stop, and the session's own error for a position outside it.
+// Stop, and ErrPosition for a position outside the session.
 func (p *Player) Seek(pos int) error {
 	p.e.mu.Lock()
 	err := p.seek(pos)
@@ -339,6 +339,9 @@ func (p *Player) Seek(pos int) error {
 func (p *Player) seek(pos int) error {
 	if p.finished || p.stopping {
 		return ErrFinished
+	}
+	if pos < 0 || pos > p.s.Len() {
+		return ErrPosition // before cutting anything: nothing changes
 	}
 	p.rewind()
 	err := p.s.Seek(pos)
