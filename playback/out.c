@@ -43,8 +43,17 @@ int cued_out_open(cued_out **op, const char *name, unsigned int rate,
 		unsigned long buffer_frames, uint64_t ring_frames, const char **where) {
 	cued_out *o = calloc(1, sizeof *o);
 	if (!o) { *where = "calloc"; return -ENOMEM; }
-	int e = snd_pcm_open(&o->pcm, name, SND_PCM_STREAM_PLAYBACK, 0);
+	// Opened non-blocking so that a device another program holds fails at
+	// once ("Device or resource busy") instead of waiting for it; then
+	// blocking, for the thread's writes.
+	int e = snd_pcm_open(&o->pcm, name, SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK);
 	if (e < 0) { *where = "snd_pcm_open"; free(o); return e; }
+	if ((e = snd_pcm_nonblock(o->pcm, 0)) < 0) {
+		*where = "snd_pcm_nonblock";
+		snd_pcm_close(o->pcm);
+		free(o);
+		return e;
+	}
 	if ((e = hw_params(o, rate, buffer_frames, where)) < 0) {
 		snd_pcm_close(o->pcm);
 		free(o);
