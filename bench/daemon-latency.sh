@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/daemon-latency.sh: how fast the daemon is heard, through the real
-# stack (cued serve -> cued sink child -> beep speaker -> ALSA -> a private
+# stack (cued serve -> cued sink child -> its ALSA writer thread -> ALSA -> a private
 # PulseAudio server, test/soundserver), measured at the sink's monitor:
 #
 #   play -> first sound   from sending POST /play to the first sound at the
