@@ -10,7 +10,7 @@
 // look-up and no interface call per sample. Because nothing depends on what
 // was streamed before, Seek(p) followed by Stream gives exactly the samples a
 // full render has at p, whatever the chunk sizes; pausing (beep.Ctrl) loses
-// nothing; and `cued render` writes, bit for bit, what the speaker plays.
+// nothing; and `cued render` writes, bit for bit, what the player plays.
 //
 // Sound design, for a listener lying on a foam roller with eyes closed:
 // speech (voice clips) sits on top; while any clip plays, every other sound
@@ -35,5 +35,5 @@
 //
 // Render encodes any beep.Streamer as WAV (16-bit or 32-bit float) or raw
 // 16-bit PCM, incrementally, to any writer, using the same 16-bit conversion
-// as beep's speaker.
+// as package playback.
 package audio

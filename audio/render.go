@@ -14,8 +14,8 @@ type Encoding int
 
 // The encodings Render writes.
 const (
-	// WAV16 is a WAV file of 16-bit signed PCM, quantised exactly as beep's
-	// speaker quantises what it sends to the device.
+	// WAV16 is a WAV file of 16-bit signed PCM, quantised exactly as the
+	// player (package playback) quantises what it sends to the device.
 	WAV16 Encoding = iota + 1
 	// WAVFloat32 is a WAV file of 32-bit IEEE float samples
 	// (WAVE_FORMAT_IEEE_FLOAT), the mix without quantisation.
@@ -62,9 +62,9 @@ const unknownSize = 0xFFFFFFFF
 
 // Render streams s to the end and writes it to w in encoding enc, a buffer
 // at a time, so it works to a pipe or a FIFO as well as to a file and keeps
-// memory flat. s must be finite. Its samples are exactly those the speaker
+// memory flat. s must be finite. Its samples are exactly those the player
 // would pull from the same streamer; WAV16 and RawS16LE quantise them as the
-// speaker does (clamp to [-1, 1], times 32767, truncated).
+// player does (clamp to [-1, 1], times 32767, truncated).
 //
 // A WAV header holds the length up front. When s has Len and Position (a
 // Session does) the header is written from Len()-Position(); otherwise, if
@@ -202,8 +202,8 @@ func encode(out []byte, buf [][2]float64, enc Encoding, ch int) []byte {
 	return out
 }
 
-// s16 quantises a sample exactly as beep's speaker does before handing it
-// to the device, so that a 16-bit render is the bytes the speaker plays.
+// s16 quantises a sample exactly as package playback does before handing it
+// to the device, so that a 16-bit render is the bytes that play.
 func s16(v float64) int16 {
 	if v >= -1 && v <= 1 { // the usual case, without min and max's NaN handling
 		return int16(v * (1<<15 - 1))

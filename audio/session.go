@@ -32,7 +32,7 @@ type Session struct {
 var _ beep.StreamSeeker = (*Session)(nil)
 
 // Format is the format of the samples Stream produces: the options' rate,
-// two channels, and a precision of 2 bytes, the resolution the speaker and
+// two channels, and a precision of 2 bytes, the resolution the player and
 // 16-bit renders use.
 func (s *Session) Format() beep.Format {
 	return beep.Format{SampleRate: beep.SampleRate(s.rate), NumChannels: 2, Precision: 2}

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && cgo
 
 package playback
 
@@ -51,23 +51,53 @@ func open(rate, bufferMS int) (*engine, error) {
 		err error
 	}
 	opened := make(chan result, 1)
+	// gaveUp (under late) is set when the wait times out: a device that
+	// opens after that is closed again, not left open unused.
+	var late sync.Mutex
+	gaveUp := false
 	go func() {
+		var res result
 		var errs []string
 		for _, name := range candidates {
 			o, err := openOut(name, rate, buffer, ring)
 			if err == nil {
-				opened <- result{o: o}
-				return
+				res.o = o
+				break
 			}
 			errs = append(errs, err.Error())
 		}
-		opened <- result{err: errors.New("ALSA could not open a playback device (" + strings.Join(errs, "; ") + ")")}
+		if res.o == nil {
+			res.err = errors.New("ALSA could not open a playback device (" + strings.Join(errs, "; ") + ")")
+		}
+		late.Lock()
+		defer late.Unlock()
+		if gaveUp {
+			if res.o != nil {
+				res.o.close()
+			}
+			return
+		}
+		opened <- res
 	}()
 	var res result
 	select {
 	case res = <-opened:
 	case <-time.After(OpenTimeout):
+		late.Lock()
+		gaveUp = true
+		select {
+		case r := <-opened: // it came just now: too late all the same
+			if r.o != nil {
+				r.o.close()
+			}
+		default:
+		}
+		late.Unlock()
 		res.err = fmt.Errorf("the sound device did not open within %v", OpenTimeout)
+	}
+	if res.err == nil && res.o.rate != rate {
+		res.o.close()
+		res.err = fmt.Errorf("the sound device plays at %d Hz, not %d Hz (set audio.rate to %d)", res.o.rate, rate, res.o.rate)
 	}
 	restoreStderr(saved)
 	if res.err != nil {

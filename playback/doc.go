@@ -49,8 +49,10 @@
 //
 // # Nothing is skipped
 //
-// The ring is filled before the thread starts, so the first period written
-// is the session's first. What the device has not yet played is delayed,
+// The thread writes 20 ms of silence first (a sound server starting a
+// stream may drop its first frames: PulseAudio dropped 18 to 204 of them),
+// then the ring, which is filled before the thread starts, so the session
+// follows at once from its first frame. What the device has not yet played is delayed,
 // never dropped: after an underrun (a starved machine) the thread recovers
 // and writes the same frames again. Recorded through a PulseAudio null
 // sink, every sample of a session arrives in order and bit-exact, the first

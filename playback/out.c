@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && cgo
 
 // The writer thread: a plain C thread that does what aplay does (wait for
 // a period of room, write), so that waiting on the device never involves
@@ -84,7 +84,10 @@ static int write_all(cued_out *o, const int16_t *f, snd_pcm_uframes_t n) {
 	while (n > 0) {
 		if (LOAD(&o->stop)) return 0;
 		snd_pcm_sframes_t k = snd_pcm_writei(o->pcm, f, n);
-		if (k == -EAGAIN) continue;
+		if (k == -EAGAIN) {
+			snd_pcm_wait(o->pcm, 100); // not expected in blocking mode; never spin
+			continue;
+		}
 		if (k < 0) {
 			// An underrun (-EPIPE) or a suspend (-ESTRPIPE) is mended by
 			// snd_pcm_recover; the same frames are then written again.
@@ -139,9 +142,12 @@ static void *run(void *arg) {
 	// its first frames (PulseAudio with its sink already running lost 18
 	// to 204 of them, up to 4.6 ms, in every run), which must not be the
 	// session's. 20 ms of silence: none lost in any run since.
-	unsigned long prime = o->rate / 50;
-	if (prime > o->period) prime = o->period;
-	if (write_all(o, o->zeros, prime) == 0) STORE(&o->silent, prime);
+	for (unsigned long left = o->rate / 50; left > 0 && !LOAD(&o->stop);) {
+		unsigned long k = left < o->period ? left : o->period;
+		if (write_all(o, o->zeros, k) != 0) break;
+		STORE(&o->silent, LOAD(&o->silent) + k);
+		left -= k;
+	}
 	while (!LOAD(&o->stop)) {
 		// Wait for a period of room: what aplay does, in poll(2), with
 		// a timeout so that stop is seen even if the device wedges.

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && cgo
 
 package playback
 
@@ -99,7 +99,8 @@ func (o *out) claimed() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Point
 // handed is the index after the last frame ALSA has taken.
 func (o *out) handed() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Pointer(&o.c.done))) }
 
-// silent counts the frames of silence written while the ring was empty.
+// silent counts the frames of silence written: 20 ms at the start, and
+// whenever the ring was empty.
 func (o *out) silent() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Pointer(&o.c.silent))) }
 
 // publish hands the frames before w to the thread.

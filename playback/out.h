@@ -16,7 +16,7 @@ typedef struct cued_out {
 	uint64_t w;      // frames written by Go (Go stores, thread loads)
 	uint64_t r;      // frames claimed by the thread (thread stores under mu)
 	uint64_t done;   // frames of the ring handed to ALSA (thread stores)
-	uint64_t silent; // frames of silence written while the ring was empty
+	uint64_t silent; // frames of silence written (at the start, ring empty)
 	int32_t err;     // the ALSA error that stopped the thread, or 0
 	int32_t stop;    // set by Go to end the thread
 	int16_t *ring;   // cap interleaved stereo frames, 16-bit
@@ -38,8 +38,8 @@ typedef struct cued_out {
 int cued_out_open(cued_out **o, const char *name, unsigned int rate,
 		unsigned long buffer_frames, uint64_t ring_frames, const char **where);
 
-// cued_out_start starts the writer thread; Go fills the ring first so that
-// the first period written is sound, not silence.
+// cued_out_start starts the writer thread. It writes 20 ms of silence, then
+// the ring, which Go fills first so that the session follows at once.
 int cued_out_start(cued_out *o);
 
 // cued_out_cut drops every frame Go wrote that the thread has not claimed

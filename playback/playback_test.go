@@ -1,3 +1,5 @@
+//go:build linux && cgo
+
 package playback
 
 import (
@@ -379,7 +381,7 @@ func TestChild(t *testing.T) {
 		errors.Is(err, ErrNoDevice), err == err2, time.Since(t0).Round(time.Microsecond), err)
 }
 
-// TestNoDevice opens the speaker in a child process whose ALSA knows no
+// TestNoDevice opens the device in a child process whose ALSA knows no
 // device at all (an empty ALSA configuration), as on a machine with no
 // sound card and no sound server: the error must wrap ErrNoDevice, come
 // within two seconds, and nothing may reach stderr. With

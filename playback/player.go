@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && cgo
 
 package playback
 
@@ -18,9 +18,8 @@ const fadeTime = 12 * time.Millisecond
 // Player controls one session playing through the device. Its methods are
 // safe to call from any goroutine.
 type Player struct {
-	e    *engine
-	s    beep.StreamSeeker
-	live bool
+	e *engine
+	s beep.StreamSeeker
 	// ahead is how far the ring is filled past what the thread claimed.
 	ahead uint64
 	done  chan struct{}
@@ -260,7 +259,7 @@ func start(s beep.StreamSeeker, format beep.Format, bufferMS int, live bool) (*P
 	p := newPlayer(e, s, live)
 	e.mu.Lock()
 	p.begin()
-	e.step() // fill the ring before the thread starts: sound first, not silence
+	e.step() // fill the ring before the thread starts: the session follows its 20 ms of silence at once
 	e.mu.Unlock()
 	if err := run(e); err != nil {
 		return nil, err
@@ -271,7 +270,7 @@ func start(s beep.StreamSeeker, format beep.Format, bufferMS int, live bool) (*P
 
 func newPlayer(e *engine, s beep.StreamSeeker, live bool) *Player {
 	o := e.o
-	p := &Player{e: e, s: s, live: live, done: make(chan struct{})}
+	p := &Player{e: e, s: s, done: make(chan struct{})}
 	p.step = 1 / max(1, fadeTime.Seconds()*float64(o.rate))
 	if live {
 		p.ahead = uint64(2 * o.period)
@@ -387,9 +386,9 @@ func (p *Player) Stop() {
 	p.e.poke()
 }
 
-// Done is closed when the device has taken the last sample of the session,
-// or on Stop, or when the device fails (Wait says so). The last samples are
-// heard about Latency later.
+// Done is closed when the writer thread has taken the last sample of the
+// session to hand to ALSA, or on Stop, or when the device fails (Wait says
+// so). The last samples are heard about Latency later.
 func (p *Player) Done() <-chan struct{} { return p.done }
 
 // tail is how long Wait waits after the device took the last sample,

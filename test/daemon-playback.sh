@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# test/daemon-playback.sh: the daemon (cued serve -> cued sink child -> beep
-# speaker -> ALSA -> a private PulseAudio server, test/soundserver),
+# test/daemon-playback.sh: the daemon (cued serve -> cued sink child -> its
+# ALSA writer thread -> ALSA -> a private PulseAudio server, test/soundserver),
 # recorded at the sink's monitor and compared with the session's render
 # sample for sample (test/cmd/daemoncheck, internal/soundcheck Splicer):
 #
@@ -11,7 +11,7 @@
 #      there is no device; the daemon keeps running;
 #   2. the sound server comes up: `cued play test/testdata/allkinds.yaml`,
 #      `cued pause` mid-speech, `cued resume` 2 s later, `cued next` in the
-#      first part: silence at the sink within one speaker buffer
+#      first part: silence at the sink within one device buffer
 #      (audio.buffer_ms) + DAEMON_PLAYBACK_SINK_TOL_MS (default 80: the
 #      CLI's start, the daemon, ALSA and the server; 116-149 ms in all was
 #      measured at 100 ms) of the pause request; the session goes on at the very sample it was paused

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# test/real-playback.sh: play a session through the real stack (beep speaker
-# -> oto -> ALSA -> a private PulseAudio server, test/soundserver) and check
+# test/real-playback.sh: play a session through the real stack (ALSA writer thread
+# -> ALSA -> a private PulseAudio server, test/soundserver) and check
 # what arrived at the sink against the session's timeline and render
 # (test/cmd/soundcheck, package internal/soundcheck):
 #
@@ -193,7 +193,7 @@ set -e
 if ((rc != 0)); then
 	cat "$WORK/report.txt" >&2
 	if grep -q 'dropout' "$WORK/report.txt"; then
-		say "hint: runs of digital silence inside sounds (replacing content, or delaying what follows) are underruns: the player did not keep the device fed (speaker buffer $buffer_ms ms; on this 2-core machine 40 ms underran under a load average of 3-5 and played cleanly when idle; REAL_PLAYBACK_BUFFER_MS=500 compares)" >&2
+		say "hint: runs of digital silence inside sounds (replacing content, or delaying what follows) are underruns: the player did not keep the device fed (device buffer $buffer_ms ms; on this 2-core machine 40 ms underran under a load average of 3-5 and played cleanly when idle; REAL_PLAYBACK_BUFFER_MS=500 compares)" >&2
 	fi
 	fail "what arrived at the sink is not the session (report above; recording $WORK/rec.wav)"
 fi

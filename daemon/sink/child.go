@@ -18,7 +18,7 @@ type Source interface {
 	Err() error
 }
 
-// Device is the speaker as the child side needs it. It is implemented in
+// Device is the audio output as the child side needs it. It is implemented in
 // cmd/cued with the playback package; tests use a fake.
 type Device interface {
 	// Start opens the device at rate with a buffer of bufferMS
@@ -134,7 +134,7 @@ type queue struct {
 
 // push queues a chunk. It decodes before taking the lock and drops the
 // frames already played while it holds it, so the queue stays about one
-// buffer long (no growth over a session) and the speaker's pull never
+// buffer long (no growth over a session) and the device's pull never
 // waits on decoding.
 func (q *queue) push(pcm []byte) {
 	q.scratch = decodeS16(q.scratch[:0], pcm)
@@ -166,7 +166,7 @@ func (q *queue) playedFrames() int64 {
 	return q.played
 }
 
-// Stream never blocks and never ends: the speaker keeps running on silence
+// Stream never blocks and never ends: the device keeps running on silence
 // while the daemon is paused or between chunks.
 func (q *queue) Stream(samples [][2]float64) (int, bool) {
 	q.mu.Lock()

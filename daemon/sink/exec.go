@@ -20,7 +20,7 @@ type Exec struct {
 	Command []string
 	// Env is the child's environment (nil: the daemon's).
 	Env []string
-	// BufferMS is the speaker buffer and the most PCM queued in the
+	// BufferMS is the device buffer and the most PCM queued in the
 	// child, in milliseconds (default 40).
 	BufferMS int
 	// StartTimeout bounds the wait for "ready" (default 5 s).

@@ -1,7 +1,7 @@
-// Package sink moves the daemon's PCM to a speaker in a child process and
-// back-reports what was played. beep's speaker can be initialised once per
-// process and keeps its first device error for the life of the process, so
-// the daemon never opens the speaker itself: it starts `cued sink` (the
+// Package sink moves the daemon's PCM to the audio device in a child
+// process and back-reports what was played. The device (package playback)
+// is opened once per process and keeps its first error for the life of the
+// process, so the daemon never opens it itself: it starts `cued sink` (the
 // child side, Serve) when a session plays, feeds it PCM over stdin with flow
 // control, and restarts it when it dies or reports a device error (the
 // daemon side, Exec). Null is an output that plays nothing, for tests and
@@ -86,7 +86,7 @@ func readMsg(r io.Reader, buf []byte) (typ byte, payload []byte, err error) {
 }
 
 // EncodeS16 appends frames to dst as 16-bit little-endian PCM, quantised as
-// beep's speaker does (clamp to [-1, 1], times 32767, truncated), and
+// playback does (clamp to [-1, 1], times 32767, truncated), and
 // returns the extended slice.
 func EncodeS16(dst []byte, frames [][2]float64) []byte {
 	for _, f := range frames {
@@ -99,7 +99,7 @@ func EncodeS16(dst []byte, frames [][2]float64) []byte {
 	return dst
 }
 
-// decodeS16 turns PCM back into samples that the speaker's quantisation
+// decodeS16 turns PCM back into samples that playback's quantisation
 // maps to exactly the same 16-bit values.
 func decodeS16(dst [][2]float64, pcm []byte) [][2]float64 {
 	for i := 0; i+FrameBytes <= len(pcm); i += FrameBytes {

@@ -368,8 +368,9 @@ func Compare(tl *Timeline, render, rec *Audio, o Options) (*Report, error) {
 			// there, so that a level change does not move the onset.
 			Tr := T * max(gainAt(x, r, s, n, de), 0.1)
 			// The scan starts one envelope window after the render's
-			// last loud sample: right at that edge the two envelopes
-			// differ by the recording's rounding alone.
+			// last loud sample (at the edge itself when the render is
+			// quiet for less than that): right at that edge the two
+			// envelopes differ by the recording's rounding alone.
 			if w := sm(2 * time.Millisecond); back > w {
 				back -= w
 			}

@@ -49,8 +49,8 @@ func main() {
 	recPath := flag.String("rec", "", "the recording")
 	t0 := flag.Float64("rec-t0", 0, "wall time of the recording's first frame (OUT.wav.t0)")
 	ops := flag.String("ops", "start,end", "what happened, in order (see the doc)")
-	bufferMS := flag.Float64("buffer-ms", 100, "the speaker buffer (audio.buffer_ms)")
-	tolMS := flag.Float64("sink-tol-ms", 80, "allowed pause latency beyond one speaker buffer (the sink's own latency and the CLI's start)")
+	bufferMS := flag.Float64("buffer-ms", 100, "the device buffer (audio.buffer_ms)")
+	tolMS := flag.Float64("sink-tol-ms", 80, "allowed pause latency beyond one device buffer (the sink's own latency and the CLI's start)")
 	maxRecover := flag.Float64("max-recover", 6, "largest time in seconds from the server coming back to the session heard again")
 	near := flag.Int("near-ms", -1, "recover: where the daemon said it holds the session (ms), a hint")
 	fadeMS := flag.Float64("fade-ms", 5, "the daemon's fade length")
@@ -200,7 +200,7 @@ func main() {
 			switch o.name {
 			case "pause":
 				lim := *bufferMS + *tolMS
-				say("pause latency at the sink: %.1f ms from the request to silence (limit: speaker buffer %.0f ms + %.0f ms)", silent*1000, *bufferMS, *tolMS)
+				say("pause latency at the sink: %.1f ms from the request to silence (limit: device buffer %.0f ms + %.0f ms)", silent*1000, *bufferMS, *tolMS)
 				if silent*1000 > lim {
 					fail("pause: silence came %.1f ms after the request (limit %.0f ms)", silent*1000, lim)
 				}

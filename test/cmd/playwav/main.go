@@ -1,7 +1,7 @@
 // Command playwav plays a 16-bit WAV file (such as `cued render` output)
-// through package playback, the stack `cued play` uses (beep speaker, oto,
+// through package playback, the stack `cued play` uses (the ALSA writer thread,
 // ALSA), so that the real-playback test can check the device path on its
-// own. The samples reach the speaker such that its 16-bit conversion gives
+// own. The samples reach the player such that its 16-bit conversion gives
 // back exactly the file's values.
 //
 //	go run ./test/cmd/playwav [-buffer-ms 40] FILE.wav
@@ -50,7 +50,7 @@ func (p *pcm) Seek(q int) error {
 	return nil
 }
 
-// exact maps a 16-bit value v (as v/32768) to a float that the speaker's
+// exact maps a 16-bit value v (as v/32768) to a float that the player's
 // conversion (clamp, times 32767, truncate) turns back into v.
 func exact(c []float64) []float64 {
 	out := make([]float64, len(c))
@@ -67,7 +67,7 @@ func exact(c []float64) []float64 {
 }
 
 func main() {
-	buf := flag.Int("buffer-ms", 40, "speaker buffer (config audio.buffer_ms)")
+	buf := flag.Int("buffer-ms", 40, "device buffer (config audio.buffer_ms)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: playwav [-buffer-ms N] FILE.wav")
