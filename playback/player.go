@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gopxl/beep/v2"
@@ -18,8 +19,11 @@ const fadeTime = 12 * time.Millisecond
 // Player controls one session playing through the device. Its methods are
 // safe to call from any goroutine.
 type Player struct {
-	e *engine
-	s beep.StreamSeeker
+	e    *engine
+	s    beep.StreamSeeker
+	live bool
+	// hungry is set when a live source ran dry; Fed clears it.
+	hungry atomic.Bool
 	// ahead is how far the ring is filled past what the thread claimed.
 	ahead uint64
 	done  chan struct{}
@@ -104,17 +108,17 @@ func (e *engine) step() time.Duration {
 		}
 		return max(o.dur(p.endAt-r), p.nap())
 	}
-	w := o.written()
-	room := o.cap - (w - o.handed())
-	target := r + p.ahead
-	for w < target && room > 0 && !p.paused && !p.ended {
-		k := min(target-w, room, uint64(len(e.scratch)))
-		n := p.pull(e.scratch[:k])
-		o.put(w, e.scratch[:n])
-		w += uint64(n)
-		room -= uint64(n)
+	w, dry := p.fill(o.written(), r)
+	if dry {
+		// Nothing more to pull until the feeder queues some: Fed wakes
+		// the loop then. Frames queued between the pull and hungry
+		// being set found no one to wake: pull once more.
+		p.hungry.Store(true)
+		if w2, dry2 := p.fill(w, r); w2 != w {
+			p.hungry.Store(false)
+			w, dry = w2, dry2
+		}
 	}
-	o.publish(w)
 	if p.ended {
 		p.endAt = w
 		return max(o.dur(w-r), p.nap())
@@ -125,7 +129,41 @@ func (e *engine) step() time.Duration {
 	if level, half := w-r, p.ahead/2; level > half {
 		return max(o.dur(level-half), p.nap())
 	}
+	if dry {
+		return idle // until Fed
+	}
 	return p.nap()
+}
+
+// fill pulls from the source into the ring from index w up to the
+// lookahead past r, publishes, and returns the new write index and whether
+// a live source ran dry.
+func (p *Player) fill(w, r uint64) (uint64, bool) {
+	e, o := p.e, p.e.o
+	room := o.cap - (w - o.handed())
+	target := r + p.ahead
+	for w < target && room > 0 && !p.paused && !p.ended {
+		k := min(target-w, room, uint64(len(e.scratch)))
+		n := p.pull(e.scratch[:k])
+		o.put(w, e.scratch[:n])
+		w += uint64(n)
+		room -= uint64(n)
+		if p.live && uint64(n) < k && !p.ended {
+			o.publish(w)
+			return w, true
+		}
+	}
+	o.publish(w)
+	return w, false
+}
+
+// Fed tells a live player that its source has more frames queued. It
+// costs an atomic operation unless the source ran dry, and then wakes the
+// engine to pull them.
+func (p *Player) Fed() {
+	if p.hungry.CompareAndSwap(true, false) {
+		p.e.poke()
+	}
 }
 
 // nap is the shortest sleep of the engine's loop: a quarter of an ALSA
@@ -151,7 +189,9 @@ func (p *Player) pull(out [][2]float64) int {
 			return m
 		}
 	}
-	if !ok || n < len(out) {
+	if !ok || (n < len(out) && !p.live) {
+		// A live source that gives fewer frames has no more for now:
+		// the device plays silence until it has (see Fed).
 		p.ended = true
 	}
 	return n
@@ -270,7 +310,7 @@ func start(s beep.StreamSeeker, format beep.Format, bufferMS int, live bool) (*P
 
 func newPlayer(e *engine, s beep.StreamSeeker, live bool) *Player {
 	o := e.o
-	p := &Player{e: e, s: s, done: make(chan struct{})}
+	p := &Player{e: e, s: s, live: live, done: make(chan struct{})}
 	p.step = 1 / max(1, fadeTime.Seconds()*float64(o.rate))
 	if live {
 		p.ahead = uint64(2 * o.period)

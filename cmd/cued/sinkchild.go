@@ -61,6 +61,7 @@ func pollable(fd int, f *os.File) *os.File {
 // speakerDevice plays a sink.Source through the playback package.
 type speakerDevice struct {
 	ctx context.Context
+	p   *playback.Player
 	mu  sync.Mutex
 	err error
 }
@@ -71,6 +72,7 @@ func (d *speakerDevice) Start(rate, bufferMS int, src sink.Source) error {
 	if err != nil {
 		return err
 	}
+	d.p = p
 	go func() {
 		// The source never ends, so Wait returns only on a device
 		// failure (or when the child stops).
@@ -83,13 +85,17 @@ func (d *speakerDevice) Start(rate, bufferMS int, src sink.Source) error {
 	return nil
 }
 
+// Fed wakes the player if it ran dry.
+func (d *speakerDevice) Fed() { d.p.Fed() }
+
 func (d *speakerDevice) Health() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.err
 }
 
-// endless makes a never-ending Source a beep.StreamSeeker for playback.
+// endless makes a never-ending Source a beep.StreamSeeker for a live
+// player (fewer frames than asked: none queued yet).
 type endless struct {
 	src sink.Source
 	pos int

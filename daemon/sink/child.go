@@ -11,8 +11,10 @@ import (
 	"time"
 )
 
-// Source is what the device pulls frames from: it never ends and never
-// blocks (silence when nothing is queued).
+// Source is what the device pulls frames from: Stream copies the frames
+// queued, up to len(samples), and returns how many, fewer (even none) when
+// fewer are queued: the device plays silence until more come (Device.Fed).
+// It never ends and never blocks.
 type Source interface {
 	Stream(samples [][2]float64) (int, bool)
 	Err() error
@@ -27,6 +29,10 @@ type Device interface {
 	Start(rate, bufferMS int, src Source) error
 	// Health returns the device's error, if it has failed since Start.
 	Health() error
+	// Fed tells the device that src has more frames queued, so that a
+	// device that ran dry pulls them at once rather than on its next
+	// period.
+	Fed()
 }
 
 // HealthInterval is how often the child checks the device while it runs.
@@ -52,7 +58,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, dev Device, rate, b
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	inDone := make(chan error, 1)
-	go func() { inDone <- readInput(ctx, in, q, w) }()
+	go func() { inDone <- readInput(ctx, in, q, dev, w) }()
 
 	var reported int64 = -1
 	report := func() {
@@ -95,7 +101,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, dev Device, rate, b
 }
 
 // readInput applies the daemon's messages to q until in ends.
-func readInput(ctx context.Context, in io.Reader, q *queue, w *lineWriter) error {
+func readInput(ctx context.Context, in io.Reader, q *queue, dev Device, w *lineWriter) error {
 	// Buffered: a message is a header and a payload, and several often
 	// wait in the pipe; one read takes them all.
 	in = bufio.NewReaderSize(in, 64<<10)
@@ -112,6 +118,7 @@ func readInput(ctx context.Context, in io.Reader, q *queue, w *lineWriter) error
 		switch typ {
 		case MsgData:
 			q.push(p)
+			dev.Fed()
 		case MsgFlush:
 			n := q.flush()
 			w.line("flushed " + strconv.FormatInt(n, 10))
@@ -121,7 +128,7 @@ func readInput(ctx context.Context, in io.Reader, q *queue, w *lineWriter) error
 }
 
 // queue is the streamer the device pulls from: the frames received and not
-// yet played, then silence (not counted) when it runs dry.
+// yet pulled.
 type queue struct {
 	mu     sync.Mutex
 	frames [][2]float64
@@ -166,22 +173,23 @@ func (q *queue) playedFrames() int64 {
 	return q.played
 }
 
-// Stream never blocks and never ends: the device keeps running on silence
-// while the daemon is paused or between chunks.
+// Stream gives what is queued, possibly nothing: it never blocks and
+// never ends. Silence while the daemon is paused or between chunks is the
+// device's: padding it here would delay what the daemon sends after a
+// flush behind silence already pulled.
 func (q *queue) Stream(samples [][2]float64) (int, bool) {
 	q.mu.Lock()
 	n := copy(samples, q.frames[q.head:])
 	q.head += n
 	q.played += int64(n)
 	q.mu.Unlock()
-	clear(samples[n:])
 	if n > 0 {
 		select {
 		case q.notify <- struct{}{}:
 		default:
 		}
 	}
-	return len(samples), true
+	return n, true
 }
 
 func (q *queue) Err() error { return nil }

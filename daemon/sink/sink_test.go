@@ -48,6 +48,8 @@ func (d *fakeDevice) Start(rate, bufferMS int, src Source) error {
 	return nil
 }
 
+func (d *fakeDevice) Fed() {}
+
 func (d *fakeDevice) Health() error {
 	if d.mode == "die" && time.Since(d.start) > 300*time.Millisecond {
 		return errors.New("fake: device unplugged")
