@@ -109,10 +109,12 @@ func (e *engine) step() time.Duration {
 		return max(o.dur(p.endAt-r), p.nap())
 	}
 	w, dry := p.fill(o.written(), r)
-	if dry {
-		// Nothing more to pull until the feeder queues some: Fed wakes
-		// the loop then. Frames queued between the pull and hungry
-		// being set found no one to wake: pull once more.
+	if dry && w-r <= p.ahead/2 {
+		// Nothing more to pull, and the ring is low: Fed wakes the loop
+		// when the feeder queues more (above half, the timer below
+		// does, so a feeder's every chunk does not). Frames queued
+		// between the pull and hungry being set found no one to wake:
+		// pull once more.
 		p.hungry.Store(true)
 		if w2, dry2 := p.fill(w, r); w2 != w {
 			p.hungry.Store(false)
