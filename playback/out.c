@@ -136,8 +136,23 @@ cued_out *cued_out_fake(unsigned int rate, unsigned long buffer_frames, uint64_t
 	return o;
 }
 
+// nap sleeps for a quarter of a period.
+static void nap(cued_out *o) {
+	long ns = (long)(o->period * 250000000.0 / (o->rate ? o->rate : 1));
+	struct timespec ts = {ns / 1000000000L, ns % 1000000000L};
+	nanosleep(&ts, NULL);
+}
+
 static void *run(void *arg) {
 	cued_out *o = arg;
+	// A live feeder (the daemon's sink child) sends its first frames a
+	// few milliseconds after the device opened: wait for a period of them
+	// (at most 200 ms), so that the stream does not start on silence that
+	// would delay them. A session's ring is filled before the thread starts.
+	for (int i = 0; i < 100 && !LOAD(&o->stop) && LOAD(&o->w) - o->r < o->period; i++) {
+		struct timespec ts = {0, 2000000};
+		nanosleep(&ts, NULL);
+	}
 	// A little silence first: a sound server starting a stream may drop
 	// its first frames (PulseAudio with its sink already running lost 18
 	// to 204 of them, up to 4.6 ms, in every run), which must not be the
@@ -169,10 +184,19 @@ static void *run(void *arg) {
 
 		int e = 0;
 		if (n == 0) {
-			// Nothing to play (paused, or Go is late): keep the device
-			// running on silence rather than let it underrun.
-			e = write_all(o, o->zeros, o->period);
-			if (e == 0) STORE(&o->silent, LOAD(&o->silent) + o->period);
+			// Nothing to play (paused, or the feeder is late). While the
+			// device still holds more than half a period, wait for
+			// frames; then keep it running on half a period of silence
+			// rather than let it underrun. Silence written is what
+			// frames that come just after it wait behind.
+			snd_pcm_uframes_t queued = (snd_pcm_uframes_t)avail >= o->buffer ? 0 : o->buffer - avail;
+			if (queued > o->period / 2) {
+				nap(o);
+				continue;
+			}
+			unsigned long k = o->period / 2 ? o->period / 2 : 1;
+			e = write_all(o, o->zeros, k);
+			if (e == 0) STORE(&o->silent, LOAD(&o->silent) + k);
 		} else {
 			uint64_t at = start % o->cap, first = o->cap - at;
 			if (first > n) first = n;
