@@ -136,13 +136,6 @@ cued_out *cued_out_fake(unsigned int rate, unsigned long buffer_frames, uint64_t
 	return o;
 }
 
-// nap sleeps for a quarter of a period.
-static void nap(cued_out *o) {
-	long ns = (long)(o->period * 250000000.0 / (o->rate ? o->rate : 1));
-	struct timespec ts = {ns / 1000000000L, ns % 1000000000L};
-	nanosleep(&ts, NULL);
-}
-
 static void *run(void *arg) {
 	cued_out *o = arg;
 	// A live feeder (the daemon's sink child) sends its first frames a
@@ -184,19 +177,14 @@ static void *run(void *arg) {
 
 		int e = 0;
 		if (n == 0) {
-			// Nothing to play (paused, or the feeder is late). While the
-			// device still holds more than half a period, wait for
-			// frames; then keep it running on half a period of silence
-			// rather than let it underrun. Silence written is what
-			// frames that come just after it wait behind.
-			snd_pcm_uframes_t queued = (snd_pcm_uframes_t)avail >= o->buffer ? 0 : o->buffer - avail;
-			if (queued > o->period / 2) {
-				nap(o);
-				continue;
-			}
-			unsigned long k = o->period / 2 ? o->period / 2 : 1;
-			e = write_all(o, o->zeros, k);
-			if (e == 0) STORE(&o->silent, LOAD(&o->silent) + k);
+			// Nothing to play (paused, or the feeder is late): keep the
+			// device running on a period of silence rather than let it
+			// underrun. Not less: ALSA's PulseAudio plugin answers a
+			// server underrun by replacing the stream, losing what the
+			// server held (keeping half a period queued lost 60 frames
+			// at a resume).
+			e = write_all(o, o->zeros, o->period);
+			if (e == 0) STORE(&o->silent, LOAD(&o->silent) + o->period);
 		} else {
 			uint64_t at = start % o->cap, first = o->cap - at;
 			if (first > n) first = n;
