@@ -20,8 +20,8 @@ type Exec struct {
 	Command []string
 	// Env is the child's environment (nil: the daemon's).
 	Env []string
-	// BufferMS is the device buffer and the most PCM queued in the
-	// child, in milliseconds (default 40).
+	// BufferMS is the child's device buffer in milliseconds (default 40);
+	// at most three times that is queued in the child.
 	BufferMS int
 	// StartTimeout bounds the wait for "ready" (default 5 s).
 	StartTimeout time.Duration
@@ -55,7 +55,11 @@ func (e *Exec) Open(ctx context.Context, rate int) (*ChildStream, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("sink: start %s: %w", e.Command[0], err)
 	}
-	s := &ChildStream{cmd: cmd, stdin: stdin, limit: int64(buf), done: make(chan struct{}), progress: make(chan struct{}, 1),
+	// Three buffers queued: a device that starts (or restarts) takes a
+	// whole buffer at once, faster than progress reports come back, and
+	// with one buffer queued it ran dry (33 ms of silence at a recovery).
+	// What is queued costs no latency: pause, skip and stop flush it.
+	s := &ChildStream{cmd: cmd, stdin: stdin, limit: int64(3 * buf), done: make(chan struct{}), progress: make(chan struct{}, 1),
 		ready: make(chan struct{}), flushed: make(chan int64, 1), readerDone: make(chan struct{})}
 	s.cond = sync.NewCond(&s.mu)
 	s.tick = time.AfterFunc(time.Hour, s.cond.Broadcast)
