@@ -24,6 +24,8 @@ type Player struct {
 	live bool
 	// hungry is set when a live source ran dry; Fed clears it.
 	hungry atomic.Bool
+	// start is the ring index of the first frame this player wrote.
+	start uint64
 	// ahead is how far the ring is filled past what the thread claimed.
 	ahead uint64
 	done  chan struct{}
@@ -144,6 +146,11 @@ func (p *Player) fill(w, r uint64) (uint64, bool) {
 	e, o := p.e, p.e.o
 	room := o.cap - (w - o.handed())
 	target := r + p.ahead
+	if p.live && r < p.start+uint64(o.buffer) {
+		// A starting device takes a whole buffer at once, faster than
+		// the loop refills: until it has, keep that much more ready.
+		target += uint64(o.buffer)
+	}
 	for w < target && room > 0 && !p.paused && !p.ended {
 		k := min(target-w, room, uint64(len(e.scratch)))
 		n := p.pull(e.scratch[:k])
@@ -331,6 +338,7 @@ func (p *Player) begin() {
 	}
 	e.p = p
 	p.base, p.basePos, p.gain, p.cur = e.o.cut(), p.s.Position(), 1, 1
+	p.start = p.base
 }
 
 // Pause fades the session out over a few milliseconds and holds it where
