@@ -48,25 +48,14 @@ SOCK=$XDG_RUNTIME_DIR/cued/cued.sock
 for _ in $(seq 100); do [[ -S $SOCK ]] && break; sleep 0.05; done
 [[ -S $SOCK ]] || { say "FAIL: the daemon did not start"; cat "$WORK/serve.log"; exit 1; }
 say "audio.buffer_ms=${CUED_AUDIO_BUFFER_MS:-config default}, $RUNS runs"
-python3 - "$SOCK" "$RUNS" <<'PY'
-import struct, subprocess, sys, threading, time
+PYTHONPATH=bench python3 - "$SOCK" "$RUNS" <<'PY'
+import subprocess, sys, time
+from sinkclock import Recorder, ms
 sock, runs = sys.argv[1], int(sys.argv[2])
-rec = subprocess.Popen(["parecord", "--device=cue.monitor", "--raw", "--format=s16le",
-                        "--rate=44100", "--channels=2", "--latency-msec=5"], stdout=subprocess.PIPE)
-chunks = []  # (arrival wall time, peak) per 10 ms
-def reader():
-    while True:
-        b = rec.stdout.read(441 * 4)
-        if not b:
-            return
-        t = time.time()
-        chunks.append((t, max(abs(x) for x in struct.unpack("<%dh" % (len(b) // 2), b))))
-threading.Thread(target=reader, daemon=True).start()
+rec = Recorder()
 def post(path, body=None):
     args = ["curl", "-s", "--unix-socket", sock, "-X", "POST"] + (["-d", body] if body else []) + ["http://cued" + path]
     subprocess.run(args, capture_output=True)
-LOUD = 300  # about -40 dBFS
-time.sleep(1)
 for i in range(runs):
     t_play = time.time()
     post("/play", '{"routine":"tspine-basic","level":"gentle"}')
@@ -76,21 +65,8 @@ for i in range(runs):
     time.sleep(1.0)
     post("/stop")
     time.sleep(0.5)
-    cs = list(chunks)
-    first = next((t for t, p in cs if t >= t_play and p > LOUD), None)
-    quiet, run = None, []
-    for t, p in cs:
-        if t < t_pause:
-            continue
-        if p <= LOUD:
-            run.append(t)
-            if run[-1] - run[0] >= 0.3:
-                quiet = run[0]
-                break
-        else:
-            run = []
-    fmt = lambda v: "n/a" if v is None else "%d ms" % round(v * 1000)
+    first, quiet = rec.first_sound(t_play), rec.silence(t_pause)
     print("daemon-latency: run %d (%s): play -> first sound %s, pause -> silence %s" % (
-        i, "cold" if i == 0 else "warm", fmt(first and first - t_play), fmt(quiet and quiet - t_pause)))
-rec.terminate()
+        i, "cold" if i == 0 else "warm", ms(first and first - t_play), ms(quiet and quiet - t_pause)))
+rec.close()
 PY

@@ -40,24 +40,13 @@ eval "$env_lines"
 export XDG_CACHE_HOME=$CACHE
 "$WORK/cued" render -o /dev/null tspine-basic --level gentle # warm the clip cache
 say "audio.buffer_ms=${CUED_AUDIO_BUFFER_MS:-config default}, $RUNS runs"
-python3 - "$WORK/cued" "$TMUX_SOCK" "$RUNS" <<'PY'
-import struct, subprocess, sys, threading, time
+PYTHONPATH=bench python3 - "$WORK/cued" "$TMUX_SOCK" "$RUNS" <<'PY'
+import subprocess, sys, time
+from sinkclock import Recorder, ms
 cued, sock, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-rec = subprocess.Popen(["parecord", "--device=cue.monitor", "--raw", "--format=s16le",
-                        "--rate=44100", "--channels=2", "--latency-msec=5"], stdout=subprocess.PIPE)
-chunks = []  # (arrival wall time, peak) per 10 ms
-def reader():
-    while True:
-        b = rec.stdout.read(441 * 4)
-        if not b:
-            return
-        chunks.append((time.time(), max(abs(x) for x in struct.unpack("<%dh" % (len(b) // 2), b))))
-threading.Thread(target=reader, daemon=True).start()
+rec = Recorder()
 def tmux(*args):
     subprocess.run(["tmux", "-L", sock] + list(args), capture_output=True)
-LOUD = 300  # about -40 dBFS
-time.sleep(1)
-fmt = lambda v: "n/a" if v is None else "%d ms" % round(v * 1000)
 for i in range(runs):
     tmux("new-session", "-d", "-s", "p", "-x", "100", "-y", "5",
          cued + " play tspine-basic --level gentle --local")
@@ -71,20 +60,8 @@ for i in range(runs):
     tmux("send-keys", "-t", "p", "q")
     time.sleep(1.0)
     tmux("kill-server")
-    cs = list(chunks)
-    quiet, run = None, []
-    for t, p in cs:
-        if t < t_pause:
-            continue
-        if p <= LOUD:
-            run.append(t)
-            if run[-1] - run[0] >= 0.3:
-                quiet = run[0]
-                break
-        else:
-            run = []
-    back = next((t for t, p in cs if t >= t_resume and p > LOUD), None)
+    quiet, back = rec.silence(t_pause), rec.first_sound(t_resume)
     print("play-latency: run %d: pause -> silence %s, resume -> sound %s" % (
-        i, fmt(quiet and quiet - t_pause), fmt(back and back - t_resume)))
-rec.terminate()
+        i, ms(quiet and quiet - t_pause), ms(back and back - t_resume)))
+rec.close()
 PY
