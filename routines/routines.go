@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cued-dev/cued/internal/userfile"
 	"github.com/cued-dev/cued/routine"
 )
 
@@ -102,16 +103,15 @@ func LoadOver(prev *Set, dirs ...string) (*Set, error) {
 	return s, errors.Join(errs...)
 }
 
-// ParseFile reads and parses one routine file.
+// MaxFileSize is the most a routine file may hold.
+const MaxFileSize = 1 << 20
+
+// ParseFile reads and parses one routine file. Only a regular file (or a
+// symlink to one) is read, through the MaxFileSize cap: a FIFO, a device
+// or a folder is refused at once with an error wrapping
+// userfile.ErrNotRegular, a larger file with userfile.ErrTooLarge.
 func ParseFile(path string) (*routine.Routine, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() > 1<<20 {
-		return nil, fmt.Errorf("%s: the file is %d bytes; a routine file is at most 1 MiB", path, fi.Size())
-	}
-	b, err := os.ReadFile(path)
+	b, err := userfile.Read(path, "a routine file", MaxFileSize)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cued-dev/cued/internal/userfile"
 )
 
 // Limits on what a pack file may be. They keep a damaged or mistaken file
@@ -289,15 +291,21 @@ func loadPackClip(j packJob, rate int, c *cache, logf func(string, ...any)) ([]f
 	return s, true, nil
 }
 
-// readFile reads a whole pack file, refusing one larger than MaxFileSize
-// (checked before and while reading, so a lying Stat cannot bypass it).
+// readFile reads a whole pack file, refusing one that is not a regular file
+// and one larger than MaxFileSize (checked before and while reading, so a
+// lying Stat cannot bypass it). Packs on disk come as a userfile.DirFS, so
+// that opening a FIFO does not block before the check.
 func readFile(fsys fs.FS, name string) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: it is %s", userfile.ErrNotRegular, userfile.Kind(st.Mode()))
+	}
+	if err == nil && st.Size() > MaxFileSize {
 		return nil, fmt.Errorf("%w: %d bytes, more than the %d MB a clip may have", ErrTooLarge, st.Size(), MaxFileSize>>20)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))

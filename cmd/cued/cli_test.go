@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -9,9 +10,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cued-dev/cued/sequencer"
 )
+
+// cliTimeout bounds every run of the CLI in these tests, so that a command
+// that would hang fails its test instead.
+const cliTimeout = 60 * time.Second
 
 // cuedBin is the cued binary built once for these tests: they run the CLI
 // as a user would.
@@ -38,7 +44,9 @@ func TestMain(m *testing.M) {
 func run(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	home := t.TempDir()
-	cmd := exec.Command(cuedBin, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, cuedBin, args...)
 	cmd.Dir = home
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
 		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "XDG_STATE_HOME="+filepath.Join(home, ".state"),
@@ -46,6 +54,9 @@ func run(t *testing.T, args ...string) (string, string, int) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("cued %v did not exit within %v (killed); stderr: %s", args, cliTimeout, stderr.String())
+	}
 	code := 0
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {

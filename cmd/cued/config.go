@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/viper"
 
 	cued "github.com/cued-dev/cued"
+	"github.com/cued-dev/cued/internal/userfile"
 )
 
 // Config mirrors config.yaml. Viper lives in this package only: every other
@@ -81,29 +82,48 @@ var cfg Config
 // cfgFile is the file the configuration came from, or "" for the defaults.
 var cfgFile string
 
+// maxConfigSize is the most a config file may hold.
+const maxConfigSize = 1 << 20
+
 // loadConfig reads the embedded defaults, then the first config file found
 // (--config, ./config.yaml, $XDG_CONFIG_HOME/cued/config.yaml), then CUED_*
 // environment variables, and rejects unknown keys.
 func loadConfig(cmd *cobra.Command) error {
-	v := viper.New()
-	v.SetConfigType("yaml")
-	if err := v.ReadConfig(bytes.NewReader(cued.DefaultConfig)); err != nil {
-		return fmt.Errorf("built-in config.yaml: %w", err)
-	}
 	path, _ := cmd.Flags().GetString("config")
 	if path == "" {
 		path = findConfig()
 	}
+	var file []byte
 	if path != "" {
-		b, err := os.ReadFile(path)
+		b, err := userfile.Read(path, "a config file", maxConfigSize)
 		if err != nil {
 			return fmt.Errorf("config: %w", err)
 		}
-		if err := v.MergeConfig(bytes.NewReader(b)); err != nil {
-			return fmt.Errorf("config %s: %w", path, err)
-		}
+		file = b
+	}
+	c, err := decodeConfig(file, path)
+	if err != nil {
+		return err
 	}
 	cfgFile = path
+	cfg = c
+	return nil
+}
+
+// decodeConfig builds the configuration from the embedded defaults, the
+// YAML of the config file at path (nil: none) and CUED_* environment
+// variables, rejecting unknown keys and invalid values.
+func decodeConfig(file []byte, path string) (Config, error) {
+	v := viper.New()
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(bytes.NewReader(cued.DefaultConfig)); err != nil {
+		return Config{}, fmt.Errorf("built-in config.yaml: %w", err)
+	}
+	if file != nil {
+		if err := v.MergeConfig(bytes.NewReader(file)); err != nil {
+			return Config{}, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
 	v.SetEnvPrefix("CUED")
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_", "-", "_"))
 	v.AutomaticEnv()
@@ -114,13 +134,12 @@ func loadConfig(cmd *cobra.Command) error {
 	}
 	err := v.Unmarshal(&c, func(dc *mapstructure.DecoderConfig) { dc.ErrorUnused = true })
 	if err != nil {
-		return fmt.Errorf("config %s: %w (see config.yaml in the repository for every valid key)", where, err)
+		return Config{}, fmt.Errorf("config %s: %w (see config.yaml in the repository for every valid key)", where, err)
 	}
 	if err := c.validate(); err != nil {
-		return fmt.Errorf("config %s: %w", where, err)
+		return Config{}, fmt.Errorf("config %s: %w", where, err)
 	}
-	cfg = c
-	return nil
+	return c, nil
 }
 
 func findConfig() string {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/cued-dev/cued/audio"
+	"github.com/cued-dev/cued/internal/userfile"
 	"github.com/cued-dev/cued/routine"
 	"github.com/cued-dev/cued/sequencer"
 	"github.com/cued-dev/cued/sounds"
@@ -18,7 +19,7 @@ import (
 func voicePacks(c *Config) []voice.Pack {
 	var ps []voice.Pack
 	if c.Voice.Pack != "" {
-		ps = append(ps, voice.Pack{Name: c.Voice.Pack, FS: os.DirFS(c.Voice.Pack)})
+		ps = append(ps, voice.Pack{Name: c.Voice.Pack, FS: userfile.DirFS{Dir: c.Voice.Pack, What: "a voice clip"}})
 	}
 	return append(ps, voice.Pack{Name: "built-in", FS: sounds.Default})
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cued-dev/cued/internal/userfile"
 	"github.com/cued-dev/cued/routine"
 	"github.com/cued-dev/cued/routines"
 	"github.com/cued-dev/cued/sequencer"
@@ -57,7 +58,7 @@ func init() {
 			if fi, err := os.Stat(packDir); err != nil || !fi.IsDir() {
 				return fmt.Errorf("voice pack %q is not a folder", packDir)
 			}
-			rep := voice.Check(os.DirFS(packDir), sequencer.CueTexts(rs...))
+			rep := voice.Check(userfile.DirFS{Dir: packDir, What: "a voice clip"}, sequencer.CueTexts(rs...))
 			fmt.Fprintf(w, "%s against all routines (missing clips fall back to the built-in pack):\n%s", packDir, indent(rep.String()))
 			return nil
 		},
