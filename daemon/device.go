@@ -5,6 +5,7 @@
 package daemon
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -12,19 +13,25 @@ import (
 	"github.com/cued-dev/cued/daemon/api"
 )
 
-// start prepares and opens a session off the player goroutine.
-func (p *player) start(id int, req api.PlayRequest, trigger string, spare spareStream) {
+// start prepares a session off the player goroutine, within ctx (the
+// start's deadline, cancelled by a stop), and opens its output when open
+// is true (the device is not known to be down); with open false a
+// prepared session comes back without a stream.
+func (p *player) start(ctx context.Context, id int, req api.PlayRequest, trigger string, spare spareStream, open bool) {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
 		r := prepared{id: id, trigger: trigger}
 		t0 := time.Now()
-		r.sess, r.err = p.o.Prepare(p.ctx, req)
+		r.sess, r.err = p.o.Prepare(ctx, req)
 		if r.err == nil && r.sess.Audio == nil {
 			r.err = errors.New("prepare returned no audio")
 		}
+		if r.err == nil && ctx.Err() != nil {
+			r.err = ctx.Err()
+		}
 		t1 := time.Now()
-		if r.err == nil {
+		if r.err == nil && open {
 			r.st, r.err = p.open(spare, r.sess.Rate)
 		} else if spare.st != nil {
 			spare.st.Close()

@@ -134,6 +134,11 @@ type Options struct {
 	// (opening a sound server stream takes up to seconds). Default 5
 	// minutes; negative closes the output at once after every session.
 	Linger time.Duration
+	// PrepareTimeout bounds the preparation of a session (Prepare, then
+	// opening the output): a start that takes longer is given up, answered
+	// with 504 and the player is back where it was (default 1 minute).
+	// Prepare gets a context that ends then, or at a stop.
+	PrepareTimeout time.Duration
 	// PromptTimeout is how long a prompt waits (default 30 minutes).
 	PromptTimeout time.Duration
 	// DeviceRetry is the interval of the background device probe after a
@@ -177,6 +182,9 @@ func (o *Options) defaults() {
 	}
 	if o.Clock == nil {
 		o.Clock = schedule.System{}
+	}
+	if o.PrepareTimeout <= 0 {
+		o.PrepareTimeout = time.Minute
 	}
 	if o.PromptTimeout <= 0 {
 		o.PromptTimeout = 30 * time.Minute

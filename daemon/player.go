@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
@@ -60,6 +61,8 @@ type probeResult struct{ err error }
 
 // current is the session that plays.
 type current struct {
+	// id names the session in the history.
+	id       string
 	sess     Session
 	pump     *pump
 	start    time.Time
@@ -67,6 +70,9 @@ type current struct {
 	part     int
 	paused   bool
 	lastProg time.Time
+	// mark is the last part or segment mark the session reached, as
+	// recorded in the history (-1 before the first).
+	mark int
 }
 
 // player holds all the player state; only its run goroutine touches it.
@@ -88,11 +94,15 @@ type player struct {
 	prompt  *api.Prompt
 	promptQ api.PlayRequest
 	expires time.Time
-	// starting: the id of the preparation under way and who waits for it.
-	startID    int
-	startReply chan reply
-	device     api.Device
-	probing    bool
+	// starting: the id of the preparation under way, who waits for it,
+	// what cancels it, when it is given up, and the prompt it came from.
+	startID       int
+	startReply    chan reply
+	startCancel   context.CancelFunc
+	startDeadline time.Time
+	startPrompt   *waiting
+	device        api.Device
+	probing       bool
 	// spare is an open output kept after a session (Options.Linger), so
 	// that the next one does not wait for the device to open.
 	spare      Stream
@@ -253,13 +263,8 @@ func (p *player) handle(c command) reply {
 			p.clearPrompt()
 			p.publish(api.EventStop, "the prompt was dismissed")
 		case p.state == api.StateStarting:
-			p.startID++ // the preparation under way is dropped when it lands
-			if p.startReply != nil {
-				p.startReply <- conflict("stopped before it started")
-				p.startReply = nil
-			}
-			p.state = api.StateIdle
-			p.publish(api.EventStop, "")
+			p.startPrompt = nil // a stop dismisses the prompt too
+			p.failStart(&api.Error{Status: http.StatusConflict, Message: "stopped before it started"}, api.EventStop)
 		default:
 			return conflict("nothing is playing")
 		}
@@ -294,16 +299,60 @@ func (p *player) play(c command) reply {
 	if err := req.Validate(); err != nil {
 		return reply{err: &api.Error{Status: http.StatusBadRequest, Message: err.Error()}}
 	}
-	if p.device.State == api.DeviceFault {
-		return reply{err: &api.Error{Status: http.StatusServiceUnavailable,
-			Message: fmt.Sprintf("%s; cued keeps retrying in the background (see cued status)", p.device.Error)}}
-	}
+	// The request is prepared even while the device is down, so that its
+	// own mistakes (no such routine, a value out of range) are answered
+	// first; only a valid request then meets the device (see prepared).
+	p.startPrompt = p.saveWaiting()
 	p.clearPrompt()
 	p.state = api.StateStarting
 	p.startID++
 	p.startReply = c.reply
-	p.start(p.startID, req, trigger, p.takeSpare())
+	ctx, cancel := context.WithTimeout(p.ctx, p.o.PrepareTimeout)
+	p.startCancel, p.startDeadline = cancel, time.Now().Add(p.o.PrepareTimeout)
+	p.start(ctx, p.startID, req, trigger, p.takeSpare(), p.device.State != api.DeviceFault)
 	return reply{status: p.status(), deferred: true}
+}
+
+// waiting is a prompt put aside while the session it offered starts, so
+// that a session that fails to start leaves the prompt as it was.
+type waiting struct {
+	prompt  *api.Prompt
+	req     api.PlayRequest
+	expires time.Time
+}
+
+// saveWaiting returns the prompt that waits, or nil.
+func (p *player) saveWaiting() *waiting {
+	if p.state != api.StatePrompt {
+		return nil
+	}
+	return &waiting{prompt: p.prompt, req: p.promptQ, expires: p.expires}
+}
+
+// failStart ends the start under way with e: the preparation is cancelled
+// (and dropped when it lands), whoever waits is answered, the player is
+// back to idle, or to the prompt the start came from while it has not
+// expired, and event (EventFailed or EventStop) says so.
+func (p *player) failStart(e *api.Error, event string) {
+	p.startID++
+	if p.startCancel != nil {
+		p.startCancel()
+		p.startCancel = nil
+	}
+	if p.startReply != nil {
+		p.startReply <- reply{err: e}
+		p.startReply = nil
+	}
+	p.state = api.StateIdle
+	if w := p.startPrompt; w != nil && p.o.Clock.Now().Before(w.expires) {
+		p.state, p.prompt, p.promptQ, p.expires = api.StatePrompt, w.prompt, w.req, w.expires
+	}
+	p.startPrompt = nil
+	msg := e.Message
+	if event == api.EventStop {
+		msg = ""
+	}
+	p.publish(event, msg)
 }
 
 func (p *player) note(n any) {
@@ -386,30 +435,43 @@ func (p *player) prepared(r prepared) {
 		}
 		return
 	}
+	if r.err == nil && r.st == nil {
+		// Prepared, but the device was known to be down: the request was
+		// valid and cannot be heard.
+		r.err = noDevice{errors.New(p.device.Error + "; cued keeps retrying in the background (see cued status)")}
+	}
 	if r.err != nil {
-		p.state = api.StateIdle
-		e := &api.Error{Status: http.StatusBadRequest, Message: r.err.Error()}
-		if errors.Is(r.err, ErrNoDevice) {
+		e := &api.Error{Status: http.StatusBadRequest, Message: oneLine(r.err.Error())}
+		switch {
+		case errors.Is(r.err, ErrNoDevice):
 			e.Status = http.StatusServiceUnavailable
-			p.setDevice(api.DeviceFault, r.err)
-			p.publish(api.EventFault, r.err.Error())
+			if p.device.State != api.DeviceFault {
+				p.setDevice(api.DeviceFault, r.err)
+				p.publish(api.EventFault, r.err.Error())
+			}
 			p.probe()
+		case errors.Is(r.err, context.DeadlineExceeded):
+			e = p.startTimeout()
 		}
 		p.log.Warn("cannot start a session", "err", r.err)
-		if p.startReply != nil {
-			p.startReply <- reply{err: e}
-			p.startReply = nil
-		}
+		p.failStart(e, api.EventFailed)
 		return
 	}
+	if p.startCancel != nil {
+		p.startCancel() // releases the deadline's timer; the session is ready
+		p.startCancel = nil
+	}
+	p.startPrompt = nil
 	if p.invite != nil {
 		p.invite.stop()
 		p.invite = nil
 	}
 	p.setDevice(api.DeviceOK, nil)
-	p.cur = &current{sess: r.sess, start: p.o.Clock.Now(), trigger: r.trigger, part: -1, lastProg: time.Now()}
+	now := p.o.Clock.Now()
+	p.cur = &current{id: sessionID(now), sess: r.sess, start: now, trigger: r.trigger, part: -1, lastProg: time.Now(), mark: -1}
 	p.cur.pump = p.newPump(r.sess, r.st, false)
 	p.state = api.StatePlaying
+	p.record(history.EventStart, false)
 	p.log.Info("session started", "routine", r.sess.Routine, "level", r.sess.Level, "trigger", r.trigger)
 	p.publish(api.EventStart, "")
 	p.checkPart()
@@ -429,19 +491,29 @@ func (p *player) newPump(sess Session, st Stream, paused bool) *pump {
 // finish ends the current session, records it and announces it.
 func (p *player) finish(completed bool, event, msg string) {
 	c := p.cur
-	pos := time.Duration(0)
-	if c.sess.Rate > 0 {
-		pos = time.Duration(c.pump.pos.Load()) * time.Second / time.Duration(c.sess.Rate)
+	st := p.status()
+	c.pump.stop()
+	rec := p.record(history.EventEnd, completed)
+	p.cur = nil
+	p.state = api.StateIdle
+	p.log.Info("session ended", "routine", rec.Routine, "completed", completed, "reached", time.Duration(rec.ReachedMS)*time.Millisecond)
+	if p.device.State == api.DeviceOK {
+		p.setDevice(api.DeviceIdle, nil)
 	}
-	length := p.length()
+	st.State = api.StateIdle
+	p.events.publish(api.Event{Type: event, Time: p.o.Clock.Now(), Message: msg, Status: st})
+}
+
+// record appends a line of the current session to the history: event is
+// history.EventStart, EventProgress or EventEnd (completed only for an
+// end). A history that cannot be written is logged; the session goes on.
+func (p *player) record(event string, completed bool) history.Record {
+	c := p.cur
+	pos, length := p.elapsed(), p.length()
 	if completed {
 		pos = length
 	}
-	st := p.status()
-	c.pump.stop()
-	p.cur = nil
-	p.state = api.StateIdle
-	rec := history.Record{Routine: c.sess.Routine, Name: c.sess.Name, Level: c.sess.Level,
+	rec := history.Record{ID: c.id, Event: event, Routine: c.sess.Routine, Name: c.sess.Name, Level: c.sess.Level,
 		Start: c.start, End: p.o.Clock.Now(), Completed: completed,
 		ReachedMS: pos.Milliseconds(), LengthMS: length.Milliseconds(), Trigger: c.trigger}
 	if i := partAt(c.sess.Parts, pos); i >= 0 {
@@ -449,17 +521,35 @@ func (p *player) finish(completed bool, event, msg string) {
 	} else if completed && len(c.sess.Parts) > 0 {
 		rec.Part = c.sess.Parts[len(c.sess.Parts)-1].Name
 	}
+	if c.mark >= 0 {
+		_, more := c.sess.Audio.MarkAfter(c.mark)
+		rec.Final = !more
+	}
+	rec.Final = rec.Final || completed
 	if p.hist != nil {
 		if err := p.hist.Append(rec); err != nil {
 			p.log.Error("cannot write history", "err", err)
 		}
 	}
-	p.log.Info("session ended", "routine", rec.Routine, "completed", completed, "reached", pos.Round(time.Millisecond))
-	if p.device.State == api.DeviceOK {
-		p.setDevice(api.DeviceIdle, nil)
+	return rec
+}
+
+// checkMark records in the history each part or segment mark the session
+// reaches (forward, or back by prev), so that a session the daemon does
+// not live to end is still in the history with how far it got.
+func (p *player) checkMark() {
+	c := p.cur
+	m, ok := c.sess.Audio.MarkBefore(int(c.pump.pos.Load()) + 1)
+	if !ok || m == c.mark {
+		return
 	}
-	st.State = api.StateIdle
-	p.events.publish(api.Event{Type: event, Time: p.o.Clock.Now(), Message: msg, Status: st})
+	c.mark = m
+	p.record(history.EventProgress, false)
+}
+
+// sessionID returns a new session id: the start time and a random suffix.
+func sessionID(start time.Time) string {
+	return fmt.Sprintf("%s-%04x", start.UTC().Format("20060102T150405.000Z"), rand.Uint32()&0xffff)
 }
 
 func (p *player) length() time.Duration {
@@ -469,7 +559,19 @@ func (p *player) length() time.Duration {
 	return time.Duration(p.cur.sess.Audio.Len()) * time.Second / time.Duration(p.cur.sess.Rate)
 }
 
+// startTimeout is the answer to a start that took longer than
+// Options.PrepareTimeout.
+func (p *player) startTimeout() *api.Error {
+	return &api.Error{Status: http.StatusGatewayTimeout,
+		Message: fmt.Sprintf("preparing the session took longer than %v; nothing was started", p.o.PrepareTimeout)}
+}
+
 func (p *player) tick() {
+	if p.state == api.StateStarting && !time.Now().Before(p.startDeadline) {
+		e := p.startTimeout()
+		p.log.Warn("cannot start a session", "err", e.Message)
+		p.failStart(e, api.EventFailed)
+	}
 	if p.spare != nil && (time.Since(p.spareSince) > p.o.Linger || p.spare.Err() != nil) {
 		p.dropSpare()
 	}
@@ -481,6 +583,7 @@ func (p *player) tick() {
 		return
 	}
 	p.checkPart()
+	p.checkMark()
 	if !p.cur.paused && time.Since(p.cur.lastProg) >= p.o.ProgressInterval {
 		p.cur.lastProg = time.Now()
 		p.publish(api.EventProgress, "")
@@ -531,7 +634,7 @@ func (p *player) publish(typ, msg string) {
 func (p *player) status() api.Status {
 	s := api.Status{State: p.state, Device: p.device, Prompt: p.prompt, PartIndex: -1}
 	if c := p.cur; c != nil {
-		s.Routine, s.Name, s.Level = c.sess.Routine, c.sess.Name, c.sess.Level
+		s.Session, s.Routine, s.Name, s.Level = c.id, c.sess.Routine, c.sess.Name, c.sess.Level
 		s.Paused = c.paused
 		s.Parts = len(c.sess.Parts)
 		el, ln := p.elapsed(), p.length()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -31,15 +32,9 @@ func init() {
 				return enc.Encode(sum)
 			}
 			fmt.Fprintf(w, "today: %d of %d sessions completed\n", sum.Completed, sum.Goal)
+			playing := playingSession()
 			for _, r := range sum.Today {
-				how := "completed"
-				if !r.Completed {
-					how = fmt.Sprintf("stopped at %s of %s", clock(r.ReachedMS), clock(r.LengthMS))
-					if r.Part != "" {
-						how += " (" + r.Part + ")"
-					}
-				}
-				fmt.Fprintf(w, "  %s  %s %s  %s\n", r.Start.Local().Format("15:04"), r.Routine, r.Level, how)
+				fmt.Fprintf(w, "  %s  %s %s  %s\n", r.Start.Local().Format("15:04"), r.Routine, r.Level, howFar(r, playing))
 			}
 			unit := "days"
 			if sum.Streak == 1 {
@@ -51,4 +46,38 @@ func init() {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	rootCmd.AddCommand(cmd)
+}
+
+// howFar says how a session of the history ended; playing is the id of
+// the session the daemon plays now ("" for none).
+func howFar(r history.Record, playing string) string {
+	at := fmt.Sprintf("%s of %s", clock(r.ReachedMS), clock(r.LengthMS))
+	if r.Part != "" {
+		at += " (" + r.Part + ")"
+	}
+	switch {
+	case r.Completed:
+		return "completed"
+	case r.Interrupted && r.ID == playing:
+		return "playing now"
+	case r.Interrupted && r.Counts():
+		return "interrupted at " + at + ": the daemon ended under it; it counts, being in its last segment"
+	case r.Interrupted:
+		return "interrupted at " + at + ": the daemon ended under it"
+	}
+	return "stopped at " + at
+}
+
+// playingSession returns the history id of the session a running daemon
+// plays, or "" when none plays or no daemon answers.
+func playingSession() string {
+	c := newClient()
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	st, err := c.Status(ctx)
+	if err != nil {
+		return ""
+	}
+	return st.Session
 }

@@ -46,6 +46,7 @@ const (
 	EventFault     = "fault"     // the audio output failed
 	EventRecovered = "recovered" // the audio output works again
 	EventReload    = "reload"    // the configuration and routines were re-read
+	EventFailed    = "failed"    // a session could not start; Message says why
 )
 
 // PlayRequest is the body of POST /play. Every field is optional: an empty
@@ -101,6 +102,9 @@ type Prompt struct {
 type Status struct {
 	// State is one of the State constants.
 	State string `json:"state"`
+	// Session is the id of the session in the history (history.Record's
+	// ID); empty when idle.
+	Session string `json:"session,omitempty"`
 	// Routine, Name and Level describe the session; empty when idle.
 	Routine string `json:"routine,omitempty"`
 	Name    string `json:"name,omitempty"`

@@ -1,8 +1,12 @@
-// Package history keeps the log of played sessions: one JSON line per
-// session in an append-only file (history.jsonl), written with O_APPEND and
-// fsync so that a crash or kill -9 loses at most the session in progress and
-// never corrupts earlier lines. Read skips a torn or garbled line with a
-// warning instead of failing, and Summarize turns the log into what `cued
+// Package history keeps the log of played sessions: JSON lines in an
+// append-only file (history.jsonl), written with O_APPEND and fsync. A
+// session is written when it starts, again at each part or segment it
+// reaches, and when it ends, each time as a whole line with the session's
+// id; earlier lines are never rewritten. So a crash or kill -9 loses
+// nothing of what was done: Read merges the lines of a session into one
+// Record, and a session whose last line is not its end is Interrupted,
+// with how far it got. Read skips a torn or garbled line with a warning
+// instead of failing, and Summarize turns the sessions into what `cued
 // history` shows: today's sessions against the daily goal, and the streak.
 package history
 
@@ -26,16 +30,42 @@ const MaxLine = 64 << 10
 // ErrClosed is returned by Append after Close.
 var ErrClosed = errors.New("history: log is closed")
 
-// Record is one session, written when it ends (played to the end, stopped,
-// or cut by a shutdown).
+// The events of a session's lines (Record.Event).
+const (
+	// EventStart is the first line of a session.
+	EventStart = "start"
+	// EventProgress is written at each part or segment the session
+	// reaches.
+	EventProgress = "progress"
+	// EventEnd is the last line of a session that ended (played to the
+	// end, stopped, or cut by a clean shutdown). A line without an event
+	// and without an id, as logs before session ids were written, is a
+	// whole session on its own, written at its end.
+	EventEnd = "end"
+)
+
+// Record is one line of the log, or, as Read returns it, one session (its
+// lines merged: the first line's start, the last line's progress).
 type Record struct {
+	// ID is the session's id, the same on each of its lines.
+	ID string `json:"id,omitempty"`
+	// Event is EventStart, EventProgress or EventEnd.
+	Event   string    `json:"event,omitempty"`
 	Routine string    `json:"routine"`
 	Name    string    `json:"name,omitempty"`
 	Level   string    `json:"level,omitempty"`
 	Start   time.Time `json:"start"`
-	End     time.Time `json:"end"`
+	// End is when the line was written: the session's end on its last
+	// line.
+	End time.Time `json:"end"`
 	// Completed is true when the session played to its end.
 	Completed bool `json:"completed"`
+	// Interrupted is set by Read, never written: the session has no end
+	// line (the daemon was killed or the machine lost power under it, or
+	// it still plays).
+	Interrupted bool `json:"interrupted,omitempty"`
+	// Final is true once the session reached its last part or segment.
+	Final bool `json:"final,omitempty"`
 	// ReachedMS is how far the session got, LengthMS its length.
 	ReachedMS int64 `json:"reached_ms"`
 	LengthMS  int64 `json:"length_ms"`
@@ -44,6 +74,12 @@ type Record struct {
 	// Trigger says who started it: "user" or "schedule".
 	Trigger string `json:"trigger,omitempty"`
 }
+
+// Counts reports whether the session counts toward the daily goal: it
+// played to its end, or it was interrupted (not stopped) once it had
+// reached its last part or segment. A session the user stopped does not
+// count, whatever it reached.
+func (r Record) Counts() bool { return r.Completed || (r.Interrupted && r.Final) }
 
 // Log appends records to one file. It is safe for concurrent use.
 type Log struct {
@@ -151,8 +187,9 @@ func (l *Log) Close() error {
 	return err
 }
 
-// Read returns every readable record of the log at path, in file order.
-// A line that is not a complete record (torn by a crash, garbled, too long)
+// Read returns every session of the log at path, in the order they
+// started, each line of a session merged into one Record (see Merge). A
+// line that is not a complete record (torn by a crash, garbled, too long)
 // is skipped and reported through warn with its line number; a missing file
 // is an empty history.
 func Read(path string, warn func(string)) ([]Record, error) {
@@ -167,8 +204,45 @@ func Read(path string, warn func(string)) ([]Record, error) {
 	return Parse(f, path, warn)
 }
 
-// Parse reads records from r (see Read); name labels warnings.
+// Parse reads the sessions of a log from r (see Read); name labels
+// warnings.
 func Parse(r io.Reader, name string, warn func(string)) ([]Record, error) {
+	lines, err := ParseLines(r, name, warn)
+	return Merge(lines), err
+}
+
+// Merge turns lines into sessions, in the order of their first lines: the
+// lines with one ID become one Record with the first line's Start and the
+// last line's progress, Interrupted when that last line is not
+// EventEnd. A line without an ID is a session of its own.
+func Merge(lines []Record) []Record {
+	var out []Record
+	at := map[string]int{}
+	for _, l := range lines {
+		i, seen := at[l.ID]
+		if l.ID == "" || !seen {
+			if l.ID != "" {
+				at[l.ID] = len(out)
+			}
+			out = append(out, l)
+			i = len(out) - 1
+		} else {
+			start := out[i].Start
+			out[i] = l
+			out[i].Start = start
+		}
+		out[i].Interrupted = l.ID != "" && l.Event != EventEnd
+		if out[i].Interrupted {
+			out[i].Completed = false
+		}
+		out[i].Event = ""
+	}
+	return out
+}
+
+// ParseLines reads the lines of a log from r, each as written; name labels
+// warnings.
+func ParseLines(r io.Reader, name string, warn func(string)) ([]Record, error) {
 	if warn == nil {
 		warn = func(string) {}
 	}
@@ -215,7 +289,8 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 type Summary struct {
 	// Today are today's sessions, in order.
 	Today []Record `json:"today"`
-	// Completed counts today's completed sessions; Goal is the daily goal.
+	// Completed counts today's sessions that count toward the goal
+	// (Record.Counts); Goal is the daily goal.
 	Completed int `json:"completed"`
 	Goal      int `json:"goal"`
 	// Streak is the number of consecutive days, ending today (or
@@ -224,8 +299,9 @@ type Summary struct {
 	Streak int `json:"streak"`
 }
 
-// Summarize computes the summary of recs at now (in now's location) for a
-// daily goal of goal completed sessions (at least 1).
+// Summarize computes the summary of the sessions recs at now (in now's
+// location) for a daily goal of goal sessions that count (Record.Counts;
+// at least 1).
 func Summarize(recs []Record, now time.Time, goal int) Summary {
 	if goal < 1 {
 		goal = 1
@@ -240,7 +316,7 @@ func Summarize(recs []Record, now time.Time, goal int) Summary {
 	s := Summary{Goal: goal}
 	for _, r := range recs {
 		d := day(r.Start)
-		if r.Completed {
+		if r.Counts() {
 			perDay[d]++
 		}
 		if d.Equal(today) {

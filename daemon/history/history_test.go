@@ -129,3 +129,52 @@ func TestAppendAfterRemove(t *testing.T) {
 		t.Fatalf("after removing the file: %+v %v; want the new record in a new file", recs, err)
 	}
 }
+
+// TestMerge: the lines of a session become one record with the first
+// line's start and the last line's progress; a session without its end
+// line is interrupted, and counts toward the goal only once it reached its
+// last part or segment.
+func TestMerge(t *testing.T) {
+	t0 := time.Date(2026, 5, 1, 7, 30, 0, 0, time.UTC)
+	line := func(id, ev string, at time.Duration, reached int64, part string, final bool) Record {
+		return Record{ID: id, Event: ev, Routine: "r", Start: t0.Add(at), End: t0.Add(at), ReachedMS: reached,
+			LengthMS: 300000, Part: part, Final: final, Completed: ev == EventEnd && reached == 300000}
+	}
+	tests := []struct {
+		name        string
+		lines       []Record
+		want        []Record // ID, Start, ReachedMS, Part, Interrupted, Completed
+		counts      []bool
+		interrupted []bool
+	}{
+		{"old-style line", []Record{{Routine: "r", Start: t0, Completed: true}},
+			[]Record{{Routine: "r", Start: t0, Completed: true}}, []bool{true}, []bool{false}},
+		{"started, ended", []Record{line("a", EventStart, 0, 0, "", false), line("a", EventEnd, 5*time.Minute, 300000, "P", true)},
+			[]Record{{ID: "a", Start: t0, ReachedMS: 300000, Part: "P", Completed: true}}, []bool{true}, []bool{false}},
+		{"killed in the first part", []Record{line("a", EventStart, 0, 0, "", false), line("a", EventProgress, time.Minute, 60000, "P1", false)},
+			[]Record{{ID: "a", Start: t0, ReachedMS: 60000, Part: "P1"}}, []bool{false}, []bool{true}},
+		{"killed in the last segment", []Record{line("a", EventStart, 0, 0, "", false), line("a", EventProgress, 4*time.Minute, 240000, "P3", true)},
+			[]Record{{ID: "a", Start: t0, ReachedMS: 240000, Part: "P3"}}, []bool{true}, []bool{true}},
+		{"stopped in the last segment", []Record{line("a", EventStart, 0, 0, "", false), line("a", EventEnd, 4*time.Minute, 240000, "P3", true)},
+			[]Record{{ID: "a", Start: t0, ReachedMS: 240000, Part: "P3"}}, []bool{false}, []bool{false}},
+		{"two sessions interleaved with an old line", []Record{line("a", EventStart, 0, 0, "", false), {Routine: "r", Start: t0},
+			line("b", EventStart, time.Hour, 0, "", false), line("a", EventEnd, 5*time.Minute, 300000, "P", true)},
+			[]Record{{ID: "a", Start: t0, ReachedMS: 300000, Part: "P", Completed: true}, {Start: t0}, {ID: "b", Start: t0.Add(time.Hour)}},
+			[]bool{true, false, false}, []bool{false, false, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Merge(tt.lines)
+			if len(got) != len(tt.want) {
+				t.Fatalf("%d sessions, want %d: %+v", len(got), len(tt.want), got)
+			}
+			for i, w := range tt.want {
+				g := got[i]
+				if g.ID != w.ID || !g.Start.Equal(w.Start) || g.ReachedMS != w.ReachedMS || g.Part != w.Part ||
+					g.Completed != w.Completed || g.Interrupted != tt.interrupted[i] || g.Counts() != tt.counts[i] || g.Event != "" {
+					t.Errorf("session %d: %+v (counts %v); want %+v, interrupted %v, counts %v", i, g, g.Counts(), w, tt.interrupted[i], tt.counts[i])
+				}
+			}
+		})
+	}
+}
