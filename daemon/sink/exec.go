@@ -116,16 +116,16 @@ func (s *ChildStream) read(r io.Reader) {
 	sc := bufio.NewScanner(r)
 	readyOnce := sync.Once{}
 	for sc.Scan() {
-		word, arg, _ := strings.Cut(sc.Text(), " ")
+		rep, err := parseReport(sc.Text())
+		if err != nil {
+			s.fail(err)
+			continue
+		}
+		word, n := rep.word, rep.frames
 		switch word {
 		case "ready":
 			readyOnce.Do(func() { close(s.ready) })
 		case "played", "flushed":
-			n, err := strconv.ParseInt(arg, 10, 64)
-			if err != nil {
-				s.fail(fmt.Errorf("%w: %q", ErrProtocol, sc.Text()))
-				continue
-			}
 			s.mu.Lock()
 			if n > s.played {
 				s.played = n
@@ -143,7 +143,7 @@ func (s *ChildStream) read(r io.Reader) {
 				}
 			}
 		case "error":
-			s.fail(deviceError(arg))
+			s.fail(deviceError(rep.message))
 		}
 	}
 	werr := s.cmd.Wait()
@@ -154,6 +154,37 @@ func (s *ChildStream) read(r io.Reader) {
 	}
 	close(s.done)
 	s.cond.Broadcast()
+}
+
+// report is one line the child sends: "ready", "played N", "flushed N"
+// or "error MESSAGE".
+type report struct {
+	word    string
+	frames  int64  // N of played and flushed
+	message string // of error
+}
+
+// parseReport reads one line of the child. A played or flushed line whose
+// N is not a count of frames is an error wrapping ErrProtocol; a line of
+// another word is ignored (word ""), so that a newer child may say more.
+func parseReport(line string) (report, error) {
+	word, arg, _ := strings.Cut(line, " ")
+	switch word {
+	case "ready":
+		return report{word: word}, nil
+	case "played", "flushed":
+		n, err := strconv.ParseInt(arg, 10, 64)
+		if err != nil || n < 0 {
+			return report{}, fmt.Errorf("%w: %q", ErrProtocol, line)
+		}
+		return report{word: word, frames: n}, nil
+	case "error":
+		if arg == "" {
+			arg = "the audio device failed (the sink said no more)"
+		}
+		return report{word: word, message: arg}, nil
+	}
+	return report{}, nil
 }
 
 // deviceError is an error the child reported: it matches ErrDevice and
