@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,68 @@ import (
 // cliTimeout bounds every run of the CLI in these tests, so that a command
 // that would hang fails its test instead.
 const cliTimeout = 60 * time.Second
+
+// memoryLimitKiB bounds the resident memory of every cued process these
+// tests start: one that grows past it is killed and fails its test.
+const memoryLimitKiB = 1 << 20
+
+// runBounded runs cmd (whose context bounds its time) and kills it if its
+// resident memory passes memoryLimitKiB, which it then reports.
+func runBounded(cmd *exec.Cmd) (err error, overMemory bool) {
+	if err := cmd.Start(); err != nil {
+		return err, false
+	}
+	stop := watchMemory(cmd.Process)
+	err = cmd.Wait()
+	return err, stop()
+}
+
+// watchMemory polls p's resident memory every 20 ms and kills p when it
+// passes memoryLimitKiB. The function it returns stops the watch and
+// reports whether it killed p.
+func watchMemory(p *os.Process) func() bool {
+	done := make(chan struct{})
+	killed := make(chan bool, 1)
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				killed <- false
+				return
+			case <-tick.C:
+				if residentKiB(p.Pid) > memoryLimitKiB {
+					p.Kill()
+					<-done
+					killed <- true
+					return
+				}
+			}
+		}
+	}()
+	return func() bool { close(done); return <-killed }
+}
+
+// residentKiB returns the resident memory of process pid (VmRSS), 0 when
+// it cannot be read (the process is gone).
+func residentKiB(pid int) int { return procStatusKiB(pid, "VmRSS") }
+
+// procStatusKiB returns a kB field of /proc/PID/status (VmRSS, VmHWM), 0
+// when it cannot be read.
+func procStatusKiB(pid int, field string) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return n
+		}
+	}
+	return 0
+}
 
 // cuedBin is the cued binary built once for these tests: they run the CLI
 // as a user would.
@@ -53,7 +116,10 @@ func run(t *testing.T, args ...string) (string, string, int) {
 		"XDG_RUNTIME_DIR="+filepath.Join(home, "run"))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	err, overMemory := runBounded(cmd)
+	if overMemory {
+		t.Fatalf("cued %v used more than %d MiB (killed); stderr: %s", args, memoryLimitKiB>>10, stderr.String())
+	}
 	if ctx.Err() != nil {
 		t.Fatalf("cued %v did not exit within %v (killed); stderr: %s", args, cliTimeout, stderr.String())
 	}

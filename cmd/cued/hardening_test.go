@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -60,25 +57,6 @@ func TestBadRoutineFiles(t *testing.T) {
 	}
 }
 
-// rssKiB returns the peak resident set (VmHWM) of process pid.
-func rssKiB(t *testing.T, pid int) int {
-	t.Helper()
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			return n
-		}
-	}
-	t.Fatal("no VmHWM in /proc status")
-	return 0
-}
-
 // TestServeBadRoutineFiles: the same files through the daemon, by `cued
 // play` and by curl: each answered 400 within 2 s with one line, and the
 // daemon stays small and idle, ready for the next play.
@@ -112,7 +90,7 @@ func TestServeBadRoutineFiles(t *testing.T) {
 			t.Errorf("POST /play %s: %d %s; want 400 with %q", path, status, answer, want)
 		}
 	}
-	if kib := rssKiB(t, e.serve.Process.Pid); kib > 100<<10 {
+	if kib := procStatusKiB(e.serve.Process.Pid, "VmHWM"); kib == 0 || kib > 100<<10 {
 		t.Errorf("daemon's peak RSS %d KiB, over 100 MB", kib)
 	}
 	c := client.New(e.socket)

@@ -86,6 +86,12 @@ func (e *daemonEnv) startWith(args ...string) {
 	if err := e.serve.Start(); err != nil {
 		e.t.Fatal(err)
 	}
+	stopWatch := watchMemory(e.serve.Process)
+	e.t.Cleanup(func() {
+		if stopWatch() {
+			e.t.Errorf("cued serve used more than %d MiB and was killed; log:\n%s", memoryLimitKiB>>10, e.log)
+		}
+	})
 	e.t.Cleanup(func() {
 		if e.serve != nil && e.serve.ProcessState == nil {
 			e.serve.Process.Kill()
@@ -130,7 +136,10 @@ func (e *daemonEnv) run(args ...string) (string, string, int) {
 	cmd.Env = e.env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	err, overMemory := runBounded(cmd)
+	if overMemory {
+		e.t.Fatalf("cued %v used more than %d MiB (killed); stderr: %s", args, memoryLimitKiB>>10, stderr.String())
+	}
 	if ctx.Err() != nil {
 		e.t.Fatalf("cued %v did not exit within %v (killed); stderr: %s", args, cliTimeout, stderr.String())
 	}
