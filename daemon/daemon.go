@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/cued-dev/cued/daemon/api"
@@ -182,12 +181,12 @@ func lock(socket string) (func(), error) {
 	if err != nil {
 		return nil, fmt.Errorf("lock: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if busy, err := tryLock(f); err != nil || busy {
 		b := make([]byte, 32)
 		n, _ := f.ReadAt(b, 0)
 		f.Close()
 		pid := strings.TrimSpace(string(b[:n]))
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if busy {
 			if _, perr := strconv.Atoi(pid); perr == nil {
 				return nil, fmt.Errorf("%w (pid %s, socket %s)", ErrRunning, pid, socket)
 			}
@@ -200,7 +199,7 @@ func lock(socket string) (func(), error) {
 	// The lock file stays: removing it would let two daemons lock two
 	// different files of the same name.
 	return func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		unlockFile(f)
 		f.Close()
 	}, nil
 }

@@ -1,19 +1,10 @@
-//go:build linux && cgo
-
 package playback
 
 import (
-	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 )
-
-// candidates are the ALSA devices tried in turn: the user's default (on a
-// desktop, PulseAudio or PipeWire through ALSA's plugin), then the pulse
-// plugin by name, whose error says whether a sound server answered.
-var candidates = []string{"default", "pulse"}
 
 // device is the process's one output.
 var device struct {
@@ -25,9 +16,22 @@ var device struct {
 	err     error
 }
 
-// open opens the device at rate with a buffer of bufferMS, the first time;
-// later calls return the first outcome.
-func open(rate, bufferMS int) (*engine, error) {
+// backend is one kind of output, as this build has it.
+type backend struct {
+	// open opens a drain at rate with about bufferFrames of device
+	// buffer and a ring of ringFrames beyond it; it is not started.
+	open func(rate, bufferFrames, ringFrames int) (drain, error)
+	// hush silences what the output's libraries print on stderr while it
+	// opens, and returns what undoes it (nil: nothing to silence).
+	hush func() (restore func())
+}
+
+// backends are the outputs of this build, registered by their files.
+var backends = map[Output]backend{}
+
+// open opens the device at rate as o says, the first time; later calls
+// return the first outcome.
+func open(rate int, o Options) (*engine, error) {
 	device.mu.Lock()
 	defer device.mu.Unlock()
 	if device.opened {
@@ -39,15 +43,25 @@ func open(rate, bufferMS int) (*engine, error) {
 	if rate <= 0 {
 		return nil, fmt.Errorf("playback: sample rate %d", rate)
 	}
-	bufferMS = min(max(bufferMS, 10), 2000)
+	kind := o.Output
+	if kind == "" {
+		kind = DefaultOutput()
+	}
+	b, ok := backends[kind]
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrNoDevice, unavailable(kind))
+	}
+	bufferMS := min(max(o.BufferMS, 10), 2000)
 	device.opened, device.rate = true, rate
 	buffer := rate * bufferMS / 1000
 	ring := int(lookahead.Seconds() * float64(rate))
 
-	quietALSA()
-	saved := muteStderr()
+	restore := func() {}
+	if b.hush != nil {
+		restore = b.hush()
+	}
 	type result struct {
-		o   *out
+		o   drain
 		err error
 	}
 	opened := make(chan result, 1)
@@ -57,18 +71,7 @@ func open(rate, bufferMS int) (*engine, error) {
 	gaveUp := false
 	go func() {
 		var res result
-		var errs []string
-		for _, name := range candidates {
-			o, err := openOut(name, rate, buffer, ring)
-			if err == nil {
-				res.o = o
-				break
-			}
-			errs = append(errs, err.Error())
-		}
-		if res.o == nil {
-			res.err = errors.New("ALSA could not open a playback device (" + strings.Join(errs, "; ") + ")")
-		}
+		res.o, res.err = b.open(rate, buffer, ring)
 		late.Lock()
 		defer late.Unlock()
 		if gaveUp {
@@ -95,11 +98,12 @@ func open(rate, bufferMS int) (*engine, error) {
 		late.Unlock()
 		res.err = fmt.Errorf("the sound device did not open within %v", OpenTimeout)
 	}
-	if res.err == nil && res.o.rate != rate {
+	if res.err == nil && res.o.shape().rate != rate {
+		got := res.o.shape().rate
 		res.o.close()
-		res.err = fmt.Errorf("the sound device plays at %d Hz, not %d Hz (set audio.rate to %d)", res.o.rate, rate, res.o.rate)
+		res.err = fmt.Errorf("the sound device plays at %d Hz, not %d Hz (set audio.rate to %d)", got, rate, got)
 	}
-	restoreStderr(saved)
+	restore()
 	if res.err != nil {
 		device.err = fmt.Errorf("%w: %s; %s", ErrNoDevice, res.err, renderHint)
 		return nil, device.err

@@ -79,18 +79,18 @@ func TestDevice(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	bufferMS := 40
+	opts := Options{BufferMS: 40, Output: Output(os.Getenv("CUED_PLAYBACK_OUTPUT"))}
 	if v, err := strconv.Atoi(os.Getenv("CUED_PLAYBACK_BUFFER_MS")); err == nil {
-		bufferMS = v
+		opts.BufferMS = v
 	}
 	t0 := time.Now()
-	if _, err := open(44100, bufferMS); err != nil {
+	if _, err := open(44100, opts); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("opening the device took %v", time.Since(t0).Round(time.Millisecond))
 	var calls int
 	var firstMove time.Duration
-	err := Play(context.Background(), s, s.Format(), bufferMS, func(pos int) {
+	err := Play(context.Background(), s, s.Format(), opts, func(pos int) {
 		if calls++; pos > 0 && firstMove == 0 {
 			firstMove = time.Since(t0)
 		}
@@ -115,7 +115,7 @@ func TestDevice(t *testing.T) {
 
 	// Pause, seek and stop on a second run (not recorded).
 	s2 := testSession(t)
-	p, err := Start(s2, s2.Format(), bufferMS)
+	p, err := Start(s2, s2.Format(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,26 @@
 // the only package that uses cgo and ALSA; the mixer (package audio)
 // builds and tests without either.
 //
+// # Two outputs, one engine
+//
+// The engine (Player: the ring, the lookahead, the fades, the controls) is
+// plain Go and drains through one of two outputs (Options.Output):
+//
+//   - ALSA: a C thread on ALSA, below (Linux with cgo; the default there).
+//   - Beep: beep's speaker (github.com/gopxl/beep/v2/speaker, on oto), which
+//     pulls the ring as a beep.Streamer: CoreAudio on macOS and WASAPI on
+//     Windows with no cgo, ALSA on Linux with cgo (the default off Linux).
+//     It costs more CPU and holds more (the speaker's buffer and its
+//     driver's), so controls are heard later; it is suspended after two
+//     seconds with nothing to play. Its driver keeps device errors to
+//     itself, so a speaker that has not pulled within 1.75 s of Init counts
+//     as no device.
+//
+// Both give the device the render's samples: the ALSA ring holds them as
+// 16-bit values converted as audio.Render converts them, and beep's
+// speaker converts with the same rule. A build without either (Linux
+// without cgo) plays nothing and says so in one line.
+//
 // # How sound reaches the device
 //
 // A plain C thread (out.c) writes to ALSA the way aplay does: it waits in

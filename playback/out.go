@@ -13,8 +13,8 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
-	"time"
 	"unsafe"
 )
 
@@ -31,14 +31,14 @@ import (
 // Go touches the ring with plain atomic loads and stores, no cgo call, a
 // few times a second.
 type out struct {
-	c      *C.cued_out
-	ring   []int16 // cap interleaved stereo frames, in C memory
-	cap    uint64
-	rate   int
-	period int // frames per ALSA period
-	buffer int // frames of ALSA buffer
-	fake   bool
+	c    *C.cued_out
+	ring []int16 // cap interleaved stereo frames, in C memory
+	geometry
+	fake bool
 }
+
+// shape is the shape of the ring and of ALSA's buffer.
+func (o *out) shape() geometry { return o.geometry }
 
 // openOut opens ALSA device name with a buffer of about bufferFrames and a
 // ring of ringFrames beyond it. The thread is not started (see start).
@@ -61,14 +61,40 @@ func fakeOut(rate, bufferFrames, ringFrames int) *out {
 
 func wrap(c *C.cued_out, fake bool) *out {
 	return &out{
-		c:      c,
-		ring:   unsafe.Slice((*int16)(unsafe.Pointer(c.ring)), 2*int(c.cap)),
-		cap:    uint64(c.cap),
-		rate:   int(c.rate),
-		period: int(c.period),
-		buffer: int(c.buffer),
-		fake:   fake,
+		c:    c,
+		ring: unsafe.Slice((*int16)(unsafe.Pointer(c.ring)), 2*int(c.cap)),
+		geometry: geometry{cap: uint64(c.cap), rate: int(c.rate),
+			period: int(c.period), buffer: int(c.buffer)},
+		fake: fake,
 	}
+}
+
+func init() { backends[ALSA] = backend{open: openALSA, hush: hushALSA} }
+
+// candidates are the ALSA devices tried in turn: the user's default (on a
+// desktop, PulseAudio or PipeWire through ALSA's plugin), then the pulse
+// plugin by name, whose error says whether a sound server answered.
+var candidates = []string{"default", "pulse"}
+
+// openALSA opens the first of the candidates that works.
+func openALSA(rate, bufferFrames, ringFrames int) (drain, error) {
+	var errs []string
+	for _, name := range candidates {
+		o, err := openOut(name, rate, bufferFrames, ringFrames)
+		if err == nil {
+			return o, nil
+		}
+		errs = append(errs, err.Error())
+	}
+	return nil, errors.New("ALSA could not open a playback device (" + strings.Join(errs, "; ") + ")")
+}
+
+// hushALSA silences ALSA's error printer for good and stderr until the
+// function it returns is called (see alsa.go).
+func hushALSA() func() {
+	quietALSA()
+	saved := muteStderr()
+	return func() { restoreStderr(saved) }
 }
 
 // alsaError is a failed ALSA call while opening a device.
@@ -149,8 +175,3 @@ func (o *out) take(dst []int16) int {
 // close stops the thread and frees the device; it reports false if the
 // thread did not stop (then nothing is freed).
 func (o *out) close() bool { return C.cued_out_close(o.c) == 0 }
-
-// dur is how long n frames last.
-func (o *out) dur(n uint64) time.Duration {
-	return time.Duration(n) * time.Second / time.Duration(o.rate)
-}

@@ -69,21 +69,21 @@ func newRig(t *testing.T, n int) *rig {
 // play lets the device take k frames in periods of 50, the engine filling
 // the ring after each as its loop would, and returns their left channel.
 func (g *rig) play(k int) []float64 {
-	var out []float64
+	var heard []float64
 	buf := make([]int16, 100)
-	for len(out) < k {
+	for len(heard) < k {
 		g.e.mu.Lock()
 		g.e.step()
 		g.e.mu.Unlock()
-		n := g.e.o.take(buf[:2*min(50, k-len(out))])
+		n := g.e.o.(*out).take(buf[:2*min(50, k-len(heard))])
 		for i := range n {
-			out = append(out, float64(buf[2*i])/32767)
+			heard = append(heard, float64(buf[2*i])/32767)
 		}
 		if n == 0 {
 			break
 		}
 	}
-	return out
+	return heard
 }
 
 // at is the ramp's sample i as the ring holds it.
@@ -292,11 +292,11 @@ func TestControlRefillsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	buf := make([]int16, 20)
-	if n := g.e.o.take(buf); n != 10 || float64(buf[0])/32767 != g.at(4000) {
+	if n := g.e.o.(*out).take(buf); n != 10 || float64(buf[0])/32767 != g.at(4000) {
 		t.Fatalf("right after Seek the ring held %d frames", n)
 	}
 	g.p.Pause()
-	if n := g.e.o.take(buf); n != 10 {
+	if n := g.e.o.(*out).take(buf); n != 10 {
 		t.Fatalf("right after Pause the ring held %d frames of the fade", n)
 	}
 }
@@ -304,7 +304,7 @@ func TestControlRefillsAtOnce(t *testing.T) {
 // setErr makes the fake device's thread report ALSA error e, as out.c does
 // when it gives up.
 func (g *rig) setErr(e int32) {
-	atomic.StoreInt32((*int32)(unsafe.Pointer(&g.e.o.c.err)), e)
+	atomic.StoreInt32((*int32)(unsafe.Pointer(&g.e.o.(*out).c.err)), e)
 }
 
 // forgetFailure undoes what Wait records about a failed device.
@@ -358,7 +358,7 @@ func TestStepDoesNotAllocate(t *testing.T) {
 	g := newRig(t, 1<<30)
 	buf := make([]int16, 100)
 	allocs := testing.AllocsPerRun(100, func() {
-		g.e.o.take(buf)
+		g.e.o.(*out).take(buf)
 		g.e.mu.Lock()
 		g.e.step()
 		g.e.mu.Unlock()
@@ -375,8 +375,8 @@ func TestChild(t *testing.T) {
 		t.Skip("run by TestNoDevice")
 	}
 	t0 := time.Now()
-	_, err := Start(&ramp{n: 44100}, beep.Format{SampleRate: 44100, NumChannels: 2}, 40)
-	_, err2 := Start(&ramp{n: 44100}, beep.Format{SampleRate: 44100, NumChannels: 2}, 40)
+	_, err := Start(&ramp{n: 44100}, beep.Format{SampleRate: 44100, NumChannels: 2}, Options{BufferMS: 40})
+	_, err2 := Start(&ramp{n: 44100}, beep.Format{SampleRate: 44100, NumChannels: 2}, Options{BufferMS: 40})
 	fmt.Printf("RESULT nodevice=%v same=%v elapsed=%v\nMESSAGE %v\n",
 		errors.Is(err, ErrNoDevice), err == err2, time.Since(t0).Round(time.Microsecond), err)
 }
@@ -481,7 +481,7 @@ func TestLiveRunsDryWithoutEnding(t *testing.T) {
 	e.step()
 	e.mu.Unlock()
 	buf := make([]int16, 200)
-	n := e.o.take(buf)
+	n := e.o.(*out).take(buf)
 	if n != 80 {
 		t.Fatalf("the device got %d frames, want the 80 queued", n)
 	}

@@ -1,5 +1,3 @@
-//go:build linux && cgo
-
 package playback
 
 import (
@@ -49,15 +47,16 @@ type Player struct {
 // engine owns the ring: it fills it from the current player on its own
 // goroutine (loop) and applies the players' controls, all under mu.
 type engine struct {
-	o       *out
+	o       drain
+	g       geometry // o's
 	mu      sync.Mutex
 	p       *Player // the player feeding the ring, or nil
 	wake    chan struct{}
 	scratch [][2]float64
 }
 
-func newEngine(o *out) *engine {
-	return &engine{o: o, wake: make(chan struct{}, 1), scratch: make([][2]float64, 2048)}
+func newEngine(o drain) *engine {
+	return &engine{o: o, g: o.shape(), wake: make(chan struct{}, 1), scratch: make([][2]float64, 2048)}
 }
 
 // loop fills the ring whenever step asks, or a control pokes it.
@@ -108,7 +107,7 @@ func (e *engine) step() time.Duration {
 			e.p = nil
 			return idle
 		}
-		return max(o.dur(p.endAt-r), p.nap())
+		return max(e.g.dur(p.endAt-r), p.nap())
 	}
 	w, dry := p.fill(o.written(), r)
 	if dry && w-r <= p.ahead/2 {
@@ -125,13 +124,13 @@ func (e *engine) step() time.Duration {
 	}
 	if p.ended {
 		p.endAt = w
-		return max(o.dur(w-r), p.nap())
+		return max(e.g.dur(w-r), p.nap())
 	}
 	if p.paused {
 		return idle
 	}
 	if level, half := w-r, p.ahead/2; level > half {
-		return max(o.dur(level-half), p.nap())
+		return max(e.g.dur(level-half), p.nap())
 	}
 	if dry {
 		return idle // until Fed
@@ -143,13 +142,13 @@ func (e *engine) step() time.Duration {
 // lookahead past r, publishes, and returns the new write index and whether
 // a live source ran dry.
 func (p *Player) fill(w, r uint64) (uint64, bool) {
-	e, o := p.e, p.e.o
-	room := o.cap - (w - o.handed())
+	e, o, g := p.e, p.e.o, p.e.g
+	room := g.cap - (w - o.handed())
 	target := r + p.ahead
-	if p.live && r < p.start+uint64(o.buffer) {
+	if p.live && r < p.start+uint64(g.buffer) {
 		// A starting device takes a whole buffer at once, faster than
 		// the loop refills: until it has, keep that much more ready.
-		target += uint64(o.buffer)
+		target += uint64(g.buffer)
 	}
 	for w < target && room > 0 && !p.paused && !p.ended {
 		k := min(target-w, room, uint64(len(e.scratch)))
@@ -178,7 +177,7 @@ func (p *Player) Fed() {
 // nap is the shortest sleep of the engine's loop: a quarter of an ALSA
 // period, since the thread takes frames a period at a time, so that the
 // loop never spins while it waits for the thread.
-func (p *Player) nap() time.Duration { return max(p.e.o.dur(uint64(p.e.o.period))/4, time.Millisecond) }
+func (p *Player) nap() time.Duration { return max(p.e.g.dur(uint64(p.e.g.period))/4, time.Millisecond) }
 
 // pull streams up to len(out) frames of the session with the fade applied
 // and returns how many: fewer when a pause or stop fade reaches silence or
@@ -283,25 +282,24 @@ func (p *Player) finish() {
 const lookahead = 500 * time.Millisecond
 
 // Start opens the device if this is the first call in the process (see
-// the package comment) and starts playing s from its current position,
-// ending any player started before. format.SampleRate must be the same in
-// every call of a process; bufferMS (10 to 2000, config audio.buffer_ms)
-// sizes the device's buffer and so the latency of Pause, Seek and Stop,
-// and only the first call's counts. An error wrapping ErrNoDevice comes
-// back within OpenTimeout if there is no working device.
-func Start(s beep.StreamSeeker, format beep.Format, bufferMS int) (*Player, error) {
-	return start(s, format, bufferMS, false)
+// the package comment), with o (only the first call's count), and starts
+// playing s from its current position, ending any player started before.
+// format.SampleRate must be the same in every call of a process. An error
+// wrapping ErrNoDevice comes back within OpenTimeout if there is no
+// working device.
+func Start(s beep.StreamSeeker, format beep.Format, o Options) (*Player, error) {
+	return start(s, format, o, false)
 }
 
 // StartLive is Start for a source fed as it plays (the daemon's sink
 // child): it is mixed only about one device buffer ahead, so that what is
 // queued to it is heard about a buffer later, and Seek is not used.
-func StartLive(s beep.StreamSeeker, format beep.Format, bufferMS int) (*Player, error) {
-	return start(s, format, bufferMS, true)
+func StartLive(s beep.StreamSeeker, format beep.Format, o Options) (*Player, error) {
+	return start(s, format, o, true)
 }
 
-func start(s beep.StreamSeeker, format beep.Format, bufferMS int, live bool) (*Player, error) {
-	e, err := open(int(format.SampleRate), bufferMS)
+func start(s beep.StreamSeeker, format beep.Format, o Options, live bool) (*Player, error) {
+	e, err := open(int(format.SampleRate), o)
 	if err != nil {
 		return nil, err
 	}
@@ -318,7 +316,7 @@ func start(s beep.StreamSeeker, format beep.Format, bufferMS int, live bool) (*P
 }
 
 func newPlayer(e *engine, s beep.StreamSeeker, live bool) *Player {
-	o := e.o
+	o := e.g
 	p := &Player{e: e, s: s, live: live, done: make(chan struct{})}
 	p.step = 1 / max(1, fadeTime.Seconds()*float64(o.rate))
 	if live {
@@ -416,7 +414,7 @@ func (p *Player) Position() int {
 
 // Latency is about how long a sample taken by the device takes to be
 // heard: the device's buffer.
-func (p *Player) Latency() time.Duration { return p.e.o.dur(uint64(p.e.o.buffer)) }
+func (p *Player) Latency() time.Duration { return p.e.g.dur(uint64(p.e.g.buffer)) }
 
 // Stop ends playback with a fade of a few milliseconds (no click): Done is
 // closed once the device has taken the fade, or at once while paused.
@@ -458,8 +456,8 @@ const stall = 3 * time.Second
 // calls onProgress, if not nil, about ten times a second and once at the
 // end with the position (see Player.Position), from Play's own goroutine.
 // Use Start for a session that must be paused or sought while it plays.
-func Play(ctx context.Context, s beep.StreamSeeker, format beep.Format, bufferMS int, onProgress func(pos int)) error {
-	p, err := Start(s, format, bufferMS)
+func Play(ctx context.Context, s beep.StreamSeeker, format beep.Format, o Options, onProgress func(pos int)) error {
+	p, err := Start(s, format, o)
 	if err != nil {
 		return err
 	}

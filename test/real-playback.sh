@@ -21,6 +21,11 @@
 #      restarted mid-session, each recording checked against the render
 #      sample for sample); REAL_PLAYBACK_DAEMON=0 leaves it out.
 #
+# REAL_PLAYBACK_OUTPUT=alsa|beep picks the output (audio.output) for all
+# of it (default: the config's, alsa on Linux); scripts/test runs both.
+# beep's speaker cannot tell a missing device from a slow one, so its
+# no-server limit is 3 s (its 1.75 s wait for a first pull, plus start-up).
+#
 # Usage: test/real-playback.sh [--keep]     (--keep: keep the work folder)
 #
 # Exit status 0 when everything passed, or when the test cannot run here
@@ -38,14 +43,20 @@ cd "$(dirname "$0")/.."
 readonly ROOT=$PWD
 readonly ROUTINE=test/testdata/allkinds.yaml
 readonly CONFIG=$ROOT/config.yaml
-readonly NOSERVER_MAX=${REAL_PLAYBACK_NOSERVER_MAX:-2}
+OUTPUT=${REAL_PLAYBACK_OUTPUT:-}
+if [[ -n $OUTPUT ]]; then
+	export CUED_AUDIO_OUTPUT=$OUTPUT CUED_PLAYBACK_OUTPUT=$OUTPUT
+fi
+noserver_default=2
+[[ $OUTPUT != beep ]] || noserver_default=3
+readonly NOSERVER_MAX=${REAL_PLAYBACK_NOSERVER_MAX:-$noserver_default}
 readonly WEDGED_MAX=${REAL_PLAYBACK_WEDGED_MAX:-3} # playback.OpenTimeout (2 s) + 1 s
 readonly MAX_STARTUP=${REAL_PLAYBACK_MAX_STARTUP:-3s}
 
 KEEP=0
 [[ ${1:-} == --keep ]] && KEEP=1
 
-say() { echo "real-playback: $*"; }
+say() { echo "real-playback${OUTPUT:+ ($OUTPUT)}: $*"; }
 fail() {
 	echo "real-playback: FAIL: $*" >&2
 	echo "real-playback: load average at failure: $(cut -d' ' -f1-3 /proc/loadavg); work folder kept: $WORK" >&2

@@ -14,6 +14,7 @@ import (
 
 	cued "github.com/cued-dev/cued"
 	"github.com/cued-dev/cued/internal/userfile"
+	"github.com/cued-dev/cued/playback"
 )
 
 // Config mirrors config.yaml. Viper lives in this package only: every other
@@ -53,6 +54,7 @@ type ToneConfig struct {
 
 // AudioConfig is the audio section of config.yaml.
 type AudioConfig struct {
+	Output   string                `mapstructure:"output"`
 	Rate     int                   `mapstructure:"rate"`
 	BufferMS int                   `mapstructure:"buffer_ms"`
 	Format   string                `mapstructure:"format"`
@@ -159,6 +161,11 @@ func (c *Config) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("session.level %q is not a level (gentle, standard or full)", c.Session.Level))
 	}
+	if c.Audio.Output != "" {
+		if _, err := playback.ParseOutput(c.Audio.Output); err != nil {
+			errs = append(errs, fmt.Errorf("audio.output %q is not an output (alsa, beep, or \"\" for the platform's default)", c.Audio.Output))
+		}
+	}
 	if c.Audio.Rate != 44100 && c.Audio.Rate != 48000 {
 		errs = append(errs, fmt.Errorf("audio.rate %d is not supported (44100 or 48000)", c.Audio.Rate))
 	}
@@ -189,3 +196,9 @@ func xdgDir(env, fallback string) string {
 func configHome() string { return xdgDir("XDG_CONFIG_HOME", ".config") }
 func cacheHome() string  { return xdgDir("XDG_CACHE_HOME", ".cache") }
 func stateHome() string  { return xdgDir("XDG_STATE_HOME", ".local/state") }
+
+// playbackOptions are the device options of config c: its output and
+// buffer.
+func playbackOptions(c *Config) playback.Options {
+	return playback.Options{Output: playback.Output(c.Audio.Output), BufferMS: c.Audio.BufferMS}
+}

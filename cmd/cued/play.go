@@ -23,6 +23,7 @@ import (
 func init() {
 	var f sessionFlags
 	var quiet, local bool
+	var output string
 	cmd := &cobra.Command{
 		Use:   "play ROUTINE",
 		Short: "Play a session through the speakers or headphones",
@@ -30,9 +31,15 @@ func init() {
 			"device, with a progress display. Keys, when the terminal is interactive:\n" +
 			"space or p pauses and resumes, n skips to the next part or segment, b goes\n" +
 			"back, q or Ctrl-C stops with a short fade. When a daemon (cued serve) runs,\n" +
-			"play asks it to play the session instead, unless --local is given.",
+			"play asks it to play the session instead, unless --local or --output is given.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if output != "" {
+				if _, err := playback.ParseOutput(output); err != nil {
+					return fmt.Errorf("--output %q is not an output (alsa or beep)", output)
+				}
+				cfg.Audio.Output, local = output, true
+			}
 			if !local {
 				req := api.PlayRequest{Routine: args[0], Level: f.level,
 					WorkMS: f.work.Milliseconds(), Reps: f.reps, Segments: f.segments}
@@ -59,13 +66,14 @@ func init() {
 	f.register(cmd)
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress display")
 	cmd.Flags().BoolVar(&local, "local", false, "play in this process even when a daemon runs")
+	cmd.Flags().StringVar(&output, "output", "", "play in this process through this output: alsa or beep (default audio.output)")
 	rootCmd.AddCommand(cmd)
 }
 
 // playLocal plays the session in this process, showing progress on out and
 // taking keys from a terminal on stdin.
 func playLocal(ctx context.Context, s *audio.Session, tl *sequencer.Timeline, out io.Writer) error {
-	p, err := playback.Start(s, s.Format(), cfg.Audio.BufferMS)
+	p, err := playback.Start(s, s.Format(), playbackOptions(&cfg))
 	if err != nil {
 		return err
 	}

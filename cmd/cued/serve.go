@@ -19,6 +19,7 @@ import (
 	"github.com/cued-dev/cued/daemon/api"
 	"github.com/cued-dev/cued/daemon/schedule"
 	"github.com/cued-dev/cued/daemon/sink"
+	"github.com/cued-dev/cued/playback"
 	"github.com/cued-dev/cued/routine"
 	"github.com/cued-dev/cued/routines"
 	"github.com/cued-dev/cued/sequencer"
@@ -79,7 +80,7 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		if err != nil {
 			return fmt.Errorf("cannot find the cued binary for the sink: %w", err)
 		}
-		args := []string{exe, "sink"}
+		args := []string{exe, "sink", "--output", cfg.Audio.Output} // a change needs a restart
 		ex := &sink.Exec{Command: args, BufferMS: bufferMS, Stderr: os.Stderr}
 		out = daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Stream, error) {
 			st, err := ex.Open(ctx, rate)
@@ -104,9 +105,10 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		Reload:      s.reload,
 		// A dead sound server takes with it what it held: the device's
 		// buffer, and the sink child's ring, which runs two periods (one
-		// buffer) ahead of the device (playback.StartLive). Step back
-		// that much, so nothing is lost.
-		FaultRewind:  2 * time.Duration(cfg.Audio.BufferMS) * time.Millisecond,
+		// buffer) ahead of the device (playback.StartLive); beep's speaker
+		// holds a buffer more (its player's and its driver's halves, then
+		// ALSA's). Step back that much, so nothing is lost.
+		FaultRewind:  faultRewind(&cfg),
 		ProbeAtStart: sinkKind == "child",
 		ProbeRate:    cfg.Audio.Rate,
 	})
@@ -265,4 +267,14 @@ func (s *server) reload(context.Context) (daemon.Config, error) {
 		s.set = set
 	}
 	return dc, nil
+}
+
+// faultRewind is how far a session steps back after its output died: what
+// the dead output held (see Options.FaultRewind).
+func faultRewind(c *Config) time.Duration {
+	buffers := time.Duration(2)
+	if out := playback.Output(c.Audio.Output); out == playback.Beep || out == "" && playback.DefaultOutput() == playback.Beep {
+		buffers = 3
+	}
+	return buffers * time.Duration(c.Audio.BufferMS) * time.Millisecond
 }

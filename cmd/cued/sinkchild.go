@@ -15,13 +15,14 @@ import (
 	"github.com/cued-dev/cued/playback"
 )
 
-// The sink child: `cued sink --rate R --buffer-ms N`, started by the daemon
+// The sink child: `cued sink --rate R --buffer-ms N --output O`, started by the daemon
 // for each session. It owns the audio device (which may be opened once per
 // process and never recovers from its first error), so the daemon can get a
 // fresh device by starting a fresh child. The protocol is in package
 // daemon/sink.
 func init() {
 	var rate, bufferMS int
+	var output string
 	cmd := &cobra.Command{
 		Use:    "sink",
 		Short:  "Play PCM from stdin through the speaker (started by cued serve)",
@@ -32,7 +33,7 @@ func init() {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, os.Interrupt)
 			defer stop()
-			dev := &speakerDevice{ctx: ctx}
+			dev := &speakerDevice{ctx: ctx, output: playback.Output(output)}
 			err := sink.Serve(ctx, pollable(0, os.Stdin), os.Stdout, dev, rate, bufferMS)
 			if err != nil {
 				return exitCode(2) // already reported on stdout
@@ -42,33 +43,22 @@ func init() {
 	}
 	cmd.Flags().IntVar(&rate, "rate", 44100, "sample rate in Hz")
 	cmd.Flags().IntVar(&bufferMS, "buffer-ms", 40, "speaker buffer in milliseconds")
+	cmd.Flags().StringVar(&output, "output", "", "sound output: alsa or beep (default: the platform's)")
 	rootCmd.AddCommand(cmd)
-}
-
-// pollable returns file descriptor fd (the pipe from the daemon) switched
-// to non-blocking, as a file read through Go's poller, or f (its blocking
-// *os.File) if that fails. A blocking read(2) holds a thread, and the
-// runtime answers every such wait longer than 10 ms with a burst of 20 µs
-// wake-ups (measured: the child used 2.85 % of a core while playing, most
-// of it there; 1.25 % through the poller).
-func pollable(fd int, f *os.File) *os.File {
-	if err := syscall.SetNonblock(fd, true); err != nil {
-		return f
-	}
-	return os.NewFile(uintptr(fd), f.Name())
 }
 
 // speakerDevice plays a sink.Source through the playback package.
 type speakerDevice struct {
-	ctx context.Context
-	p   *playback.Player
-	mu  sync.Mutex
-	err error
+	ctx    context.Context
+	output playback.Output
+	p      *playback.Player
+	mu     sync.Mutex
+	err    error
 }
 
 func (d *speakerDevice) Start(rate, bufferMS int, src sink.Source) error {
 	format := beep.Format{SampleRate: beep.SampleRate(rate), NumChannels: 2, Precision: 2}
-	p, err := playback.StartLive(&endless{src: src}, format, bufferMS)
+	p, err := playback.StartLive(&endless{src: src}, format, playback.Options{Output: d.output, BufferMS: bufferMS})
 	if err != nil {
 		return err
 	}

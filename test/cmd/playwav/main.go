@@ -86,7 +86,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	f := beep.Format{SampleRate: beep.SampleRate(a.Rate), NumChannels: 2, Precision: 2}
-	if err := playback.Play(ctx, &pcm{l: l, r: r}, f, *buf, nil); err != nil {
+	if err := playback.Play(ctx, &pcm{l: l, r: r}, f, playback.Options{BufferMS: *buf, Output: playback.Output(os.Getenv("CUED_AUDIO_OUTPUT"))}, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "playwav:", err)
 		os.Exit(1)
 	}

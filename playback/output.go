@@ -1,0 +1,75 @@
+package playback
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+)
+
+// Output names a kind of sound output.
+type Output string
+
+// The outputs. Which a build has depends on its platform and on cgo
+// (Outputs).
+const (
+	// ALSA is cued's own writer thread on ALSA (Linux, with cgo): it
+	// costs a fifth of beep's speaker in CPU (see the package comment).
+	ALSA Output = "alsa"
+	// Beep is beep's speaker (github.com/gopxl/beep/v2/speaker, on oto):
+	// CoreAudio on macOS, WASAPI on Windows, ALSA on Linux (with cgo).
+	Beep Output = "beep"
+)
+
+// Options configure the process's sound device. The device is opened once
+// per process: only the first Start's Options count.
+type Options struct {
+	// Output is the output to open; "" is DefaultOutput().
+	Output Output
+	// BufferMS sizes the device's buffer in milliseconds (10 to 2000,
+	// config audio.buffer_ms), and so the latency of Pause, Seek and
+	// Stop.
+	BufferMS int
+}
+
+// Outputs returns the outputs this build can open, the default first.
+func Outputs() []Output {
+	var out []Output
+	for k := range backends {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		d := DefaultOutput()
+		return out[i] == d || out[j] != d && out[i] < out[j]
+	})
+	return out
+}
+
+// DefaultOutput is ALSA where the build has it (Linux with cgo), else
+// Beep.
+func DefaultOutput() Output {
+	if _, ok := backends[ALSA]; ok {
+		return ALSA
+	}
+	return Beep
+}
+
+// ParseOutput checks the name of an output: "alsa" or "beep", either of
+// which this build may lack (then Start says why).
+func ParseOutput(s string) (Output, error) {
+	switch o := Output(s); o {
+	case ALSA, Beep:
+		return o, nil
+	}
+	return "", fmt.Errorf("output %q is not an output (alsa or beep)", s)
+}
+
+// unavailable says why this build cannot open kind.
+func unavailable(kind Output) string {
+	switch {
+	case kind == ALSA && runtime.GOOS != "linux":
+		return fmt.Sprintf("the alsa output is Linux only (this is %s: use the beep output); %s", runtime.GOOS, renderHint)
+	case len(backends) == 0:
+		return "this cued was built without cgo, which sound on Linux needs (build it with CGO_ENABLED=1 and libasound2-dev); " + renderHint
+	}
+	return fmt.Sprintf("output %q is not in this build (it has: %v); %s", kind, Outputs(), renderHint)
+}

@@ -1,0 +1,188 @@
+//go:build darwin || windows || (linux && cgo)
+
+package playback
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gopxl/beep/v2"
+	"github.com/gopxl/beep/v2/speaker"
+)
+
+func init() { backends[Beep] = backend{open: openSpeaker, hush: hushSpeaker} }
+
+// openSpeaker initialises beep's speaker (once per process: oto allows one
+// context, and a failed one stays failed) with a buffer of bufferFrames,
+// and returns a drain that the speaker pulls from.
+//
+// beep's speaker keeps its driver's errors to itself (oto opens the device
+// on a goroutine of its own and Init succeeds without one), so the drain
+// is added to the speaker at once and the device counts as open when the
+// speaker first pulls from it; a speaker that has not pulled within
+// speakerStart has no working device.
+func openSpeaker(rate, bufferFrames, ringFrames int) (drain, error) {
+	if err := speaker.Init(beep.SampleRate(rate), bufferFrames); err != nil {
+		return nil, err
+	}
+	// What the drain gives the speaker is heard about two buffers later:
+	// the speaker's player and its driver hold half a buffer each, and
+	// the driver's ALSA device (or CoreAudio, WASAPI) holds as much again.
+	d := newSpeakerDrain(geometry{rate: rate, period: max(1, bufferFrames/2), buffer: 2 * bufferFrames,
+		cap: uint64(ringFrames + 2*bufferFrames)})
+	d.suspend = speaker.Suspend
+	d.resume = speaker.Resume
+	speaker.Play(d)
+	select {
+	case <-d.pulled:
+	case <-time.After(speakerStart):
+		speaker.Clear()
+		return nil, fmt.Errorf("beep's speaker played nothing within %v: its driver found no working sound device%s", speakerStart, speakerHint)
+	}
+	return d, nil
+}
+
+// speakerStart is how long openSpeaker waits for the speaker's first pull:
+// within OpenTimeout, so that its own error is the one reported.
+const speakerStart = OpenTimeout - 250*time.Millisecond
+
+// speakerDrain is the engine's ring as a beep.Streamer that beep's speaker
+// pulls from its own goroutine: it gives the published frames in order and
+// silence when there are none, and never ends. Frames are kept as floats:
+// the speaker converts them to 16 bits exactly as audio.Render does
+// (clamp, times 32767, truncate), so the device gets the render's samples.
+type speakerDrain struct {
+	geometry
+	ring []([2]float64)
+	// mu orders a cut against Stream's claim; Stream holds it only to
+	// copy frames.
+	mu       sync.Mutex
+	w, r     atomic.Uint64
+	sil      atomic.Uint64
+	lead     int // frames of silence still to give first (20 ms)
+	started  atomic.Bool
+	idleAt   time.Time // under mu: when the ring last ran empty, zero while frames flow
+	suspend  func() error
+	resume   func() error
+	sleeping atomic.Bool
+	// pulled is closed at the speaker's first pull.
+	pulled     chan struct{}
+	pulledOnce sync.Once
+}
+
+func newSpeakerDrain(g geometry) *speakerDrain {
+	return &speakerDrain{geometry: g, ring: make([][2]float64, g.cap), lead: g.rate / 50, pulled: make(chan struct{})}
+}
+
+func (d *speakerDrain) shape() geometry { return d.geometry }
+func (d *speakerDrain) written() uint64 { return d.w.Load() }
+func (d *speakerDrain) claimed() uint64 { return d.r.Load() }
+
+// handed is claimed: what Stream gave the speaker is in its buffer.
+func (d *speakerDrain) handed() uint64 { return d.r.Load() }
+func (d *speakerDrain) silent() uint64 { return d.sil.Load() }
+func (d *speakerDrain) err() error     { return nil }
+
+// publish hands the frames before w to the speaker, waking a speaker that
+// idleness suspended.
+func (d *speakerDrain) publish(w uint64) {
+	d.w.Store(w)
+	if w > d.r.Load() && d.sleeping.CompareAndSwap(true, false) && d.resume != nil {
+		d.resume()
+	}
+}
+
+func (d *speakerDrain) cut() uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	r := d.r.Load()
+	d.w.Store(r)
+	return r
+}
+
+func (d *speakerDrain) put(at uint64, frames [][2]float64) {
+	i := int(at % d.cap)
+	for _, f := range frames {
+		d.ring[i] = [2]float64{clamp(f[0]), clamp(f[1])}
+		if i++; i == int(d.cap) {
+			i = 0
+		}
+	}
+}
+
+// clamp keeps a sample within [-1, 1], as the 16-bit conversion does.
+func clamp(v float64) float64 { return max(min(v, 1), -1) }
+
+// start starts the watch that suspends an idle speaker; the speaker
+// itself pulls from the drain since openSpeaker.
+func (d *speakerDrain) start() error {
+	if d.started.CompareAndSwap(false, true) {
+		go d.watch()
+	}
+	return nil
+}
+
+// close takes the drain out of the speaker's mixer.
+func (d *speakerDrain) close() bool {
+	speaker.Clear()
+	return true
+}
+
+// idleSuspend is how long the ring may stay empty before the speaker is
+// suspended: its driver keeps the device running and costs CPU while it
+// plays silence. Longer than any pause inside a session's fill, shorter
+// than what a user would notice in their CPU meter.
+const idleSuspend = 2 * time.Second
+
+// watch suspends the speaker once the ring has been empty for
+// idleSuspend, checking once a second; publish resumes it.
+func (d *speakerDrain) watch() {
+	for range time.Tick(time.Second) {
+		d.mu.Lock()
+		idle := !d.idleAt.IsZero() && time.Since(d.idleAt) >= idleSuspend
+		d.mu.Unlock()
+		if idle && d.w.Load() == d.r.Load() && d.suspend != nil && d.sleeping.CompareAndSwap(false, true) {
+			d.suspend()
+		}
+	}
+}
+
+// Stream gives the speaker the published frames, then silence: it fills
+// all of samples and never ends. It is called from the speaker's
+// goroutine; it allocates nothing and holds mu only to copy.
+func (d *speakerDrain) Stream(samples [][2]float64) (int, bool) {
+	d.pulledOnce.Do(func() { close(d.pulled) })
+	d.mu.Lock()
+	n := 0
+	if d.lead > 0 {
+		n = min(d.lead, len(samples))
+		clear(samples[:n])
+		d.lead -= n
+		d.sil.Add(uint64(n))
+	}
+	r, w := d.r.Load(), d.w.Load()
+	k := int(min(w-r, uint64(len(samples)-n)))
+	for j := range k {
+		samples[n+j] = d.ring[(r+uint64(j))%d.cap]
+	}
+	d.r.Store(r + uint64(k))
+	n += k
+	switch {
+	case n < len(samples) && d.idleAt.IsZero():
+		d.idleAt = time.Now()
+	case k > 0:
+		d.idleAt = time.Time{}
+	}
+	d.mu.Unlock()
+	if n < len(samples) {
+		clear(samples[n:])
+		d.sil.Add(uint64(len(samples) - n))
+	}
+	return len(samples), true
+}
+
+// Err is nil: the drain never fails (the speaker reports nothing of its
+// device; a dead device shows as a drain that takes no frame, see Wait).
+func (d *speakerDrain) Err() error { return nil }

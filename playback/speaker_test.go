@@ -1,0 +1,69 @@
+//go:build darwin || windows || (linux && cgo)
+
+package playback
+
+import "testing"
+
+// TestSpeakerDrain drives the drain as beep's speaker would, without a
+// device: 20 ms of silence first, then the published frames in order,
+// silence when none are published, a cut that takes back what the speaker
+// has not pulled, and frames clamped as the 16-bit conversion clamps them.
+func TestSpeakerDrain(t *testing.T) {
+	d := newSpeakerDrain(geometry{rate: 1000, period: 50, buffer: 100, cap: 400})
+	frames := make([][2]float64, 300)
+	for i := range frames {
+		v := float64(i+1) / 1000
+		frames[i] = [2]float64{v, -v}
+	}
+	frames[0] = [2]float64{1.5, -2} // clamped
+	d.put(0, frames)
+	d.publish(300)
+	buf := make([][2]float64, 30)
+	pull := func() [][2]float64 {
+		n, ok := d.Stream(buf)
+		if n != len(buf) || !ok {
+			t.Fatalf("Stream gave %d, %v: it must fill every pull and never end", n, ok)
+		}
+		return append([][2]float64(nil), buf...)
+	}
+	tests := []struct {
+		name       string
+		do         func()
+		want0      [2]float64 // the pull's first frame
+		wantLast   [2]float64
+		claimed    uint64
+		silentSeen uint64
+	}{
+		{"the lead-in: 20 frames of silence, then the first frames", nil, [2]float64{}, frames[9], 10, 20},
+		{"in order", nil, frames[10], frames[39], 40, 20},
+		{"a cut takes back the rest", func() {
+			if r := d.cut(); r != 40 {
+				t.Fatalf("cut at %d, want 40", r)
+			}
+		}, [2]float64{}, [2]float64{}, 40, 50},
+		{"refilled after the cut", func() {
+			d.put(40, frames[100:110])
+			d.publish(50)
+		}, frames[100], [2]float64{}, 50, 70},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.do != nil {
+				tt.do()
+			}
+			got := pull()
+			if got[0] != tt.want0 || got[len(got)-1] != tt.wantLast {
+				t.Errorf("pulled %v ... %v; want %v ... %v", got[0], got[len(got)-1], tt.want0, tt.wantLast)
+			}
+			if d.claimed() != tt.claimed || d.handed() != tt.claimed || d.silent() != tt.silentSeen {
+				t.Errorf("claimed %d handed %d silent %d; want %d, %d", d.claimed(), d.handed(), d.silent(), tt.claimed, tt.silentSeen)
+			}
+		})
+	}
+	if d.ring[0] != [2]float64{1, -1} {
+		t.Errorf("frame 0 kept as %v; want clamped to [1 -1]", d.ring[0])
+	}
+	if allocs := testing.AllocsPerRun(100, func() { d.Stream(buf) }); allocs != 0 {
+		t.Errorf("Stream allocates %v times per pull", allocs)
+	}
+}
