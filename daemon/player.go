@@ -108,6 +108,9 @@ type player struct {
 	spare      Stream
 	spareRate  int
 	spareSince time.Time
+	// tickAt is when the run loop's timer fires next; zero when it is
+	// not armed (see arm).
+	tickAt time.Time
 }
 
 func newPlayer(o *Options, events *broker, hist *history.Log, sched *schedule.Scheduler) *player {
@@ -142,8 +145,10 @@ func (p *player) do(ctx context.Context, c command) reply {
 func (p *player) run(ctx context.Context) {
 	p.ctx = ctx
 	defer close(p.done)
-	tick := time.NewTicker(250 * time.Millisecond)
+	tick := time.NewTimer(time.Hour)
+	tick.Stop()
 	defer tick.Stop()
+	p.arm(tick)
 	if p.o.ProbeAtStart {
 		p.probeAfter(0)
 	}
@@ -160,8 +165,10 @@ func (p *player) run(ctx context.Context) {
 		case n := <-p.notes:
 			p.note(n)
 		case <-tick.C:
+			p.tickAt = time.Time{}
 			p.tick()
 		}
+		p.arm(tick)
 	}
 }
 
@@ -557,6 +564,40 @@ func (p *player) length() time.Duration {
 		return 0
 	}
 	return time.Duration(p.cur.sess.Audio.Len()) * time.Second / time.Duration(p.cur.sess.Rate)
+}
+
+// tickEvery is the player's tick while something needs watching: a
+// session's parts and progress, a start's deadline, a prompt's expiry.
+const tickEvery = 250 * time.Millisecond
+
+// arm sets t for the next tick: tickEvery while a session plays, starts
+// or a prompt waits; at the spare output's expiry while only a spare is
+// kept; and not at all when the daemon is idle, so that an idle daemon
+// wakes only for the scheduler's due timers and requests.
+//
+// A timer already armed for an earlier or equal time is left alone, so
+// that a stream of requests (a client polling status) cannot keep
+// pushing the tick back.
+func (p *player) arm(t *time.Timer) {
+	var at time.Time // zero: no tick
+	now := time.Now()
+	switch {
+	case p.cur != nil || p.state == api.StateStarting || p.state == api.StatePrompt:
+		at = now.Add(tickEvery)
+	case p.spare != nil:
+		at = p.spareSince.Add(p.o.Linger)
+	}
+	switch {
+	case at.IsZero():
+		if !p.tickAt.IsZero() {
+			t.Stop()
+			p.tickAt = time.Time{}
+		}
+	case p.tickAt.IsZero() || at.Before(p.tickAt):
+		t.Stop()
+		t.Reset(max(at.Sub(now), 0))
+		p.tickAt = at
+	}
 }
 
 // startTimeout is the answer to a start that took longer than
