@@ -246,3 +246,29 @@ func TestServeKilledMidSession(t *testing.T) {
 		t.Errorf("the restarted daemon changed earlier lines")
 	}
 }
+
+// TestBadConfigFiles: --config naming a FIFO, a device, a folder or a file
+// over 1 MiB is refused at once with one line naming it.
+func TestBadConfigFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "config.yaml")
+	syscall.Mkfifo(fifo, 0o644)
+	big := filepath.Join(dir, "big.yaml")
+	os.WriteFile(big, []byte(strings.Repeat("# padding\n", 2<<20/10)), 0o644)
+	tests := []struct{ path, want string }{
+		{fifo, fifo + ": is a named pipe (FIFO), not a regular file (a config file must be a regular file)"},
+		{"/dev/zero", "/dev/zero: is a character device"},
+		{dir, dir + ": is a directory"},
+		{big, big + ": larger than 1 MiB, the most a config file may have"},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.path), func(t *testing.T) {
+			t0 := time.Now()
+			_, errOut, code := run(t, "--config", tt.path, "routines")
+			msg := strings.TrimSpace(errOut)
+			if d := time.Since(t0); d > 2*time.Second || code == 0 || !strings.Contains(msg, tt.want) || strings.Contains(msg, "\n") {
+				t.Errorf("exit %d after %v, stderr %q; want one line with %q", code, d, msg, tt.want)
+			}
+		})
+	}
+}
