@@ -10,7 +10,11 @@
 #
 # Environment: BUFFERS="40 100" lists the device buffers (ms) to measure.
 # DAEMON=1 measures a session played through `cued serve` instead: the
-# daemon and its `cued sink` child, each process on a line.
+# daemon and its `cued sink` child, each process on a line. AFTER=1 (with
+# DAEMON=1) measures after the session instead: it is stopped 3 s in, and
+# the window starts 7 s later, while the child stays open for the next
+# session (daemon linger) with its device stopped (playback's idleStop,
+# 5 s); context switches a second are printed too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 routine=${1:-tspine-basic}
@@ -30,6 +34,7 @@ eval "$env_lines"
 hz=$(getconf CLK_TCK)
 # report LABEL PID...: CPU of each process's threads between snapshots a
 # and b, split as above.
+switches() { cat /proc/"$1"/task/*/status | awk '/ctxt_switches/{s+=$2} END{print s}'; }
 snap() { for p in "$@"; do for t in /proc/$p/task/*; do awk -v t="$(cat "$t/comm")" '{print t, $14 + $15}' "$t/stat"; done; done; }
 report() {
 	awk -v hz="$hz" -v w="$window" -v label="$1" '
@@ -50,9 +55,16 @@ for buf in ${BUFFERS:-40 100}; do
 		"$work/cued" play -q "$routine" </dev/null
 		sleep 3
 		child=$(pgrep -P "$serve" | head -n1)
+		if [[ ${AFTER:-0} == 1 ]]; then
+			"$work/cued" stop >/dev/null
+			sleep 7
+		fi
 		snap "$serve" >"$work/a"; snap "$child" >"$work/ca"
+		cs0=$(switches "$serve"); ccs0=$(switches "$child")
 		sleep "$window"
 		snap "$serve" >"$work/b"; snap "$child" >"$work/cb"
+		cs1=$(switches "$serve"); ccs1=$(switches "$child")
+		echo "buffer $buf ms${AFTER:+, after the session}: context switches a second: daemon $(((cs1 - cs0) / window)), child $(((ccs1 - ccs0) / window))"
 		"$work/cued" stop >/dev/null 2>&1 || true
 		kill -TERM "$serve"; wait "$serve" || true
 		report "buffer $buf ms, daemon (cued serve)"

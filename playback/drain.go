@@ -33,6 +33,9 @@ type drain interface {
 	put(at uint64, frames [][2]float64)
 	// err is the error that stopped the drain, if any.
 	err() error
+	// asleep reports whether the drain has stopped its device for want
+	// of frames (idleStop): it takes nothing then, and is not stalled.
+	asleep() bool
 	// start starts draining; close stops and frees it, reporting false
 	// if it would not stop.
 	start() error
@@ -50,3 +53,10 @@ type geometry struct {
 func (g geometry) dur(n uint64) time.Duration {
 	return time.Duration(n) * time.Second / time.Duration(g.rate)
 }
+
+// idleStop is how long a drain may have nothing to play (the ring empty:
+// a session paused, ended, or a live feeder idle) before it stops its
+// device, which then costs nothing: the speaker suspended, the ALSA
+// stream dropped. Longer than a pause one would hold a listener's place
+// for in a hurry; frames bring it back within about 50 ms.
+const idleStop = 5 * time.Second

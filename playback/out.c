@@ -136,6 +136,38 @@ cued_out *cued_out_fake(unsigned int rate, unsigned long buffer_frames, uint64_t
 	return o;
 }
 
+// lead writes 20 ms of silence: a sound server starting a stream may drop
+// its first frames (PulseAudio with its sink already running lost 18 to
+// 204 of them, up to 4.6 ms, in every run), which must not be the
+// session's. None lost in any run since.
+static int lead(cued_out *o) {
+	for (unsigned long left = o->rate / 50; left > 0 && !LOAD(&o->stop);) {
+		unsigned long k = left < o->period ? left : o->period;
+		int e = write_all(o, o->zeros, k);
+		if (e != 0) return e;
+		STORE(&o->silent, LOAD(&o->silent) + k);
+		left -= k;
+	}
+	return 0;
+}
+
+// doze stops the device while the ring stays empty: snd_pcm_drop, then a
+// look at the ring every 50 ms (a C thread's nanosleep: nothing of Go or
+// ALSA wakes), then snd_pcm_prepare and the lead-in silence once frames
+// come. It returns 0, or the error that stopped the device.
+static int doze(cued_out *o) {
+	snd_pcm_drop(o->pcm);
+	STORE(&o->asleep, 1);
+	while (!LOAD(&o->stop) && LOAD(&o->w) == o->r) {
+		struct timespec ts = {0, 50000000};
+		nanosleep(&ts, NULL);
+	}
+	int e = LOAD(&o->stop) ? 0 : snd_pcm_prepare(o->pcm);
+	if (e == 0) e = lead(o);
+	STORE(&o->asleep, 0);
+	return e;
+}
+
 static void *run(void *arg) {
 	cued_out *o = arg;
 	// A live feeder (the daemon's sink child) sends its first frames a
@@ -146,17 +178,15 @@ static void *run(void *arg) {
 		struct timespec ts = {0, 2000000};
 		nanosleep(&ts, NULL);
 	}
-	// A little silence first: a sound server starting a stream may drop
-	// its first frames (PulseAudio with its sink already running lost 18
-	// to 204 of them, up to 4.6 ms, in every run), which must not be the
-	// session's. 20 ms of silence: none lost in any run since.
-	for (unsigned long left = o->rate / 50; left > 0 && !LOAD(&o->stop);) {
-		unsigned long k = left < o->period ? left : o->period;
-		if (write_all(o, o->zeros, k) != 0) break;
-		STORE(&o->silent, LOAD(&o->silent) + k);
-		left -= k;
-	}
+	lead(o); // a little silence first
+	uint64_t quiet = 0; // frames of silence in a row
 	while (!LOAD(&o->stop)) {
+		if (o->idle > 0 && quiet >= o->idle && LOAD(&o->w) == o->r) {
+			int e = doze(o);
+			if (e < 0) { STORE(&o->err, e); break; }
+			quiet = 0;
+			continue;
+		}
 		// Wait for a period of room: what aplay does, in poll(2), with
 		// a timeout so that stop is seen even if the device wedges.
 		snd_pcm_sframes_t avail = snd_pcm_avail_update(o->pcm);
@@ -185,7 +215,9 @@ static void *run(void *arg) {
 			// at a resume).
 			e = write_all(o, o->zeros, o->period);
 			if (e == 0) STORE(&o->silent, LOAD(&o->silent) + o->period);
+			quiet += o->period;
 		} else {
+			quiet = 0;
 			uint64_t at = start % o->cap, first = o->cap - at;
 			if (first > n) first = n;
 			e = write_all(o, o->ring + 2 * at, first);

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -82,6 +83,7 @@ func openALSA(rate, bufferFrames, ringFrames int) (drain, error) {
 	for _, name := range candidates {
 		o, err := openOut(name, rate, bufferFrames, ringFrames)
 		if err == nil {
+			o.setIdle(idleStop)
 			return o, nil
 		}
 		errs = append(errs, err.Error())
@@ -124,6 +126,14 @@ func (o *out) claimed() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Point
 
 // handed is the index after the last frame ALSA has taken.
 func (o *out) handed() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Pointer(&o.c.done))) }
+
+// asleep reports whether the thread has stopped the device for want of
+// frames (see cued_out_start).
+func (o *out) asleep() bool { return atomic.LoadInt32((*int32)(unsafe.Pointer(&o.c.asleep))) != 0 }
+
+// setIdle sets how long the ring may stay empty before the thread stops
+// the device (0: never). Call before start.
+func (o *out) setIdle(d time.Duration) { o.c.idle = C.uint64_t(d.Seconds() * float64(o.rate)) }
 
 // silent counts the frames of silence written: 20 ms at the start, and
 // whenever the ring was empty.

@@ -19,6 +19,8 @@ typedef struct cued_out {
 	uint64_t silent; // frames of silence written (at the start, ring empty)
 	int32_t err;     // the ALSA error that stopped the thread, or 0
 	int32_t stop;    // set by Go to end the thread
+	int32_t asleep;  // set while the thread has stopped the device, idle (thread stores)
+	uint64_t idle;   // frames of silence in a row after which the device is stopped (0: never)
 	int16_t *ring;   // cap interleaved stereo frames, 16-bit
 	uint64_t cap;
 	unsigned long period; // frames per ALSA period, as granted
@@ -40,6 +42,10 @@ int cued_out_open(cued_out **o, const char *name, unsigned int rate,
 
 // cued_out_start starts the writer thread. It writes 20 ms of silence, then
 // the ring, which Go fills first so that the session follows at once.
+// After idle frames of silence in a row (the ring empty: nothing to play,
+// or paused) it stops the device (snd_pcm_drop) and sleeps, looking at the
+// ring 20 times a second; when frames come it prepares the device again
+// and writes 20 ms of silence before them, as at the start.
 int cued_out_start(cued_out *o);
 
 // cued_out_cut drops every frame Go wrote that the thread has not claimed

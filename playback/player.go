@@ -472,6 +472,7 @@ func Play(ctx context.Context, s beep.StreamSeeker, format beep.Format, o Option
 func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
+	dozing := false
 	o := p.e.o
 	last, since := o.handed()+o.silent(), time.Now()
 	for {
@@ -508,7 +509,17 @@ func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
 				p.e.mu.Unlock()
 				return fail(err)
 			}
-			if taken := o.handed() + o.silent(); taken != last {
+			// A device stopped for want of frames is looked at once a
+			// second: nothing changes there until frames come.
+			if o.asleep() != dozing {
+				dozing = o.asleep()
+				every := 100 * time.Millisecond
+				if dozing {
+					every = time.Second
+				}
+				tick.Reset(every)
+			}
+			if taken := o.handed() + o.silent(); taken != last || dozing {
 				last, since = taken, now
 			} else if now.Sub(since) >= stall {
 				p.e.mu.Lock()

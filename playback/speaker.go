@@ -84,6 +84,7 @@ func (d *speakerDrain) claimed() uint64 { return d.r.Load() }
 func (d *speakerDrain) handed() uint64 { return d.r.Load() }
 func (d *speakerDrain) silent() uint64 { return d.sil.Load() }
 func (d *speakerDrain) err() error     { return nil }
+func (d *speakerDrain) asleep() bool   { return d.sleeping.Load() }
 
 // publish hands the frames before w to the speaker, waking a speaker that
 // idleness suspended.
@@ -130,18 +131,13 @@ func (d *speakerDrain) close() bool {
 	return true
 }
 
-// idleSuspend is how long the ring may stay empty before the speaker is
-// suspended: its driver keeps the device running and costs CPU while it
-// plays silence. Longer than any pause inside a session's fill, shorter
-// than what a user would notice in their CPU meter.
-const idleSuspend = 2 * time.Second
-
-// watch suspends the speaker once the ring has been empty for
-// idleSuspend, checking once a second; publish resumes it.
+// watch suspends the speaker once the ring has been empty for idleStop
+// (its driver keeps the device running and costs CPU while it plays
+// silence), checking once a second; publish resumes it.
 func (d *speakerDrain) watch() {
 	for range time.Tick(time.Second) {
 		d.mu.Lock()
-		idle := !d.idleAt.IsZero() && time.Since(d.idleAt) >= idleSuspend
+		idle := !d.idleAt.IsZero() && time.Since(d.idleAt) >= idleStop
 		d.mu.Unlock()
 		if idle && d.w.Load() == d.r.Load() && d.suspend != nil && d.sleeping.CompareAndSwap(false, true) {
 			d.suspend()

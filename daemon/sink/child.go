@@ -35,8 +35,14 @@ type Device interface {
 	Fed()
 }
 
-// HealthInterval is how often the child checks the device while it runs.
-const HealthInterval = 100 * time.Millisecond
+// HealthInterval is how often the child checks the device while it
+// plays; IdleHealthInterval while nothing has played for quietChecks
+// checks (a child kept open between sessions).
+const (
+	HealthInterval     = 100 * time.Millisecond
+	IdleHealthInterval = time.Second
+	quietChecks        = 10
+)
 
 // Serve is the child side: it opens dev, answers "ready", plays the PCM
 // read from in and reports on out, until in ends (after the queue has
@@ -70,11 +76,18 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, dev Device, rate, b
 	tick := time.NewTicker(HealthInterval)
 	defer tick.Stop()
 	draining := false
+	// quiet counts health checks with nothing played in between: after a
+	// second of them the checks slow to one a second, until frames flow.
+	quiet := 0
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-q.notify:
+			if quiet >= quietChecks {
+				tick.Reset(HealthInterval)
+			}
+			quiet = 0
 			report()
 		case err := <-inDone:
 			if err != nil {
@@ -89,6 +102,9 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, dev Device, rate, b
 				return fmt.Errorf("%w: %v", ErrDevice, err)
 			}
 			report()
+			if quiet++; quiet == quietChecks {
+				tick.Reset(IdleHealthInterval)
+			}
 		}
 		if draining && q.empty() {
 			report()
