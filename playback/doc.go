@@ -14,8 +14,9 @@
 //     It costs more CPU and holds more (the speaker's buffer and its
 //     driver's), so controls are heard later; it is suspended after two
 //     seconds with nothing to play. Its driver keeps device errors to
-//     itself, so a speaker that has not pulled within 1.75 s of Init counts
-//     as no device.
+//     itself, so a speaker that has not pulled more than its buffer within
+//     1.75 s of Init counts as no device (oto's player fills its buffer
+//     at once, with or without a device).
 //
 // Both give the device the render's samples: the ALSA ring holds them as
 // 16-bit values converted as audio.Render converts them, and beep's

@@ -21,8 +21,9 @@ func init() { backends[Beep] = backend{open: openSpeaker, hush: hushSpeaker} }
 // beep's speaker keeps its driver's errors to itself (oto opens the device
 // on a goroutine of its own and Init succeeds without one), so the drain
 // is added to the speaker at once and the device counts as open when the
-// speaker first pulls from it; a speaker that has not pulled within
-// speakerStart has no working device.
+// speaker has pulled more than it can hold without one (its buffer, which
+// oto's player fills at once, device or not) plus 50 ms; a speaker that
+// has not within speakerStart has no working device.
 func openSpeaker(rate, bufferFrames, ringFrames int) (drain, error) {
 	if err := speaker.Init(beep.SampleRate(rate), bufferFrames); err != nil {
 		return nil, err
@@ -34,6 +35,7 @@ func openSpeaker(rate, bufferFrames, ringFrames int) (drain, error) {
 		cap: uint64(ringFrames + 2*bufferFrames)})
 	d.suspend = speaker.Suspend
 	d.resume = speaker.Resume
+	d.proof = uint64(bufferFrames + rate/20)
 	speaker.Play(d)
 	select {
 	case <-d.pulled:
@@ -67,9 +69,13 @@ type speakerDrain struct {
 	suspend  func() error
 	resume   func() error
 	sleeping atomic.Bool
-	// pulled is closed at the speaker's first pull.
+	// pulled is closed once the speaker has pulled proof frames: then a
+	// device takes them (see openSpeaker). given counts the frames
+	// pulled until then (Stream's goroutine only).
 	pulled     chan struct{}
 	pulledOnce sync.Once
+	proof      uint64
+	given      uint64
 }
 
 func newSpeakerDrain(g geometry) *speakerDrain {
@@ -149,7 +155,11 @@ func (d *speakerDrain) watch() {
 // all of samples and never ends. It is called from the speaker's
 // goroutine; it allocates nothing and holds mu only to copy.
 func (d *speakerDrain) Stream(samples [][2]float64) (int, bool) {
-	d.pulledOnce.Do(func() { close(d.pulled) })
+	if d.given < d.proof {
+		if d.given += uint64(len(samples)); d.given >= d.proof {
+			d.pulledOnce.Do(func() { close(d.pulled) })
+		}
+	}
 	d.mu.Lock()
 	n := 0
 	if d.lead > 0 {
