@@ -32,7 +32,7 @@ func (p *player) start(ctx context.Context, id int, req api.PlayRequest, trigger
 		}
 		t1 := time.Now()
 		if r.err == nil && open {
-			r.st, r.err = p.open(spare, r.sess.Rate)
+			r.st, r.err = p.open(ctx, spare, r.sess.Rate)
 		} else if spare.st != nil {
 			spare.st.Close()
 		}
@@ -71,15 +71,18 @@ func (p *player) dropSpare() {
 
 // open returns the spare output if it still works at rate, else a new one
 // (off the player goroutine).
-func (p *player) open(spare spareStream, rate int) (Stream, error) {
+func (p *player) open(ctx context.Context, spare spareStream, rate int) (Stream, error) {
 	if spare.st != nil {
 		if spare.rate == rate && spare.st.Err() == nil {
 			return spare.st, nil
 		}
 		spare.st.Close()
 	}
-	st, err := p.o.Output.Open(p.ctx, rate)
+	st, err := p.o.Output.Open(ctx, rate)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err() // given up or stopped: not the device's fault
+		}
 		return nil, noDevice{err}
 	}
 	return st, nil

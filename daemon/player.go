@@ -175,7 +175,7 @@ func (p *player) run(ctx context.Context) {
 func (p *player) shutdown() {
 	defer p.dropSpare()
 	if p.cur != nil {
-		p.finish(false, api.EventStop, "the daemon stopped")
+		p.finish(false, api.EventStop, "the daemon stopped") // recorded as interrupted (see finish)
 	}
 	if p.invite != nil {
 		p.invite.stop()
@@ -500,7 +500,13 @@ func (p *player) finish(completed bool, event, msg string) {
 	c := p.cur
 	st := p.status()
 	c.pump.stop()
-	rec := p.record(history.EventEnd, completed)
+	end := history.EventEnd
+	if p.ctx.Err() != nil && !completed {
+		// The daemon stops under the session: it did not end, it was
+		// cut, as a kill would cut it, and counts the same.
+		end = history.EventShutdown
+	}
+	rec := p.record(end, completed)
 	p.cur = nil
 	p.state = api.StateIdle
 	p.log.Info("session ended", "routine", rec.Routine, "completed", completed, "reached", time.Duration(rec.ReachedMS)*time.Millisecond)

@@ -22,7 +22,7 @@ func (p *player) invitation(occ schedule.Occurrence) {
 		r := prepared{invite: true}
 		r.sess, r.err = p.o.Invite(p.ctx, occ)
 		if r.err == nil {
-			r.st, r.err = p.open(spare, r.sess.Rate)
+			r.st, r.err = p.open(p.ctx, spare, r.sess.Rate)
 		} else if spare.st != nil {
 			spare.st.Close()
 		}

@@ -162,9 +162,11 @@ static int doze(cued_out *o) {
 		struct timespec ts = {0, 50000000};
 		nanosleep(&ts, NULL);
 	}
+	// Awake before the device restarts: a device that hangs in
+	// snd_pcm_prepare or in the lead-in is a stall Wait reports.
+	STORE(&o->asleep, 0);
 	int e = LOAD(&o->stop) ? 0 : snd_pcm_prepare(o->pcm);
 	if (e == 0) e = lead(o);
-	STORE(&o->asleep, 0);
 	return e;
 }
 

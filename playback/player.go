@@ -145,9 +145,11 @@ func (p *Player) fill(w, r uint64) (uint64, bool) {
 	e, o, g := p.e, p.e.o, p.e.g
 	room := g.cap - (w - o.handed())
 	target := r + p.ahead
-	if p.live && r < p.start+uint64(g.buffer) {
+	if p.live && (r < p.start+uint64(g.buffer) || o.asleep()) {
 		// A starting device takes a whole buffer at once, faster than
-		// the loop refills: until it has, keep that much more ready.
+		// the loop refills: until it has, keep that much more ready. So
+		// does a device that restarts after it stopped for want of
+		// frames (drain.asleep).
 		target += uint64(g.buffer)
 	}
 	for w < target && room > 0 && !p.paused && !p.ended {

@@ -68,7 +68,12 @@ type speakerDrain struct {
 	idleAt   time.Time // under mu: when the ring last ran empty, zero while frames flow
 	suspend  func() error
 	resume   func() error
-	sleeping atomic.Bool
+	sleeping atomic.Bool // the speaker is suspended (see watch)
+	wake     chan struct{}
+	failed   atomic.Pointer[error]
+	// every and idleAfter pace watch: a look every second, a suspend
+	// after idleStop (shorter in tests).
+	every, idleAfter time.Duration
 	// pulled is closed once the speaker has pulled proof frames: then a
 	// device takes them (see openSpeaker). given counts the frames
 	// pulled until then (Stream's goroutine only).
@@ -79,7 +84,8 @@ type speakerDrain struct {
 }
 
 func newSpeakerDrain(g geometry) *speakerDrain {
-	return &speakerDrain{geometry: g, ring: make([][2]float64, g.cap), lead: g.rate / 50, pulled: make(chan struct{})}
+	return &speakerDrain{geometry: g, ring: make([][2]float64, g.cap), lead: g.rate / 50, pulled: make(chan struct{}),
+		wake: make(chan struct{}, 1), every: time.Second, idleAfter: idleStop}
 }
 
 func (d *speakerDrain) shape() geometry { return d.geometry }
@@ -89,15 +95,27 @@ func (d *speakerDrain) claimed() uint64 { return d.r.Load() }
 // handed is claimed: what Stream gave the speaker is in its buffer.
 func (d *speakerDrain) handed() uint64 { return d.r.Load() }
 func (d *speakerDrain) silent() uint64 { return d.sil.Load() }
-func (d *speakerDrain) err() error     { return nil }
 func (d *speakerDrain) asleep() bool   { return d.sleeping.Load() }
 
-// publish hands the frames before w to the speaker, waking a speaker that
-// idleness suspended.
+// err is the error of a failed suspend or resume of the speaker.
+func (d *speakerDrain) err() error {
+	if e := d.failed.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
+
+// publish hands the frames before w to the speaker, and asks watch to
+// resume a speaker that idleness suspended. It never calls into the
+// speaker: the engine calls it under its mutex, and the speaker's calls
+// may wait on its driver for a period or, with a hung driver, for ever.
 func (d *speakerDrain) publish(w uint64) {
 	d.w.Store(w)
-	if w > d.r.Load() && d.sleeping.CompareAndSwap(true, false) && d.resume != nil {
-		d.resume()
+	if d.sleeping.Load() {
+		select {
+		case d.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -139,16 +157,45 @@ func (d *speakerDrain) close() bool {
 
 // watch suspends the speaker once the ring has been empty for idleStop
 // (its driver keeps the device running and costs CPU while it plays
-// silence), checking once a second; publish resumes it.
+// silence), checking once a second, and resumes it when publish asks.
+// Only watch suspends and resumes, so the two cannot cross. sleeping is
+// set only once Suspend has returned, and cleared before Resume is called,
+// so that a driver that hangs in either is a stall Wait reports; frames
+// published while the speaker was being suspended are seen by the check
+// after sleeping is set (publish stores w before it loads sleeping).
 func (d *speakerDrain) watch() {
-	for range time.Tick(time.Second) {
-		d.mu.Lock()
-		idle := !d.idleAt.IsZero() && time.Since(d.idleAt) >= idleStop
-		d.mu.Unlock()
-		if idle && d.w.Load() == d.r.Load() && d.suspend != nil && d.sleeping.CompareAndSwap(false, true) {
-			d.suspend()
+	tick := time.NewTicker(d.every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			if d.sleeping.Load() || d.suspend == nil || !d.idleFor(d.idleAfter) {
+				continue
+			}
+			if err := d.suspend(); err != nil {
+				d.failed.Store(&err)
+				return
+			}
+			d.sleeping.Store(true)
+			if d.w.Load() == d.r.Load() {
+				continue
+			}
+		case <-d.wake:
+		}
+		if d.sleeping.Swap(false) {
+			if err := d.resume(); err != nil {
+				d.failed.Store(&err)
+				return
+			}
 		}
 	}
+}
+
+// idleFor reports whether the ring has been empty for at least dur.
+func (d *speakerDrain) idleFor(dur time.Duration) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return !d.idleAt.IsZero() && time.Since(d.idleAt) >= dur && d.w.Load() == d.r.Load()
 }
 
 // Stream gives the speaker the published frames, then silence: it fills

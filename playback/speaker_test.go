@@ -2,7 +2,11 @@
 
 package playback
 
-import "testing"
+import (
+	"sync/atomic"
+	"testing"
+	"time"
+)
 
 // TestSpeakerDrain drives the drain as beep's speaker would, without a
 // device: 20 ms of silence first, then the published frames in order,
@@ -65,5 +69,46 @@ func TestSpeakerDrain(t *testing.T) {
 	}
 	if allocs := testing.AllocsPerRun(100, func() { d.Stream(buf) }); allocs != 0 {
 		t.Errorf("Stream allocates %v times per pull", allocs)
+	}
+}
+
+// TestSpeakerIdle: an idle speaker is suspended, and frames published
+// while it is (or while it is being) suspended resume it; only the watch
+// calls into the speaker, and asleep is true only while it is suspended.
+func TestSpeakerIdle(t *testing.T) {
+	d := newSpeakerDrain(geometry{rate: 1000, period: 50, buffer: 100, cap: 400})
+	d.every, d.idleAfter = 5*time.Millisecond, 20*time.Millisecond
+	var suspends, resumes atomic.Int32
+	var publishDuringSuspend atomic.Bool
+	d.suspend = func() error {
+		suspends.Add(1)
+		if publishDuringSuspend.Swap(false) {
+			d.put(d.written(), make([][2]float64, 10))
+			d.publish(d.written() + 10) // as the engine would, racing the suspend
+		}
+		return nil
+	}
+	d.resume = func() error { resumes.Add(1); return nil }
+	buf := make([][2]float64, 30)
+	d.Stream(buf) // the lead-in, then nothing: idle from now
+	d.start()
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(2 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s (suspends %d, resumes %d, asleep %v)", what, suspends.Load(), resumes.Load(), d.asleep())
+			}
+		}
+	}
+	waitFor("a suspend", func() bool { return d.asleep() && suspends.Load() == 1 })
+	d.put(0, make([][2]float64, 10))
+	d.publish(d.written() + 10)
+	waitFor("the resume", func() bool { return !d.asleep() && resumes.Load() == 1 })
+	d.Stream(buf) // the frames play; then idle again
+	d.Stream(buf)
+	publishDuringSuspend.Store(true)
+	waitFor("the resume of frames published during the suspend", func() bool { return suspends.Load() == 2 && resumes.Load() == 2 && !d.asleep() })
+	if d.err() != nil {
+		t.Errorf("err %v", d.err())
 	}
 }

@@ -24,6 +24,12 @@ func init() {
 			if err != nil {
 				return err
 			}
+			playing := playingSession()
+			for i := range recs {
+				if recs[i].ID == playing && playing != "" {
+					recs[i].Interrupted = false // it plays: it has not counted yet
+				}
+			}
 			sum := history.Summarize(recs, time.Now(), cfg.Daemon.DailyGoal)
 			w := cmd.OutOrStdout()
 			if asJSON {
@@ -32,7 +38,6 @@ func init() {
 				return enc.Encode(sum)
 			}
 			fmt.Fprintf(w, "today: %d of %d sessions completed\n", sum.Completed, sum.Goal)
-			playing := playingSession()
 			for _, r := range sum.Today {
 				fmt.Fprintf(w, "  %s  %s %s  %s\n", r.Start.Local().Format("15:04"), r.Routine, r.Level, howFar(r, playing))
 			}
@@ -58,7 +63,7 @@ func howFar(r history.Record, playing string) string {
 	switch {
 	case r.Completed:
 		return "completed"
-	case r.Interrupted && r.ID == playing:
+	case r.ID != "" && r.ID == playing:
 		return "playing now"
 	case r.Interrupted && r.Counts():
 		return "interrupted at " + at + ": the daemon ended under it; it counts, being in its last segment"

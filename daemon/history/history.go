@@ -42,6 +42,10 @@ const (
 	// and without an id, as logs before session ids were written, is a
 	// whole session on its own, written at its end.
 	EventEnd = "end"
+	// EventShutdown is the last line of a session that the daemon's own
+	// shutdown (SIGTERM, logout) cut: like a session with no end line, it
+	// is Interrupted.
+	EventShutdown = "shutdown"
 )
 
 // Record is one line of the log, or, as Read returns it, one session (its
@@ -61,8 +65,8 @@ type Record struct {
 	// Completed is true when the session played to its end.
 	Completed bool `json:"completed"`
 	// Interrupted is set by Read, never written: the session has no end
-	// line (the daemon was killed or the machine lost power under it, or
-	// it still plays).
+	// line (the daemon was killed, stopped, or the machine lost power
+	// under it, or it still plays).
 	Interrupted bool `json:"interrupted,omitempty"`
 	// Final is true once the session reached its last part or segment.
 	Final bool `json:"final,omitempty"`

@@ -155,6 +155,8 @@ func TestMerge(t *testing.T) {
 			[]Record{{ID: "a", Start: t0, ReachedMS: 60000, Part: "P1"}}, []bool{false}, []bool{true}},
 		{"killed in the last segment", []Record{line("a", EventStart, 0, 0, "", false), line("a", EventProgress, 4*time.Minute, 240000, "P3", true)},
 			[]Record{{ID: "a", Start: t0, ReachedMS: 240000, Part: "P3"}}, []bool{true}, []bool{true}},
+		{"cut by the daemon's shutdown in the last segment", []Record{line("a", EventStart, 0, 0, "", false), line("a", EventShutdown, 4*time.Minute, 240000, "P3", true)},
+			[]Record{{ID: "a", Start: t0, ReachedMS: 240000, Part: "P3"}}, []bool{true}, []bool{true}},
 		{"stopped in the last segment", []Record{line("a", EventStart, 0, 0, "", false), line("a", EventEnd, 4*time.Minute, 240000, "P3", true)},
 			[]Record{{ID: "a", Start: t0, ReachedMS: 240000, Part: "P3"}}, []bool{false}, []bool{false}},
 		{"two sessions interleaved with an old line", []Record{line("a", EventStart, 0, 0, "", false), {Routine: "r", Start: t0},

@@ -155,10 +155,23 @@ func (d DirFS) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.IsDir() {
-		return os.Open(full)
+	if !st.IsDir() {
+		return Open(full, d.What)
 	}
-	return Open(full, d.What)
+	// A folder may be swapped for a FIFO between the Stat and the open:
+	// open without blocking and look again.
+	f, err := openNonBlocking(full)
+	if err != nil {
+		return nil, err
+	}
+	if st, err = f.Stat(); err != nil || !st.IsDir() {
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		return nil, &Error{Path: full, What: d.What, Kind: Kind(st.Mode()), Err: ErrNotRegular}
+	}
+	return f, nil
 }
 
 // Stat returns what name is (following symlinks), without opening it.
