@@ -143,7 +143,7 @@ func TestBadRequests(t *testing.T) {
 		code               int
 		want               string
 	}{
-		{"GET", "/nope", "", 404, "no endpoint /nope"},
+		{"GET", "/nope", "", 404, `no endpoint "/nope"`},
 		{"GET", "/play", "", 405, "GET /play is not allowed (use POST)"},
 		{"POST", "/status", "", 405, "use GET"},
 		{"DELETE", "/stop", "", 405, "use POST"},

@@ -49,7 +49,7 @@ func (d *Daemon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, ok := d.mux[r.URL.Path]
 	if !ok {
 		writeError(w, &api.Error{Status: http.StatusNotFound,
-			Message: fmt.Sprintf("no endpoint %s (see docs/protocol.md)", r.URL.Path)})
+			Message: fmt.Sprintf("no endpoint %q (see docs/protocol.md)", r.URL.Path)})
 		return
 	}
 	h, ok := rt[r.Method]

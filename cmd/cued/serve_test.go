@@ -276,7 +276,7 @@ func TestServeCurl(t *testing.T) {
 		{"GET", "/schedule", "", 200, `[]`},
 		{"POST", "/status", "", 405, `"error":"POST /status is not allowed (use GET)"`},
 		{"GET", "/stop", "", 405, `use POST`},
-		{"GET", "/bogus", "", 404, `"error":"no endpoint /bogus`},
+		{"GET", "/bogus", "", 404, `"error":"no endpoint \"/bogus\"`},
 		{"POST", "/play", `{"routine":`, 400, `malformed play request`},
 		{"POST", "/play", `{"routine":"tspine-basic","level":"loud"}`, 400, `level \"loud\" is not a level`},
 		{"POST", "/play", `{"routine":"nope"}`, 400, `no such routine`},
