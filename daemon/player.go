@@ -95,14 +95,15 @@ type player struct {
 	promptQ api.PlayRequest
 	expires time.Time
 	// starting: the id of the preparation under way, who waits for it,
-	// what cancels it, when it is given up, and the prompt it came from.
-	startID       int
-	startReply    chan reply
-	startCancel   context.CancelFunc
-	startDeadline time.Time
-	startPrompt   *waiting
-	device        api.Device
-	probing       bool
+	// its context (with the deadline) and what cancels it, and the prompt
+	// it came from.
+	startID     int
+	startReply  chan reply
+	startCtx    context.Context
+	startCancel context.CancelFunc
+	startPrompt *waiting
+	device      api.Device
+	probing     bool
 	// spare is an open output kept after a session (Options.Linger), so
 	// that the next one does not wait for the device to open.
 	spare      Stream
@@ -314,9 +315,8 @@ func (p *player) play(c command) reply {
 	p.state = api.StateStarting
 	p.startID++
 	p.startReply = c.reply
-	ctx, cancel := context.WithTimeout(p.ctx, p.o.PrepareTimeout)
-	p.startCancel, p.startDeadline = cancel, time.Now().Add(p.o.PrepareTimeout)
-	p.start(ctx, p.startID, req, trigger, p.takeSpare(), p.device.State != api.DeviceFault)
+	p.startCtx, p.startCancel = context.WithTimeout(p.ctx, p.o.PrepareTimeout)
+	p.start(p.startCtx, p.startID, req, trigger, p.takeSpare(), p.device.State != api.DeviceFault)
 	return reply{status: p.status(), deferred: true}
 }
 
@@ -344,8 +344,8 @@ func (p *player) failStart(e *api.Error, event string) {
 	p.startID++
 	if p.startCancel != nil {
 		p.startCancel()
-		p.startCancel = nil
 	}
+	p.startCtx, p.startCancel = nil, nil
 	if p.startReply != nil {
 		p.startReply <- reply{err: e}
 		p.startReply = nil
@@ -420,55 +420,67 @@ func (p *player) note(n any) {
 }
 
 func (p *player) prepared(r prepared) {
-	if r.invite {
-		switch {
-		case r.err != nil:
-			p.log.Warn("cannot sound the prompt", "err", r.err)
-			if errors.Is(r.err, ErrNoDevice) {
-				p.setDevice(api.DeviceFault, r.err)
-				p.probe()
-			}
-		case p.state != api.StatePrompt || p.invite != nil:
-			r.st.Close()
-		default:
-			p.setDevice(api.DeviceOK, nil)
-			p.invite = p.newPump(r.sess, r.st, false)
-		}
-		return
-	}
-	if r.id != p.startID || p.state != api.StateStarting {
+	switch {
+	case r.invite:
+		p.invited(r)
+	case r.id != p.startID || p.state != api.StateStarting:
 		if r.st != nil {
-			r.st.Close()
+			r.st.Close() // a start given up or stopped
 		}
-		return
-	}
-	if r.err == nil && r.st == nil {
+	case r.err == nil && r.st == nil:
 		// Prepared, but the device was known to be down: the request was
 		// valid and cannot be heard.
 		r.err = noDevice{errors.New(p.device.Error + "; cued keeps retrying in the background (see cued status)")}
+		p.startFailed(r.err)
+	case r.err != nil:
+		p.startFailed(r.err)
+	default:
+		p.started(r)
 	}
-	if r.err != nil {
-		e := &api.Error{Status: http.StatusBadRequest, Message: oneLine(r.err.Error())}
-		switch {
-		case errors.Is(r.err, ErrNoDevice):
-			e.Status = http.StatusServiceUnavailable
-			if p.device.State != api.DeviceFault {
-				p.setDevice(api.DeviceFault, r.err)
-				p.publish(api.EventFault, r.err.Error())
-			}
+}
+
+// invited takes the prompt's prepared chime: it sounds if the prompt
+// still waits for it.
+func (p *player) invited(r prepared) {
+	switch {
+	case r.err != nil:
+		p.log.Warn("cannot sound the prompt", "err", r.err)
+		if errors.Is(r.err, ErrNoDevice) {
+			p.setDevice(api.DeviceFault, r.err)
 			p.probe()
-		case errors.Is(r.err, context.DeadlineExceeded):
-			e = p.startTimeout()
 		}
-		p.log.Warn("cannot start a session", "err", r.err)
-		p.failStart(e, api.EventFailed)
-		return
+	case p.state != api.StatePrompt || p.invite != nil:
+		r.st.Close()
+	default:
+		p.setDevice(api.DeviceOK, nil)
+		p.invite = p.newPump(r.sess, r.st, false)
 	}
-	if p.startCancel != nil {
-		p.startCancel() // releases the deadline's timer; the session is ready
-		p.startCancel = nil
+}
+
+// startFailed answers a start that failed with err: 503 for the device
+// (which is then watched), 504 for the deadline, else 400, the user's
+// mistake.
+func (p *player) startFailed(err error) {
+	e := &api.Error{Status: http.StatusBadRequest, Message: oneLine(err.Error())}
+	switch {
+	case errors.Is(err, ErrNoDevice):
+		e.Status = http.StatusServiceUnavailable
+		if p.device.State != api.DeviceFault {
+			p.setDevice(api.DeviceFault, err)
+			p.publish(api.EventFault, err.Error())
+		}
+		p.probe()
+	case errors.Is(err, context.DeadlineExceeded):
+		e = p.startTimeout()
 	}
-	p.startPrompt = nil
+	p.log.Warn("cannot start a session", "err", err)
+	p.failStart(e, api.EventFailed)
+}
+
+// started makes a prepared session the current one and answers its play.
+func (p *player) started(r prepared) {
+	p.startCancel() // releases the deadline's timer; the session is ready
+	p.startCtx, p.startCancel, p.startPrompt = nil, nil, nil
 	if p.invite != nil {
 		p.invite.stop()
 		p.invite = nil
@@ -614,7 +626,7 @@ func (p *player) startTimeout() *api.Error {
 }
 
 func (p *player) tick() {
-	if p.state == api.StateStarting && !time.Now().Before(p.startDeadline) {
+	if p.state == api.StateStarting && errors.Is(p.startCtx.Err(), context.DeadlineExceeded) {
 		e := p.startTimeout()
 		p.log.Warn("cannot start a session", "err", e.Message)
 		p.failStart(e, api.EventFailed)

@@ -22,7 +22,7 @@ type backend struct {
 	// buffer and a ring of ringFrames beyond it; it is not started.
 	open func(rate, bufferFrames, ringFrames int) (drain, error)
 	// hush silences what the output's libraries print on stderr while it
-	// opens, and returns what undoes it (nil: nothing to silence).
+	// opens, and returns what undoes it.
 	hush func() (restore func())
 }
 
@@ -56,17 +56,32 @@ func open(rate int, o Options) (*engine, error) {
 	buffer := rate * bufferMS / 1000
 	ring := int(lookahead.Seconds() * float64(rate))
 
-	restore := func() {}
-	if b.hush != nil {
-		restore = b.hush()
+	restore := b.hush()
+	d, err := openWithin(b, rate, buffer, ring, OpenTimeout)
+	if err == nil && d.shape().rate != rate {
+		got := d.shape().rate
+		d.close()
+		err = fmt.Errorf("the sound device plays at %d Hz, not %d Hz (set audio.rate to %d)", got, rate, got)
 	}
+	restore()
+	if err != nil {
+		device.err = fmt.Errorf("%w: %s; %s", ErrNoDevice, err, renderHint)
+		return nil, device.err
+	}
+	device.e = newEngine(d)
+	return device.e, nil
+}
+
+// openWithin opens b's drain, giving up after timeout, so that a wedged
+// sound server cannot hang the caller; a drain that opens after that is
+// closed again, not left open unused.
+func openWithin(b backend, rate, buffer, ring int, timeout time.Duration) (drain, error) {
 	type result struct {
 		o   drain
 		err error
 	}
 	opened := make(chan result, 1)
-	// gaveUp (under late) is set when the wait times out: a device that
-	// opens after that is closed again, not left open unused.
+	// gaveUp (under late) is set when the wait times out.
 	var late sync.Mutex
 	gaveUp := false
 	go func() {
@@ -82,11 +97,12 @@ func open(rate int, o Options) (*engine, error) {
 		}
 		opened <- res
 	}()
-	var res result
 	select {
-	case res = <-opened:
-	case <-time.After(OpenTimeout):
+	case res := <-opened:
+		return res.o, res.err
+	case <-time.After(timeout):
 		late.Lock()
+		defer late.Unlock()
 		gaveUp = true
 		select {
 		case r := <-opened: // it came just now: too late all the same
@@ -95,21 +111,8 @@ func open(rate int, o Options) (*engine, error) {
 			}
 		default:
 		}
-		late.Unlock()
-		res.err = fmt.Errorf("the sound device did not open within %v", OpenTimeout)
+		return nil, fmt.Errorf("the sound device did not open within %v", timeout)
 	}
-	if res.err == nil && res.o.shape().rate != rate {
-		got := res.o.shape().rate
-		res.o.close()
-		res.err = fmt.Errorf("the sound device plays at %d Hz, not %d Hz (set audio.rate to %d)", got, rate, got)
-	}
-	restore()
-	if res.err != nil {
-		device.err = fmt.Errorf("%w: %s; %s", ErrNoDevice, res.err, renderHint)
-		return nil, device.err
-	}
-	device.e = newEngine(res.o)
-	return device.e, nil
 }
 
 // run starts the device's thread and the engine's loop, the first time.

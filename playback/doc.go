@@ -12,11 +12,13 @@
 //     pulls the ring as a beep.Streamer: CoreAudio on macOS and WASAPI on
 //     Windows with no cgo, ALSA on Linux with cgo (the default off Linux).
 //     It costs more CPU and holds more (the speaker's buffer and its
-//     driver's), so controls are heard later; it is suspended after two
-//     seconds with nothing to play. Its driver keeps device errors to
+//     driver's, Options.Held), so controls are heard later. Its driver keeps device errors to
 //     itself, so a speaker that has not pulled more than its buffer within
 //     1.75 s of Init counts as no device (oto's player fills its buffer
 //     at once, with or without a device).
+//
+// Either stops its device after idleStop (5 s) with nothing to play: the
+// ALSA stream is dropped, the speaker suspended; frames restart it.
 //
 // Both give the device the render's samples: the ALSA ring holds them as
 // 16-bit values converted as audio.Render converts them, and beep's

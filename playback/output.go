@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"time"
 )
 
 // Output names a kind of sound output.
@@ -12,8 +13,9 @@ type Output string
 // The outputs. Which a build has depends on its platform and on cgo
 // (Outputs).
 const (
-	// ALSA is cued's own writer thread on ALSA (Linux, with cgo): it
-	// costs a fifth of beep's speaker in CPU (see the package comment).
+	// ALSA is cued's own writer thread on ALSA (Linux, with cgo): about a
+	// sixth of beep's speaker's CPU while playing (0.50 % of a core
+	// against 3.10 %, bench/playcpu.sh).
 	ALSA Output = "alsa"
 	// Beep is beep's speaker (github.com/gopxl/beep/v2/speaker, on oto):
 	// CoreAudio on macOS, WASAPI on Windows, ALSA on Linux (with cgo).
@@ -29,6 +31,22 @@ type Options struct {
 	// config audio.buffer_ms), and so the latency of Pause, Seek and
 	// Stop.
 	BufferMS int
+}
+
+// Held is about how long the output o names holds the sound the engine
+// hands it before it is heard: ALSA its buffer; beep's speaker two, its
+// player's and its driver's halves of one, then the driver's device as
+// much again. Latency reports the same for an open Player.
+func (o Options) Held() time.Duration {
+	return time.Duration(o.heldBuffers()*o.BufferMS) * time.Millisecond
+}
+
+// heldBuffers is Held in device buffers.
+func (o Options) heldBuffers() int {
+	if o.Output == Beep || o.Output == "" && DefaultOutput() == Beep {
+		return 2
+	}
+	return 1
 }
 
 // Outputs returns the outputs this build can open, the default first.

@@ -28,11 +28,9 @@ func openSpeaker(rate, bufferFrames, ringFrames int) (drain, error) {
 	if err := speaker.Init(beep.SampleRate(rate), bufferFrames); err != nil {
 		return nil, err
 	}
-	// What the drain gives the speaker is heard about two buffers later:
-	// the speaker's player and its driver hold half a buffer each, and
-	// the driver's ALSA device (or CoreAudio, WASAPI) holds as much again.
-	d := newSpeakerDrain(geometry{rate: rate, period: max(1, bufferFrames/2), buffer: 2 * bufferFrames,
-		cap: uint64(ringFrames + 2*bufferFrames)})
+	held := Options{Output: Beep}.heldBuffers() * bufferFrames // see Options.Held
+	d := newSpeakerDrain(geometry{rate: rate, period: max(1, bufferFrames/2), buffer: held,
+		cap: uint64(ringFrames + held)})
 	d.suspend = speaker.Suspend
 	d.resume = speaker.Resume
 	d.proof = uint64(bufferFrames + rate/20)
@@ -46,8 +44,8 @@ func openSpeaker(rate, bufferFrames, ringFrames int) (drain, error) {
 	return d, nil
 }
 
-// speakerStart is how long openSpeaker waits for the speaker's first pull:
-// within OpenTimeout, so that its own error is the one reported.
+// speakerStart is how long openSpeaker waits for the speaker to pull its
+// proof: within OpenTimeout, so that its own error is the one reported.
 const speakerStart = OpenTimeout - 250*time.Millisecond
 
 // speakerDrain is the engine's ring as a beep.Streamer that beep's speaker
@@ -77,10 +75,9 @@ type speakerDrain struct {
 	// pulled is closed once the speaker has pulled proof frames: then a
 	// device takes them (see openSpeaker). given counts the frames
 	// pulled until then (Stream's goroutine only).
-	pulled     chan struct{}
-	pulledOnce sync.Once
-	proof      uint64
-	given      uint64
+	pulled chan struct{}
+	proof  uint64
+	given  uint64
 }
 
 func newSpeakerDrain(g geometry) *speakerDrain {
@@ -204,7 +201,7 @@ func (d *speakerDrain) idleFor(dur time.Duration) bool {
 func (d *speakerDrain) Stream(samples [][2]float64) (int, bool) {
 	if d.given < d.proof {
 		if d.given += uint64(len(samples)); d.given >= d.proof {
-			d.pulledOnce.Do(func() { close(d.pulled) })
+			close(d.pulled) // once: given passes proof once
 		}
 	}
 	d.mu.Lock()

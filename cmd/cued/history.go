@@ -37,7 +37,7 @@ func init() {
 				enc.SetIndent("", "  ")
 				return enc.Encode(sum)
 			}
-			fmt.Fprintf(w, "today: %d of %d sessions completed\n", sum.Completed, sum.Goal)
+			fmt.Fprintf(w, "today: %d of %d sessions done\n", sum.Completed, sum.Goal) // Record.Counts: completed, or interrupted in the last segment
 			for _, r := range sum.Today {
 				fmt.Fprintf(w, "  %s  %s %s  %s\n", r.Start.Local().Format("15:04"), r.Routine, r.Level, howFar(r, playing))
 			}

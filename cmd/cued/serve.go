@@ -19,7 +19,6 @@ import (
 	"github.com/cued-dev/cued/daemon/api"
 	"github.com/cued-dev/cued/daemon/schedule"
 	"github.com/cued-dev/cued/daemon/sink"
-	"github.com/cued-dev/cued/playback"
 	"github.com/cued-dev/cued/routine"
 	"github.com/cued-dev/cued/routines"
 	"github.com/cued-dev/cued/sequencer"
@@ -103,12 +102,11 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		Output:      out,
 		Routines:    s.routines,
 		Reload:      s.reload,
-		// A dead sound server takes with it what it held: the device's
-		// buffer, and the sink child's ring, which runs two periods (one
-		// buffer) ahead of the device (playback.StartLive); beep's speaker
-		// holds a buffer more (its player's and its driver's halves, then
-		// ALSA's). Step back that much, so nothing is lost.
-		FaultRewind:  faultRewind(&cfg),
+		// A dead sound server takes with it what it held: what the
+		// output holds (playback.Options.Held), and the sink child's
+		// ring, which runs two periods (one buffer) ahead of the device
+		// (playback.StartLive). Step back that much, so nothing is lost.
+		FaultRewind:  playbackOptions(&cfg).Held() + time.Duration(cfg.Audio.BufferMS)*time.Millisecond,
 		ProbeAtStart: sinkKind == "child",
 		ProbeRate:    cfg.Audio.Rate,
 	})
@@ -269,12 +267,3 @@ func (s *server) reload(context.Context) (daemon.Config, error) {
 	return dc, nil
 }
 
-// faultRewind is how far a session steps back after its output died: what
-// the dead output held (see Options.FaultRewind).
-func faultRewind(c *Config) time.Duration {
-	buffers := time.Duration(2)
-	if out := playback.Output(c.Audio.Output); out == playback.Beep || out == "" && playback.DefaultOutput() == playback.Beep {
-		buffers = 3
-	}
-	return buffers * time.Duration(c.Audio.BufferMS) * time.Millisecond
-}
