@@ -266,4 +266,3 @@ func (s *server) reload(context.Context) (daemon.Config, error) {
 	}
 	return dc, nil
 }
-
