@@ -207,6 +207,17 @@ static void *run(void *arg) {
 		}
 		uint64_t start, n = claim(o, (uint64_t)avail, &start);
 
+		if (n == 0 && quiet == 0 && o->buffer - (snd_pcm_uframes_t)avail > o->period) {
+			// Frames were flowing and the device still holds more than a
+			// period: a live feeder's next chunk is a few milliseconds
+			// away. Wait for it rather than put a period of silence in
+			// the middle of the session (a recovering daemon's first
+			// chunks came slower than the empty device took them, and
+			// 33 ms of silence followed its first 80 ms).
+			struct timespec ts = {0, 1000000};
+			nanosleep(&ts, NULL);
+			continue;
+		}
 		int e = 0;
 		if (n == 0) {
 			// Nothing to play (paused, or the feeder is late): keep the
