@@ -30,8 +30,8 @@ func TestVerbs(t *testing.T) {
 	if s.State != api.StateIdle || s.Device.State != api.DeviceIdle {
 		t.Fatalf("idle status %+v", s)
 	}
-	for _, v := range client.Verbs {
-		if _, err := h.c.Verb(ctx, v); !isCode(err, 409) {
+	for _, v := range api.Verbs {
+		if _, err := h.c.Verb(ctx, string(v)); !isCode(err, 409) {
 			t.Errorf("%s while idle: %v, want 409", v, err)
 		}
 	}

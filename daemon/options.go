@@ -141,6 +141,8 @@ type Options struct {
 	PrepareTimeout time.Duration
 	// PromptTimeout is how long a prompt waits (default 30 minutes).
 	PromptTimeout time.Duration
+	// Snooze is how long snooze puts a prompt off (default 10 minutes).
+	Snooze time.Duration
 	// DeviceRetry is the interval of the background device probe after a
 	// failure (default 2 s).
 	DeviceRetry time.Duration
@@ -188,6 +190,9 @@ func (o *Options) defaults() {
 	}
 	if o.PromptTimeout <= 0 {
 		o.PromptTimeout = 30 * time.Minute
+	}
+	if o.Snooze <= 0 {
+		o.Snooze = 10 * time.Minute
 	}
 	if o.Linger == 0 {
 		o.Linger = 5 * time.Minute

@@ -26,6 +26,7 @@ const (
 	cmdPrev
 	cmdStop
 	cmdFire
+	cmdSnooze
 )
 
 // command is a request to the player goroutine. reply is buffered (1), so
@@ -93,7 +94,15 @@ type player struct {
 	invite  *pump // the prompt's chime, while it sounds
 	prompt  *api.Prompt
 	promptQ api.PlayRequest
-	expires time.Time
+	// promptOcc is the occurrence the prompt came from, for a snooze.
+	promptOcc schedule.Occurrence
+	expires   time.Time
+	// snoozed is the prompt put off by a snooze, due at snoozedAt; the
+	// timer's goroutine sends snoozeDue with the id snoozeID.
+	snoozed      *schedule.Occurrence
+	snoozedAt    time.Time
+	snoozeID     int
+	snoozeCancel context.CancelFunc
 	// starting: the id of the preparation under way, who waits for it,
 	// its context (with the deadline) and what cancels it, and the prompt
 	// it came from.
@@ -270,6 +279,9 @@ func (p *player) handle(c command) reply {
 		case p.state == api.StatePrompt:
 			p.clearPrompt()
 			p.publish(api.EventStop, "the prompt was dismissed")
+		case p.snoozed != nil && p.state == api.StateIdle:
+			p.dropSnooze()
+			p.publish(api.EventStop, "the snoozed prompt was dismissed")
 		case p.state == api.StateStarting:
 			p.startPrompt = nil // a stop dismisses the prompt too
 			p.failStart(&api.Error{Status: http.StatusConflict, Message: "stopped before it started"}, api.EventStop)
@@ -278,6 +290,11 @@ func (p *player) handle(c command) reply {
 		}
 	case cmdFire:
 		p.fire(c.occ)
+	case cmdSnooze:
+		if p.state != api.StatePrompt {
+			return conflict("no scheduled session is waiting to be snoozed")
+		}
+		p.snooze()
 	}
 	return reply{status: p.status()}
 }
@@ -400,6 +417,12 @@ func (p *player) note(n any) {
 			return
 		}
 		p.spare, p.spareRate, p.spareSince = n.st, n.rate, time.Now()
+	case snoozeDue:
+		if n.id == p.snoozeID && p.snoozed != nil {
+			occ := *p.snoozed
+			p.dropSnooze()
+			p.fire(occ)
+		}
 	case probeResult:
 		p.probing = false
 		if n.err == nil {
@@ -701,8 +724,12 @@ func (p *player) status() api.Status {
 		s.RemainingMS = max(0, s.LengthMS-s.ElapsedMS)
 		s.PartIndex = partAt(c.sess.Parts, el)
 		if s.PartIndex >= 0 {
-			s.Part = c.sess.Parts[s.PartIndex].Name
+			pt := c.sess.Parts[s.PartIndex]
+			s.Part, s.PartStartMS, s.PartLengthMS = pt.Name, pt.Start.Milliseconds(), (pt.End - pt.Start).Milliseconds()
 		}
+	}
+	if o := p.snoozed; o != nil {
+		s.Snoozed = &api.Scheduled{At: p.snoozedAt, Routine: o.Routine, Mode: o.Mode, Level: o.Level}
 	}
 	if p.sched != nil {
 		if o, ok := schedule.Next(p.sched.Entries(), p.o.Clock.Now()); ok {

@@ -4,7 +4,9 @@
 package daemon
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/cued-dev/cued/daemon/api"
 	"github.com/cued-dev/cued/daemon/schedule"
@@ -56,9 +58,10 @@ func (p *player) fire(occ schedule.Occurrence) {
 		return
 	}
 	p.clearPrompt()
+	p.dropSnooze() // this prompt replaces one put off
 	p.state = api.StatePrompt
 	p.prompt = &api.Prompt{Routine: occ.Routine, Level: occ.Level, At: occ.Time}
-	p.promptQ = req
+	p.promptQ, p.promptOcc = req, occ
 	p.expires = p.o.Clock.Now().Add(p.o.PromptTimeout)
 	p.log.Info("scheduled session waiting", "routine", occ.Routine, "at", occ.At)
 	p.publish(api.EventPrompt, fmt.Sprintf("time for %s: cued play or cued toggle to start", occ.Routine))
@@ -74,4 +77,46 @@ func (p *player) clearPrompt() {
 		p.state = api.StateIdle
 	}
 	p.prompt = nil
+}
+
+// snoozeDue is sent by the snooze's timer when the prompt it put off is
+// due again.
+type snoozeDue struct{ id int }
+
+// snooze puts the prompt off by Options.Snooze: it is dismissed now and
+// comes back then, with its chime, as the scheduled occurrence did.
+func (p *player) snooze() {
+	occ := p.promptOcc
+	p.clearPrompt()
+	p.dropSnooze()
+	p.snoozeID++
+	id := p.snoozeID
+	p.snoozed, p.snoozedAt = &occ, p.o.Clock.Now().Add(p.o.Snooze)
+	ctx, cancel := context.WithCancel(p.ctx)
+	p.snoozeCancel = cancel
+	after := p.o.Clock.After(p.o.Snooze)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		select {
+		case <-after:
+		case <-ctx.Done():
+			return
+		}
+		select {
+		case p.notes <- snoozeDue{id}:
+		case <-ctx.Done():
+		}
+	}()
+	msg := fmt.Sprintf("%s put off until %s", occ.Routine, p.snoozedAt.Format("15:04"))
+	p.log.Info("scheduled session snoozed", "routine", occ.Routine, "until", p.snoozedAt.Format(time.RFC3339))
+	p.publish(api.EventSnooze, msg)
+}
+
+// dropSnooze forgets a prompt put off, and stops its timer.
+func (p *player) dropSnooze() {
+	if p.snoozeCancel != nil {
+		p.snoozeCancel()
+	}
+	p.snoozed, p.snoozeCancel = nil, nil
 }

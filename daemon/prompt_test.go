@@ -65,3 +65,49 @@ func TestScheduledModes(t *testing.T) {
 		t.Errorf("history: %+v", recs)
 	}
 }
+
+// TestSnooze puts a prompt off: it is gone at once, status says until
+// when, it comes back with its chime after Options.Snooze, and a stop
+// while it is put off dismisses it for good.
+func TestSnooze(t *testing.T) {
+	clk := newFakeClock(time.Date(2026, 6, 1, 7, 0, 0, 0, time.UTC))
+	invited := make(chan string, 4)
+	h := start(t, func(o *daemon.Options) {
+		o.Clock = clk
+		o.SchedulerMaxSleep = 48 * time.Hour
+		o.Schedule = []schedule.Entry{{At: "07:30", Routine: "morning", Mode: schedule.Prompt}}
+		inner := prepare(0.2)
+		o.Invite = func(ctx context.Context, occ schedule.Occurrence) (daemon.Session, error) {
+			invited <- occ.Routine
+			return inner(ctx, api.PlayRequest{Routine: "invite-" + occ.Routine})
+		}
+	})
+	ctx := context.Background()
+	if _, err := h.c.Verb(ctx, "snooze"); err == nil {
+		t.Fatal("snooze with no prompt waiting was accepted")
+	}
+	clk.advance(t) // 07:30 prompt
+	h.waitFor("prompt", func(s api.Status) bool { return s.State == api.StatePrompt })
+	<-invited
+	s, err := h.c.Verb(ctx, "snooze")
+	if err != nil || s.State != api.StateIdle || s.Snoozed == nil || s.Snoozed.Routine != "morning" ||
+		!s.Snoozed.At.Equal(time.Date(2026, 6, 1, 7, 40, 0, 0, time.UTC)) {
+		t.Fatalf("snooze: %+v %v", s, err)
+	}
+	if at := clk.advance(t); !at.Equal(s.Snoozed.At) {
+		t.Fatalf("the next timer is at %v, not the snooze's %v", at, s.Snoozed.At)
+	}
+	s = h.waitFor("prompt again", func(s api.Status) bool { return s.State == api.StatePrompt })
+	if s.Prompt.Routine != "morning" || s.Snoozed != nil {
+		t.Fatalf("prompt after the snooze: %+v", s)
+	}
+	if r := <-invited; r != "morning" {
+		t.Errorf("second invitation for %q", r)
+	}
+	if _, err := h.c.Verb(ctx, "snooze"); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := h.c.Verb(ctx, "stop"); err != nil || s.Snoozed != nil {
+		t.Fatalf("stop during a snooze: %+v %v", s, err)
+	}
+}

@@ -28,20 +28,18 @@ func (d *Daemon) routes() map[string]route {
 			d.answer(w, d.player.do(r.Context(), command{op: op}))
 		}
 	}
-	return map[string]route{
+	m := map[string]route{
 		"/status":   {http.MethodGet: d.handleStatus},
 		"/play":     {http.MethodPost: d.handlePlay},
-		"/pause":    {http.MethodPost: verb(cmdPause)},
-		"/resume":   {http.MethodPost: verb(cmdResume)},
-		"/toggle":   {http.MethodPost: verb(cmdToggle)},
-		"/next":     {http.MethodPost: verb(cmdNext)},
-		"/prev":     {http.MethodPost: verb(cmdPrev)},
-		"/stop":     {http.MethodPost: verb(cmdStop)},
 		"/reload":   {http.MethodPost: d.handleReload},
 		"/routines": {http.MethodGet: d.handleRoutines},
 		"/schedule": {http.MethodGet: d.handleSchedule},
 		"/events":   {http.MethodGet: d.handleEvents},
 	}
+	for v, op := range ops {
+		m["/"+string(v)] = route{http.MethodPost: verb(op)}
+	}
+	return m
 }
 
 // ServeHTTP routes a request, answering 404 and 405 with a JSON error.

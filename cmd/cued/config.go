@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/cobra"
@@ -25,6 +26,7 @@ type Config struct {
 	Voice    VoiceConfig     `mapstructure:"voice"`
 	Audio    AudioConfig     `mapstructure:"audio"`
 	Daemon   DaemonConfig    `mapstructure:"daemon"`
+	Desktop  DesktopConfig   `mapstructure:"desktop"`
 	Schedule []ScheduleEntry `mapstructure:"schedule"`
 }
 
@@ -68,6 +70,16 @@ type DaemonConfig struct {
 	Socket    string `mapstructure:"socket"`
 	LogLevel  string `mapstructure:"log_level"`
 	DailyGoal int    `mapstructure:"daily_goal"`
+}
+
+// DesktopConfig is the desktop section of config.yaml: what `cued serve`
+// offers on the desktop's D-Bus.
+type DesktopConfig struct {
+	MPRIS   bool          `mapstructure:"mpris"`
+	Notify  bool          `mapstructure:"notify"`
+	Inhibit bool          `mapstructure:"inhibit"`
+	Routine string        `mapstructure:"routine"`
+	Snooze  time.Duration `mapstructure:"snooze"`
 }
 
 // ScheduleEntry is one scheduled session.
@@ -179,6 +191,9 @@ func (c *Config) validate() error {
 	case "auto", "espeak-ng", "festival", "none":
 	default:
 		errs = append(errs, fmt.Errorf("voice.synth %q is not a choice (auto, espeak-ng, festival or none)", c.Voice.Synth))
+	}
+	if c.Desktop.Snooze < time.Minute || c.Desktop.Snooze > 12*time.Hour {
+		errs = append(errs, fmt.Errorf("desktop.snooze %v is out of range (1m to 12h, e.g. 10m)", c.Desktop.Snooze))
 	}
 	return errors.Join(errs...)
 }

@@ -19,17 +19,18 @@ import (
 
 // The control verbs: each sends one request to the running daemon.
 func init() {
-	short := map[string]string{
+	short := map[api.Verb]string{
 		"pause":  "Pause the session the daemon plays",
 		"resume": "Resume the paused session",
 		"toggle": "Pause or resume; start a scheduled session that waits",
 		"next":   "Skip to the next part or segment",
 		"prev":   "Go back to the start of this part (or the previous one near its start)",
 		"stop":   "Stop the session (it is recorded in the history as far as it got)",
+		"snooze": "Put off the scheduled session that waits (10 minutes; it comes back with its chime)",
 	}
-	for _, verb := range client.Verbs {
+	for _, verb := range api.Verbs {
 		rootCmd.AddCommand(&cobra.Command{
-			Use:   verb,
+			Use:   string(verb),
 			Short: short[verb],
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
@@ -37,7 +38,7 @@ func init() {
 				defer c.Close()
 				ctx, cancel := context.WithTimeout(cmd.Context(), clientTimeout)
 				defer cancel()
-				st, err := c.Verb(ctx, verb)
+				st, err := c.Verb(ctx, string(verb))
 				if err != nil {
 					return clientError(err)
 				}

@@ -19,6 +19,7 @@ import (
 	"github.com/cued-dev/cued/daemon/api"
 	"github.com/cued-dev/cued/daemon/schedule"
 	"github.com/cued-dev/cued/daemon/sink"
+	"github.com/cued-dev/cued/desktop"
 	"github.com/cued-dev/cued/routine"
 	"github.com/cued-dev/cued/routines"
 	"github.com/cued-dev/cued/sequencer"
@@ -109,6 +110,7 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		FaultRewind:  playbackOptions(&cfg).Held() + time.Duration(cfg.Audio.BufferMS)*time.Millisecond,
 		ProbeAtStart: sinkKind == "child",
 		ProbeRate:    cfg.Audio.Rate,
+		Snooze:       cfg.Desktop.Snooze,
 	})
 	if err != nil {
 		return fmt.Errorf("config %s: %w", cfgFile, err)
@@ -128,11 +130,30 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 			}
 		}
 	}()
+	desk := make(chan struct{})
+	go func() {
+		defer close(desk)
+		select {
+		case <-d.Ready():
+		case <-ctx.Done():
+			return
+		}
+		_ = desktop.Run(ctx, d, desktopOptions(&cfg, s.logger))
+	}()
 	err = d.Run(ctx)
+	stop() // Run may return before ctx ends (the socket is taken)
+	<-desk
 	if errors.Is(err, daemon.ErrRunning) {
 		return fmt.Errorf("%w; stop it first (cued stop only stops a session: use systemctl --user stop cued or kill it)", err)
 	}
 	return err
+}
+
+// desktopOptions maps the desktop section of config c.
+func desktopOptions(c *Config, log *slog.Logger) desktop.Options {
+	d := c.Desktop
+	return desktop.Options{MPRIS: d.MPRIS, Notify: d.Notify, Inhibit: d.Inhibit, Routine: d.Routine,
+		Snooze: d.Snooze, Logger: log}
 }
 
 // scheduleEntries converts the config's schedule.

@@ -47,7 +47,26 @@ const (
 	EventRecovered = "recovered" // the audio output works again
 	EventReload    = "reload"    // the configuration and routines were re-read
 	EventFailed    = "failed"    // a session could not start; Message says why
+	EventSnooze    = "snooze"    // a prompt was put off; Status.Snoozed says until when
 )
+
+// Verb is a control verb: POST /<verb> with no body, answered with the
+// Status after it.
+type Verb string
+
+// The control verbs.
+const (
+	VerbPause  Verb = "pause"  // pause the session
+	VerbResume Verb = "resume" // resume it
+	VerbToggle Verb = "toggle" // pause or resume; start the session a prompt offers
+	VerbNext   Verb = "next"   // skip to the next part or segment
+	VerbPrev   Verb = "prev"   // back to this part's start, or the one before near its start
+	VerbStop   Verb = "stop"   // stop the session, dismiss a prompt or a snoozed one
+	VerbSnooze Verb = "snooze" // put the prompt off (10 minutes by default)
+)
+
+// Verbs lists every control verb.
+var Verbs = []Verb{VerbPause, VerbResume, VerbToggle, VerbNext, VerbPrev, VerbStop, VerbSnooze}
 
 // PlayRequest is the body of POST /play. Every field is optional: an empty
 // Routine plays the session a prompt waits for; zero values keep the
@@ -114,6 +133,10 @@ type Status struct {
 	Part      string `json:"part,omitempty"`
 	PartIndex int    `json:"part_index"`
 	Parts     int    `json:"parts"`
+	// PartStartMS and PartLengthMS place the part playing in the
+	// session (zero when none plays).
+	PartStartMS  int64 `json:"part_start_ms,omitempty"`
+	PartLengthMS int64 `json:"part_length_ms,omitempty"`
 	// ElapsedMS is the position of what the listener has heard,
 	// RemainingMS what is left and LengthMS the length of the session.
 	ElapsedMS   int64 `json:"elapsed_ms"`
@@ -127,6 +150,8 @@ type Status struct {
 	Prompt *Prompt `json:"prompt,omitempty"`
 	// Next is the next scheduled session, if any.
 	Next *Scheduled `json:"next,omitempty"`
+	// Snoozed is a prompt put off by snooze, and when it comes back.
+	Snoozed *Scheduled `json:"snoozed,omitempty"`
 }
 
 // Event is one server-sent event of GET /events: its Type is also the SSE

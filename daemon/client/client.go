@@ -117,10 +117,8 @@ func (c *Client) Play(ctx context.Context, req api.PlayRequest) (api.Status, err
 	return s, err
 }
 
-// Verbs a client may send with Verb.
-var Verbs = []string{"pause", "resume", "toggle", "next", "prev", "stop"}
-
-// Verb sends one of Verbs and returns the status after it.
+// Verb sends a control verb (one of api.Verbs) and returns the status
+// after it.
 func (c *Client) Verb(ctx context.Context, verb string) (api.Status, error) {
 	var s api.Status
 	err := c.do(ctx, http.MethodPost, "/"+verb, nil, &s)
