@@ -1,3 +1,5 @@
+//go:build unix
+
 package desktop_test
 
 import (
@@ -9,6 +11,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -172,16 +175,7 @@ func TestPlayerctl(t *testing.T) {
 	f := newFake(playing("tspine-basic"))
 	run(t, f, desktop.Options{MPRIS: true, SessionBus: b.addr, Logger: quiet()})
 	waitName(t, b.dial(t), desktop.BusName)
-	ctl := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command(pc, append([]string{"-p", "cued"}, args...)...)
-		cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+b.addr)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("playerctl %s: %v: %s", strings.Join(args, " "), err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
+	ctl := playerctl(t, pc, b.addr)
 	deadline := time.Now().Add(5 * time.Second)
 	for ctl("status") != "Playing" && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
@@ -316,20 +310,26 @@ func TestNotify(t *testing.T) {
 // release as the read end's EOF.
 type fakeLogind struct {
 	conn  *dbus.Conn
-	taken chan *os.File // the read ends, one per Inhibit
+	taken chan pipe // one per Inhibit
 	what  chan []string
 }
 
+// pipe is an inhibitor as the fake handed it out: cued holds a copy of
+// the write end w (a plain descriptor: godbus reads it after the handler
+// returns).
+type pipe struct {
+	r *os.File
+	w int
+}
+
 func (l *fakeLogind) Inhibit(what, who, why, mode string) (dbus.UnixFD, *dbus.Error) {
-	r, w, err := os.Pipe()
-	if err != nil {
+	var fds [2]int
+	if err := syscall.Pipe(fds[:]); err != nil {
 		return 0, dbus.MakeFailedError(err)
 	}
 	l.what <- []string{what, who, why, mode}
-	l.taken <- r
-	// godbus sends a copy; ours is closed once it has gone.
-	go func() { time.Sleep(time.Second); w.Close() }()
-	return dbus.UnixFD(w.Fd()), nil
+	l.taken <- pipe{os.NewFile(uintptr(fds[0]), "inhibitor"), fds[1]}
+	return dbus.UnixFD(fds[1]), nil
 }
 
 func (l *fakeLogind) sleep(t *testing.T, going bool) {
@@ -339,20 +339,25 @@ func (l *fakeLogind) sleep(t *testing.T, going bool) {
 	}
 }
 
-// released waits for the inhibitor behind r to be released.
-func released(t *testing.T, r *os.File, within time.Duration) {
+// released waits for the inhibitor p to be released: the reply that sent
+// cued its copy is long gone, so the fake closes its own, and the read end
+// sees EOF once cued has closed its copy.
+func released(t *testing.T, p pipe, within time.Duration) {
 	t.Helper()
+	syscall.Close(p.w)
+	defer p.r.Close()
 	got := make(chan error, 1)
-	go func() { _, err := r.Read(make([]byte, 1)); got <- err }()
+	go func() { _, err := p.r.Read(make([]byte, 1)); got <- err }()
 	select {
 	case err := <-got:
 		if err != io.EOF {
 			t.Errorf("inhibitor pipe: %v, want EOF", err)
 		}
 	case <-time.After(within):
+		p.r.Close() // ends the read
+		<-got
 		t.Fatalf("the inhibitor was not released within %v", within)
 	}
-	r.Close()
 }
 
 // TestInhibit holds logind's inhibitor while a session plays, releases it
@@ -361,7 +366,7 @@ func released(t *testing.T, r *os.File, within time.Duration) {
 func TestInhibit(t *testing.T) {
 	sys := startBus(t, t.TempDir())
 	conn := sys.dial(t)
-	l := &fakeLogind{conn: conn, taken: make(chan *os.File, 4), what: make(chan []string, 4)}
+	l := &fakeLogind{conn: conn, taken: make(chan pipe, 4), what: make(chan []string, 4)}
 	if err := conn.Export(l, "/org/freedesktop/login1", "org.freedesktop.login1.Manager"); err != nil {
 		t.Fatal(err)
 	}
@@ -370,8 +375,8 @@ func TestInhibit(t *testing.T) {
 	}
 	f := newFake(api.Status{State: api.StateIdle, PartIndex: -1})
 	run(t, f, desktop.Options{Inhibit: true, SystemBus: sys.addr, PauseRelease: 300 * time.Millisecond, Logger: quiet()})
-	var r *os.File
-	for deadline := time.Now().Add(5 * time.Second); r == nil; {
+	var r pipe
+	for deadline := time.Now().Add(5 * time.Second); r.r == nil; {
 		f.set(api.EventStart, playing("tspine-basic")) // until the desktop has subscribed
 		select {
 		case r = <-l.taken:
@@ -399,4 +404,51 @@ func TestInhibit(t *testing.T) {
 	<-l.what
 	f.set(api.EventStop, api.Status{State: api.StateIdle, PartIndex: -1})
 	released(t, r, 3*time.Second)
+}
+
+// TestBusGoesAway: no bus at all is one line in the log, and the desktop
+// keeps trying; a bus that comes, goes mid-session and comes back finds
+// the player registered again each time, while the daemon plays on.
+func TestBusGoesAway(t *testing.T) {
+	dir := t.TempDir()
+	f := newFake(playing("tspine-basic"))
+	var log logBuffer
+	run(t, f, desktop.Options{MPRIS: true, Inhibit: true, SessionBus: "unix:path=" + dir + "/bus",
+		SystemBus: "unix:path=" + dir + "/none", Retry: 100 * time.Millisecond, Logger: log.logger()})
+	log.wait(t, "no session bus")
+	log.wait(t, "no system bus")
+	time.Sleep(300 * time.Millisecond) // three more tries: still one line each
+	for _, bus := range []string{"no session bus", "no system bus"} {
+		if n := strings.Count(log.String(), bus); n != 1 {
+			t.Errorf("%q logged %d times, want once", bus, n)
+		}
+	}
+
+	b := startBus(t, dir)
+	waitName(t, b.dial(t), desktop.BusName)
+	log.wait(t, "the session bus is back")
+	b.kill()
+	log.wait(t, "lost the session bus")
+	b = startBus(t, dir)
+	conn := b.dial(t)
+	waitName(t, conn, desktop.BusName)
+	deadline := time.Now().Add(5 * time.Second)
+	for getProp(t, conn, desktop.PlayerIface, "PlaybackStatus") != "Playing" && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := getProp(t, conn, desktop.PlayerIface, "PlaybackStatus"); got != "Playing" {
+		t.Errorf("PlaybackStatus on the new bus = %v, want Playing", got)
+	}
+}
+
+// runPlayerctl runs playerctl -p cued args on the bus at addr.
+func runPlayerctl(t *testing.T, pc, addr string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(pc, append([]string{"-p", "cued"}, args...)...)
+	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+addr)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("playerctl %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
 }

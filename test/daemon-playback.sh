@@ -19,8 +19,10 @@
 #      fade-out/fade-in ramps (checked to 1 LSB) the recording equals the
 #      render sample for sample, to the session's end; then a second
 #      session: `cued next`, `cued prev` 3 s into part 2 (back to its
-#      start: more than prev's 2 s grace in), `cued stop` (silence after
-#      the fade-out to the end of the recording);
+#      start: more than prev's 2 s grace in), `playerctl -p cued pause`
+#      and `play-pause` (the headphone buttons, MPRIS on a private session
+#      bus: heard within the same bound as the socket's), `cued stop`
+#      (silence after the fade-out to the end of the recording);
 #   3. the sound server is killed (SIGKILL) mid-session and restarted: the
 #      same daemon (same pid) goes on from the sample it had played, with
 #      a fade-in, within DAEMON_PLAYBACK_MAX_RECOVER s (default 6) of the
@@ -57,6 +59,7 @@ say() { echo "daemon-playback${CUED_AUDIO_OUTPUT:+ ($CUED_AUDIO_OUTPUT)}: $*"; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cued-daemon-playback.XXXXXX")
 SERVE=
 FOLLOW=
+BUS=
 fail() {
 	echo "daemon-playback: FAIL: $*" >&2
 	echo "daemon-playback: load average at failure: $(cut -d' ' -f1-3 /proc/loadavg); work folder kept: $WORK" >&2
@@ -83,6 +86,7 @@ cleanup() {
 	local rc=$?
 	[[ -z $FOLLOW ]] || stop_pid "$FOLLOW"
 	[[ -z $SERVE ]] || stop_pid "$SERVE"
+	[[ -z $BUS ]] || stop_pid "$BUS"
 	test/soundserver stop "$WORK/pa" >/dev/null 2>&1 || true
 	((KEEP == 1)) || rm -rf "$WORK"
 	exit $rc
@@ -141,6 +145,21 @@ export PULSE_SERVER=unix:$LINK
 export XDG_STATE_HOME=$WORK/state
 link_up() { ln -sfn "$PA/run/pulse/native" "$LINK"; }
 link_down() { rm -f "$LINK"; }
+
+# A private session bus, as a desktop has: the daemon is an MPRIS player
+# on it, and playerctl (the headphone buttons' way in) drives it in 2b.
+for p in dbus-daemon playerctl; do
+	command -v "$p" >/dev/null || fail "$p is missing (scripts/test installs it: apt-get install dbus-daemon playerctl)"
+done
+dbus-daemon --session --nofork --nopidfile --address="unix:path=$WORK/bus" >/dev/null 2>&1 &
+BUS=$!
+for ((i = 0; i < 100; i++)); do
+	[[ -S $WORK/bus ]] && break
+	sleep 0.05
+done
+[[ -S $WORK/bus ]] || fail "the private session bus did not start"
+export DBUS_SESSION_BUS_ADDRESS=unix:path=$WORK/bus
+PLAYERCTL=(playerctl -p cued)
 
 status_json() { "${C[@]}" status --json 2>/dev/null || true; }
 # The event stream (cued status --follow --json, one JSON object a line)
@@ -245,6 +264,17 @@ t_prev=$(now)
 "${C[@]}" prev >"$WORK/prev.out" 2>&1 || fail "cued prev: $(cat "$WORK/prev.out")"
 say "cued prev ($(ms_since "$t_prev") ms): $(cat "$WORK/prev.out")"
 sleep 1.5
+# The headphone buttons: MPRIS through the session bus, with playerctl.
+pauses=$(events pause)
+t_ppause=$(now)
+"${PLAYERCTL[@]}" pause >"$WORK/ppause.out" 2>&1 || fail "playerctl pause: $(cat "$WORK/ppause.out")"
+wait_event pause $((pauses + 1)) 5 || fail "no pause event within 5 s of playerctl pause"
+say "playerctl -p cued pause ($(ms_since "$t_ppause") ms): status $("${PLAYERCTL[@]}" status 2>&1)"
+sleep 1.5
+t_presume=$(now)
+"${PLAYERCTL[@]}" play-pause >"$WORK/presume.out" 2>&1 || fail "playerctl play-pause: $(cat "$WORK/presume.out")"
+say "playerctl -p cued play-pause ($(ms_since "$t_presume") ms): $("${PLAYERCTL[@]}" metadata --format '{{status}}: {{xesam:title}} of {{xesam:album}}' 2>&1)"
+sleep 1.0
 stops=$(events stop)
 t_stop=$(now)
 "${C[@]}" stop >"$WORK/stop.out" 2>&1 || fail "cued stop: $(cat "$WORK/stop.out")"
@@ -256,7 +286,7 @@ set +e
 "$CHECK" -label "daemon-playback" -render "$WORK/render.wav" -render-f32 "$WORK/render-f32.wav" \
 	-timeline "$WORK/timeline.json" -rec "$WORK/rec1b.wav" -rec-t0 "$(cat "$WORK/rec1b.wav.t0")" \
 	-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" \
-	-ops "start,next@$t_next1b,prev@$t_prev,stop@$t_stop" >"$WORK/check1b.txt" 2>&1
+	-ops "start,next@$t_next1b,prev@$t_prev,pause@$t_ppause,resume@$t_presume,stop@$t_stop" >"$WORK/check1b.txt" 2>&1
 rc=$?
 set -e
 cat "$WORK/check1b.txt"

@@ -131,13 +131,16 @@ func statusLine(st api.Status) string {
 	case api.StateStarting:
 		b.WriteString("starting")
 	case api.StatePrompt:
-		fmt.Fprintf(&b, "waiting: %s is due (cued toggle to start, cued stop to dismiss)", st.Prompt.Routine)
+		fmt.Fprintf(&b, "waiting: %s is due (cued toggle to start, cued snooze to put it off, cued stop to dismiss)", st.Prompt.Routine)
 	default:
 		fmt.Fprintf(&b, "%s %s (%s)", st.State, st.Routine, st.Level)
 		if st.Part != "" {
 			fmt.Fprintf(&b, ", part %d/%d %s", st.PartIndex+1, st.Parts, st.Part)
 		}
 		fmt.Fprintf(&b, ", %s of %s, %s left", clock(st.ElapsedMS), clock(st.LengthMS), clock(st.RemainingMS))
+	}
+	if st.Snoozed != nil {
+		fmt.Fprintf(&b, "; %s snoozed until %s", st.Snoozed.Routine, st.Snoozed.At.Local().Format("15:04"))
 	}
 	if st.Device.State == api.DeviceFault {
 		fmt.Fprintf(&b, "; no audio device (%s), retrying", st.Device.Error)
