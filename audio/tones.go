@@ -21,7 +21,7 @@ func designFor(kind sequencer.Kind, name string) design {
 		return tick
 	case sequencer.TonePip:
 		return pip
-	case sequencer.ToneChime:
+	case sequencer.ToneChime, sequencer.ToneZero:
 		return chime
 	case sequencer.ToneEnd:
 		return endChime

@@ -37,7 +37,7 @@ type Options struct {
 
 // DefaultGains are the tone levels in dB used where Options.Gains is silent.
 var DefaultGains = map[string]float64{
-	ToneChime: -14, TonePip: -16, ToneTickUp: -22, ToneTickDown: -22,
+	ToneChime: -14, TonePip: -16, ToneZero: -14, ToneTickUp: -22, ToneTickDown: -22,
 	ToneInhale: -20, ToneExhale: -20, ToneHold: -28, ToneReturn: -28, ToneEnd: -12,
 }
 
@@ -51,6 +51,7 @@ const (
 	afterWork  = 500 * time.Millisecond  // end of timed work to next word
 	tickLen    = 90 * time.Millisecond   // one pacing tick
 	pipLen     = 150 * time.Millisecond  // one countdown pip
+	zeroLen    = 400 * time.Millisecond  // the two notes at the countdown's zero
 	endLen     = 1500 * time.Millisecond // end-of-session chime
 	tail       = time.Second             // after the last sound
 	msPerChar  = 70 * time.Millisecond   // speech rate estimate for a clip without a length
@@ -270,29 +271,40 @@ func (c *compiler) compileStep(t time.Duration, s *routine.Step, info *StepInfo)
 }
 
 // timedWork lays out one timed segment from w0: pacing ticks every half
-// period, the halfway word, countdown pips over the last seconds.
+// period, the halfway word, countdown pips over the last seconds and a
+// sound at zero.
+//
+// Ticks and pips share one grid, the beat (half a period; a second with no
+// pacing), counted back from the end of the work: the pips take the place
+// of the ticks on the beats of the last Countdown seconds and the zero
+// sound falls on the beat that ends the work, so the rhythm the listener
+// rolls to never breaks. Where the work is not a whole number of beats the
+// first tick comes up to a beat after w0.
 func (c *compiler) timedWork(w0 time.Duration, s *routine.Step, d time.Duration) time.Duration {
 	end := w0 + d
-	countdown := time.Duration(s.Announce.Countdown) * time.Second
+	beat := time.Second
 	if s.Oscillate != nil {
-		half := s.Oscillate.Period / 2
-		for k := 0; ; k++ {
-			at := w0 + time.Duration(k)*half
-			if at+tickLen > end-countdown {
-				break
-			}
+		beat = s.Oscillate.Period / 2
+	}
+	pips := int(time.Duration(s.Announce.Countdown) * time.Second / beat)
+	beats := int(d / beat)
+	if s.Oscillate != nil {
+		for k := beats; k > pips; k-- {
 			tone := ToneTickUp
-			if k%2 == 1 {
+			if (beats-k)%2 == 1 {
 				tone = ToneTickDown
 			}
-			c.add(Event{Start: at, Length: tickLen, Kind: KindPacing, Tone: tone})
+			c.add(Event{Start: end - time.Duration(k)*beat, Length: tickLen, Kind: KindPacing, Tone: tone})
 		}
 	}
 	if s.Announce.Halfway {
 		c.say(w0+d/2, WordHalfway, speechGap)
 	}
-	for k := s.Announce.Countdown; k >= 1; k-- {
-		c.add(Event{Start: end - time.Duration(k)*time.Second, Length: pipLen, Kind: KindTone, Tone: TonePip})
+	for k := min(pips, beats); k >= 1; k-- {
+		c.add(Event{Start: end - time.Duration(k)*beat, Length: pipLen, Kind: KindTone, Tone: TonePip})
+	}
+	if pips > 0 {
+		c.add(Event{Start: end, Length: zeroLen, Kind: KindTone, Tone: ToneZero})
 	}
 	return end
 }

@@ -164,18 +164,21 @@ type measured struct {
 // measure reads the work back from the events alone: a timed segment runs
 // from the end of its start cue to the end of its last countdown pip's
 // second; breaths are counted by exhale phases.
+// measure reads the numbers back from the timeline: a timed segment runs
+// from the end of the start word (the voice before its first tick) to its
+// zero sound.
 func measure(tl *Timeline) measured {
 	var m measured
-	var first time.Duration = -1
-	for i, e := range tl.Events {
+	var voiceEnd, w0 time.Duration = 0, -1
+	for _, e := range tl.Events {
 		switch {
-		case e.Kind == KindPacing && first < 0:
-			first = e.Start
-		case e.Kind == KindTone && e.Tone == TonePip && first >= 0:
-			if i+1 >= len(tl.Events) || !(tl.Events[i+1].Kind == KindTone && tl.Events[i+1].Tone == TonePip) {
-				m.work = append(m.work, e.Start+time.Second-first)
-				first = -1
-			}
+		case e.Kind == KindVoice && w0 < 0:
+			voiceEnd = e.End()
+		case e.Kind == KindPacing && w0 < 0:
+			w0 = voiceEnd
+		case e.Kind == KindTone && e.Tone == ToneZero && w0 >= 0:
+			m.work = append(m.work, e.Start-w0)
+			w0 = -1
 		case e.Kind == KindBreath && e.Tone == ToneExhale:
 			m.reps++
 		case e.Kind == KindBreath && e.Tone == ToneHold:
@@ -312,4 +315,51 @@ func FuzzParseCompile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestOneGrid checks every timed segment of the built-in routines at
+// every level: ticks and pips fall one beat apart without a break, the
+// pips on the beats of the last five seconds, and the zero sound on the
+// beat that ends the work.
+func TestOneGrid(t *testing.T) {
+	beats := map[string][]time.Duration{"tspine-basic": {time.Second}, "tspine-3way": {time.Second, 750 * time.Millisecond}}
+	for _, r := range builtin(t) {
+		for _, l := range routine.Levels {
+			t.Run(r.ID+"/"+string(l), func(t *testing.T) {
+				tl, err := Compile(r, Options{Level: l}, fakeClips(CueTexts(r)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var beat []time.Duration // the grid of the segment under way
+				seg := 0
+				for _, e := range tl.Events {
+					switch {
+					case e.Kind == KindPacing || (e.Kind == KindTone && e.Tone == TonePip):
+						beat = append(beat, e.Start)
+					case e.Kind == KindTone && e.Tone == ToneZero:
+						want := beats[r.ID][min(seg, len(beats[r.ID])-1)]
+						beat = append(beat, e.Start)
+						for i := 1; i < len(beat); i++ {
+							if d := beat[i] - beat[i-1]; d != want {
+								t.Fatalf("segment %d: %v between beats at %v, want %v", seg, d, beat[i], want)
+							}
+						}
+						pips := 0
+						for _, ev := range tl.Events {
+							if ev.Kind == KindTone && ev.Tone == TonePip && ev.Start < e.Start && ev.Start >= e.Start-5*time.Second {
+								pips++
+							}
+						}
+						if want := int(5 * time.Second / want); pips != want {
+							t.Errorf("segment %d: %d pips in the last 5 s, want %d", seg, pips, want)
+						}
+						beat, seg = nil, seg+1
+					}
+				}
+				if seg == 0 {
+					t.Fatal("no zero sound")
+				}
+			})
+		}
+	}
 }

@@ -27,7 +27,8 @@ const (
 // sound; the sequencer only decides when it starts and how long it lasts.
 const (
 	ToneChime    = "chime"     // a part begins
-	TonePip      = "pip"       // one countdown second
+	TonePip      = "pip"       // one countdown beat
+	ToneZero     = "zero"      // the countdown reached zero: the work is over
 	ToneTickUp   = "tick-up"   // first half of an oscillation cycle
 	ToneTickDown = "tick-down" // second half of an oscillation cycle
 	ToneInhale   = "inhale"    // breath phase: breathe in
