@@ -59,7 +59,15 @@ type Cue struct {
 	ID   string
 	Text string
 	Pos  Pos
+	// Then is the settle time after the cue (YAML then: 5s): silence in
+	// which to do what it said before the next cue or the work begins.
+	Then time.Duration
+	// ThenPos is where then is set.
+	ThenPos Pos
 }
+
+// MaxThen is the longest settle time a cue may have.
+const MaxThen = 30 * time.Second
 
 // DurationRange is a duration or a range of durations; Min == Max for a
 // single value.

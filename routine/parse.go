@@ -239,7 +239,7 @@ func (d *decoder) cueList(n *yaml.Node, key string) []Cue {
 // cue reads {cue: id, say: text} and checks that an id always says the
 // same text.
 func (d *decoder) cue(n *yaml.Node, key string) (Cue, bool) {
-	f, _ := d.fields(n, "a cue in "+key, "cue", "say")
+	f, _ := d.fields(n, "a cue in "+key, "cue", "say", "then")
 	if n.Kind != yaml.MappingNode {
 		return Cue{}, false
 	}
@@ -248,6 +248,10 @@ func (d *decoder) cue(n *yaml.Node, key string) (Cue, bool) {
 		return Cue{}, false
 	}
 	c := Cue{ID: d.ident(f["cue"], "cue"), Text: d.text(f["say"], "say"), Pos: Pos{n.Line, n.Column}}
+	if f["then"] != nil {
+		c.Then = d.single(f["then"], "then", 0, MaxThen)
+		c.ThenPos = Pos{f["then"].Line, f["then"].Column}
+	}
 	for _, p := range reservedPrefixes {
 		if strings.HasPrefix(c.ID, p) {
 			d.errf(f["cue"], "cue id %q uses the prefix %q kept for the shared words (choose another id)", c.ID, p)
@@ -404,7 +408,9 @@ func (d *decoder) breaths(n *yaml.Node) *Breaths {
 		cf, _ := d.fields(v, "cues", names...)
 		for _, p := range Phases {
 			if cv := cf[string(p)]; cv != nil {
-				if c, ok := d.cue(cv, "cues."+string(p)); ok {
+				if c, ok := d.cue(cv, "cues."+string(p)); ok && c.Then != 0 {
+					d.errf(cv, "a breath phase cue cannot have then (the phase's own length is its time)")
+				} else if ok {
 					b.Cues[p] = &c
 				}
 			}

@@ -2,6 +2,7 @@ package routine
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,10 @@ func TestParseErrors(t *testing.T) {
 		{"cue without say", step("work: 30s\n    setup: [{cue: a}]"), "x.yaml:7:13: a cue in setup needs both cue (its id) and say"},
 		{"cue reserved", step("work: 30s\n    setup: [{cue: num-1, say: One}]"), `x.yaml:7:19: cue id "num-1" uses the prefix "num-"`},
 		{"cue two texts", step("work: 30s\n    setup: [{cue: a, say: One}, {cue: a, say: Two}]"), `x.yaml:7:47: cue "a" says something else than at line 7`},
+		{"then a range", step("work: 30s\n    setup: [{cue: a, say: A, then: 2s-4s}]"), "x.yaml:7:36: then must be one duration, not a range (e.g. 2s)"},
+		{"then too long", step("work: 30s\n    setup: [{cue: a, say: A, then: 1m}]"), "x.yaml:7:36: then 1m is out of range (a duration from 0s to 30s such as 15s, or a range such as 0s-15s)"},
+		{"then on a phase", step("breaths: {reps: 5, inhale: 1s, exhale: 1s, cues: {inhale: {cue: i, say: In, then: 1s}}}"),
+			"x.yaml:6:63: a breath phase cue cannot have then"},
 		{"budget without warmup", "id: a\nname: A\nbudget: 5m\nsteps:\n  - {id: s, name: S, work: 30s}\n", "x.yaml:3:9: budget applies to warm-up routines only"},
 		{"bool wrong", "id: a\nname: A\nwarmup: yes please\nsteps:\n  - {id: s, name: S, work: 30s}\n", `x.yaml:3:9: warmup must be true or false, not "yes please"`},
 		{"dup step id", "id: a\nname: A\nsteps:\n  - {id: s, name: S, work: 30s}\n  - {id: s, name: T, work: 30s}\n", `x.yaml:5:5: step id "s" is used twice (first at line 4`},
@@ -117,6 +122,18 @@ func step(keys string) string {
 	return "id: a\nname: A\nsteps:\n  - id: s\n    name: S\n    " + keys + "\n"
 }
 
+// TestThen reads settle times and checks where the timeline puts them.
+func TestThen(t *testing.T) {
+	r, err := Parse("x.yaml", []byte(step("work: 30s\n    setup: [{cue: a, say: A, then: 4s}, {cue: b, say: B}]\n    start: {cue: go, say: Go, then: 1.5s}")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := r.Steps[0]
+	if s.Setup[0].Then != 4*time.Second || s.Setup[0].ThenPos != (Pos{7, 36}) || s.Setup[1].Then != 0 || s.Start.Then != 1500*time.Millisecond {
+		t.Errorf("then: %+v / %+v / %+v", s.Setup[0], s.Setup[1], s.Start)
+	}
+}
+
 func TestRanges(t *testing.T) {
 	d := DurationRange{30 * time.Second, 45 * time.Second}
 	if d.At(Gentle) != 30*time.Second || d.At(Standard) != 37500*time.Millisecond || d.At(Full) != 45*time.Second {
@@ -149,4 +166,27 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("error does not match ErrInvalid: %v", err)
 		}
 	})
+}
+
+// TestDocsExample parses the example routine of docs/routines.md, so that
+// the format's documentation cannot drift from the parser.
+func TestDocsExample(t *testing.T) {
+	b, err := os.ReadFile("../docs/routines.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "```yaml\n")
+	if start < 0 {
+		t.Fatal("docs/routines.md has no ```yaml block")
+	}
+	body := doc[start+len("```yaml\n"):]
+	body = body[:strings.Index(body, "```")]
+	r, err := Parse("docs/routines.md", []byte(body))
+	if err != nil {
+		t.Fatalf("the documented example does not parse:\n%v", err)
+	}
+	if r.Steps[0].Setup[0].Then != 5*time.Second || r.Steps[0].Start.Then != 2*time.Second {
+		t.Errorf("the example's settle times: %+v %+v", r.Steps[0].Setup[0], r.Steps[0].Start)
+	}
 }

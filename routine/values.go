@@ -147,8 +147,9 @@ func (d *decoder) durationRange(n *yaml.Node, key string, lo, hi time.Duration) 
 	if !ok {
 		return DurationRange{}
 	}
-	want := fmt.Sprintf("a duration from %s to %s such as 45s or 1m, or a range such as 30s-60s",
-		FormatDuration(lo), FormatDuration(hi))
+	one, rng := durationExamples(lo, hi)
+	want := fmt.Sprintf("a duration from %s to %s such as %s, or a range such as %s",
+		FormatDuration(lo), FormatDuration(hi), one, rng)
 	t := strings.TrimSpace(v)
 	if strings.HasPrefix(t, "-") {
 		d.errf(n, "%s %q is negative (%s)", key, v, want)
@@ -196,6 +197,16 @@ func (d *decoder) durationRange(n *yaml.Node, key string, lo, hi time.Duration) 
 		return res
 	}
 	return DurationRange{}
+}
+
+// durationExamples gives a value and a range within lo to hi for an error
+// message: the usual ones (45s or 1m, 30s-60s) where they fit.
+func durationExamples(lo, hi time.Duration) (string, string) {
+	if lo <= 30*time.Second && hi >= time.Minute {
+		return "45s or 1m", "30s-60s"
+	}
+	mid := ((lo + hi) / 2).Round(time.Second)
+	return FormatDuration(mid), FormatDuration(lo) + "-" + FormatDuration(mid)
 }
 
 // single reads a duration that may not be a range.

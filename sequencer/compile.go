@@ -108,7 +108,7 @@ func Compile(r *routine.Routine, o Options, clips ClipLengths) (*Timeline, error
 	c.voiceFree = t + 800*time.Millisecond
 	t = c.say(t, WordComplete, speechGap)
 	for _, cue := range r.Outro {
-		t = c.say(t, cue.ID, speechGap)
+		t = c.say(t, cue.ID, speechGap) + cue.Then
 	}
 	tl.Length = max(t, c.end()) + tail
 	for i := range tl.Steps {
@@ -210,11 +210,11 @@ func (c *compiler) say(at time.Duration, id string, gap time.Duration) time.Dura
 	return start + d
 }
 
-// talk speaks the cues one after the other from t and returns when the
-// last ends.
+// talk speaks the cues one after the other from t, each followed by its
+// settle time (then), and returns when the last one's is over.
 func (c *compiler) talk(t time.Duration, cues []routine.Cue) time.Duration {
 	for _, cue := range cues {
-		t = c.say(t, cue.ID, speechGap) + speechGap
+		t = c.say(t, cue.ID, speechGap) + speechGap + cue.Then
 	}
 	return t
 }
@@ -247,11 +247,11 @@ func (c *compiler) compileStep(t time.Duration, s *routine.Step, info *StepInfo)
 				Label: fmt.Sprintf("part %d/%d: %s, segment %d/%d", c.step+1, n, s.Name, seg+1, info.Segments)})
 			t = c.talk(t, s.Between)
 		}
-		start := WordBegin
+		start, settle := WordBegin, time.Duration(0)
 		if s.Start != nil {
-			start = s.Start.ID
+			start, settle = s.Start.ID, s.Start.Then
 		}
-		t = c.say(t, start, speechGap)
+		t = c.say(t, start, speechGap) + settle // the work begins once the start cue's settle time is over
 		if s.Timed() {
 			info.Work = s.Work.At(c.o.Level)
 			if c.o.Work != 0 {

@@ -363,3 +363,44 @@ func TestOneGrid(t *testing.T) {
 		}
 	}
 }
+
+// TestSettle checks that a cue's then is silence before what follows: the
+// next cue, or the work after the start cue.
+func TestSettle(t *testing.T) {
+	src := `id: settle
+name: Settle
+steps:
+  - id: s
+    name: S
+    setup:
+      - {cue: lie-down, say: Lie down., then: 4s}
+      - {cue: ready, say: Ready.}
+    start: {cue: go, say: Lift and go., then: 1.5s}
+    work: 10s
+    oscillate: {period: 2s}
+`
+	r, err := routine.Parse("settle.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := Compile(r, Options{}, fakeClips(CueTexts(r)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := map[string]Event{}
+	var firstTick time.Duration = -1
+	for _, e := range tl.Events {
+		if e.Kind == KindVoice {
+			at[e.Cue] = e
+		}
+		if e.Kind == KindPacing && firstTick < 0 {
+			firstTick = e.Start
+		}
+	}
+	if got, want := at["ready"].Start, at["lie-down"].End()+speechGap+4*time.Second; got != want {
+		t.Errorf("the cue after then: 4s starts at %v, want %v", got, want)
+	}
+	if got, want := firstTick, at["go"].End()+1500*time.Millisecond; got != want {
+		t.Errorf("the work after the start cue's then: 1.5s begins at %v, want %v", got, want)
+	}
+}
