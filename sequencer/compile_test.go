@@ -137,7 +137,7 @@ func TestSeedNumbers(t *testing.T) {
 			if !reflect.DeepEqual(works, w.work) || !reflect.DeepEqual(segs, w.segments) {
 				t.Errorf("%s %s: work %v segments %v, want %v %v", r.ID, l, works, segs, w.work, w.segments)
 			}
-			measured := measure(tl)
+			measured := measure(tl, r)
 			for _, d := range measured.work {
 				if !contains(w.work, d) {
 					t.Errorf("%s %s: a timed segment lasts %v on the timeline, want one of %v", r.ID, l, d, w.work)
@@ -165,17 +165,22 @@ type measured struct {
 // from the end of its start cue to the end of its last countdown pip's
 // second; breaths are counted by exhale phases.
 // measure reads the numbers back from the timeline: a timed segment runs
-// from the end of the start word (the voice before its first tick) to its
+// from the end of its start cue plus that cue's settle time (then) to its
 // zero sound.
-func measure(tl *Timeline) measured {
+func measure(tl *Timeline, r *routine.Routine) measured {
+	settle := map[string]time.Duration{WordBegin: 0}
+	for _, s := range r.Steps {
+		if s.Start != nil {
+			settle[s.Start.ID] = s.Start.Then
+		}
+	}
 	var m measured
-	var voiceEnd, w0 time.Duration = 0, -1
+	var w0 time.Duration = -1
 	for _, e := range tl.Events {
+		then, isStart := settle[e.Cue]
 		switch {
-		case e.Kind == KindVoice && w0 < 0:
-			voiceEnd = e.End()
-		case e.Kind == KindPacing && w0 < 0:
-			w0 = voiceEnd
+		case e.Kind == KindVoice && isStart:
+			w0 = e.End() + then
 		case e.Kind == KindTone && e.Tone == ToneZero && w0 >= 0:
 			m.work = append(m.work, e.Start-w0)
 			w0 = -1
@@ -240,7 +245,7 @@ func TestOverrides(t *testing.T) {
 				t.Errorf("%s %+v: %v", tt.routine, tt.o, err)
 				continue
 			}
-			m := measure(tl)
+			m := measure(tl, rs[tt.routine])
 			if tt.o.Reps != 0 && m.reps != tt.o.Reps {
 				t.Errorf("%s: %d reps, want %d", tt.routine, m.reps, tt.o.Reps)
 			}
