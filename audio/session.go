@@ -130,3 +130,19 @@ func (s *Session) MarkBefore(p int) (int, bool) {
 	}
 	return 0, false
 }
+
+// PrevGrace is how far into a part or segment "prev" still goes back to the
+// one before; later, it goes back to the start of this one.
+const PrevGrace = 2 * time.Second
+
+// Prev returns where "prev" goes from sample p: the start of the part or
+// segment p is in, or of the one before while p is within PrevGrace of
+// that start, or 0. It is the one rule for `cued play`'s key and the
+// daemon's prev.
+func (s *Session) Prev(p int) int {
+	m, ok := s.MarkBefore(max(p-s.Sample(PrevGrace), 0) + 1)
+	if !ok {
+		return 0
+	}
+	return m
+}

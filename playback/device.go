@@ -141,3 +141,20 @@ func fail(err error) error {
 	}
 	return device.err
 }
+
+// DeviceErr returns the error of the process's device: the open's, or the
+// one that stopped it since (nil before the first Start and while it
+// works). A process that keeps the device open between sessions (the
+// daemon's sink child) checks it while nothing plays.
+func DeviceErr() error {
+	device.mu.Lock()
+	err, e := device.err, device.e
+	device.mu.Unlock()
+	if err != nil || e == nil {
+		return err
+	}
+	if oerr := e.o.err(); oerr != nil {
+		return fail(oerr)
+	}
+	return nil
+}

@@ -178,6 +178,31 @@ func TestResumeInsideTheFadeGoesOnFromTheDevice(t *testing.T) {
 	}
 }
 
+// checkSeek checks what the device took after a seek from sample from to
+// sample to: the fade-out of what followed from, down to silence, then the
+// target fading in, then the target exactly; the fades' gains as the
+// engine steps them (to 1 LSB: a cut recomputes a gain by multiplying).
+func (g *rig) checkSeek(got []float64, from, to int) {
+	g.t.Helper()
+	step := 1 / (fadeTime.Seconds() * 1000)
+	var want []float64
+	for cur, i := 1.0, 0; ; i++ {
+		if cur -= step; cur <= 0 {
+			break
+		}
+		want = append(want, q(float64(from+i)/float64(g.r.n)*cur))
+	}
+	for cur, i := 0.0, 0; len(want) < len(got); i++ {
+		cur = min(1, cur+step)
+		want = append(want, q(float64(to+i)/float64(g.r.n)*cur))
+	}
+	for i, v := range got {
+		if math.Abs(v-want[i]) > 1.5/32767 {
+			g.t.Fatalf("frame %d after the seek from %d to %d = %g, want %g (got %v)", i, from, to, v, want[i], got[:i+1])
+		}
+	}
+}
+
 func TestSeekCutsTheLookahead(t *testing.T) {
 	g := newRig(t, 5000)
 	g.play(250)
@@ -187,17 +212,29 @@ func TestSeekCutsTheLookahead(t *testing.T) {
 	if pos := g.p.Position(); pos != 4000 {
 		t.Fatalf("Position %d after Seek(4000)", pos)
 	}
-	got := g.play(10)
-	if len(got) != 10 {
+	got := g.play(60)
+	if len(got) != 60 {
 		t.Fatalf("the device got %d frames after the seek", len(got))
 	}
-	for i, v := range got {
-		if v != g.at(4000+i) {
-			t.Fatalf("frame %d after the seek = %g, want sample %d", i, v, 4000+i)
-		}
+	g.checkSeek(got, 250, 4000)
+	pos := g.p.Position()
+	if err := g.p.Seek(6000); !errors.Is(err, ErrPosition) || g.p.Position() != pos {
+		t.Fatalf("Seek past the end: %v, Position %d; want an error and no move from %d", err, g.p.Position(), pos)
 	}
-	if err := g.p.Seek(6000); !errors.Is(err, ErrPosition) || g.p.Position() != 4010 {
-		t.Fatalf("Seek past the end: %v, Position %d; want an error and no move", err, g.p.Position())
+}
+
+// A seek's fade-out cut by another control (a second seek before the
+// device reached the jump) goes on from the device: no jump in level.
+func TestSeekDuringASeekFade(t *testing.T) {
+	g := newRig(t, 5000)
+	g.play(250)
+	g.p.Seek(4000)
+	first := g.play(5) // inside the fade-out
+	g.p.Seek(2000)
+	rest := g.play(60)
+	g.checkSeek(append(first, rest...), 250, 2000) // as one seek: the fade-out never rose
+	if pos := g.p.Position(); pos < 2000 || pos > 2100 {
+		t.Fatalf("Position %d after the second seek", pos)
 	}
 }
 
@@ -253,8 +290,10 @@ func TestControlsNearTheEnd(t *testing.T) {
 	if err := g.p.Seek(100); err != nil {
 		t.Fatalf("Seek 400 frames before the end: %v", err)
 	}
-	if got := g.play(10); len(got) != 10 || got[0] != g.at(100) {
+	if got := g.play(40); len(got) != 40 {
 		t.Fatalf("after Seek(100) near the end the device took %v", got)
+	} else {
+		g.checkSeek(got, 600, 100)
 	}
 
 	g = newRig(t, 1000)
@@ -292,9 +331,10 @@ func TestControlRefillsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	buf := make([]int16, 20)
-	if n := g.e.o.(*out).take(buf); n != 10 || float64(buf[0])/32767 != g.at(4000) {
-		t.Fatalf("right after Seek the ring held %d frames", n)
+	if n := g.e.o.(*out).take(buf); n != 10 || float64(buf[0])/32767 >= g.at(300) {
+		t.Fatalf("right after Seek the ring held %d frames (the first %g, want the fade-out from %g)", n, float64(buf[0])/32767, g.at(300))
 	}
+	g.play(40) // past the seek's fades
 	g.p.Pause()
 	if n := g.e.o.(*out).take(buf); n != 10 {
 		t.Fatalf("right after Pause the ring held %d frames of the fade", n)
@@ -488,6 +528,31 @@ func TestLiveRunsDryWithoutEnding(t *testing.T) {
 	for i := range n {
 		if want := s16(float64(i) / 10000); buf[2*i] != want {
 			t.Fatalf("frame %d = %d, want %d", i, buf[2*i], want)
+		}
+	}
+}
+
+// A player started paused holds its position; Resume fades it in.
+func TestStartPaused(t *testing.T) {
+	e := newEngine(fakeOut(1000, 100, 1000))
+	r := &ramp{n: 5000, pos: 300}
+	p := newPlayer(e, r, false)
+	e.mu.Lock()
+	p.begin()
+	p.hold() // as StartPaused
+	e.step()
+	e.mu.Unlock()
+	g := &rig{t: t, e: e, p: p, r: r}
+	if got := g.play(20); len(got) != 0 || !p.Paused() || p.Position() != 300 {
+		t.Fatalf("started paused: the device took %d frames, paused %v, at %d", len(got), p.Paused(), p.Position())
+	}
+	p.Resume()
+	got := g.play(30)
+	step := 1 / (fadeTime.Seconds() * 1000)
+	for i, cur := 0, 0.0; i < len(got); i++ {
+		cur = min(1, cur+step)
+		if want := q(float64(300+i) / 5000 * cur); math.Abs(got[i]-want) > 1.5/32767 {
+			t.Fatalf("frame %d after Resume = %g, want %g (the fade-in from 300)", i, got[i], want)
 		}
 	}
 }

@@ -42,6 +42,23 @@ type Player struct {
 	pausing, paused, stopping bool
 	ended, finished           bool
 	endAt                     uint64
+	// seekTo is the sample a seek goes to once its fade-out reaches
+	// silence (-1: none pending). jumped is set by pull when it made that
+	// jump, for fill to rebase the ring there; pre is the ramp before the
+	// last jump, while the thread has not reached it (a control cut there
+	// puts the seek back to pending).
+	seekTo int
+	jumped bool
+	pre    anchor
+}
+
+// anchor is a ring index, the session sample it holds and the fade there.
+type anchor struct {
+	base  uint64
+	pos   int
+	gain  float64
+	down  bool
+	valid bool
 }
 
 // engine owns the ring: it fills it from the current player on its own
@@ -158,6 +175,9 @@ func (p *Player) fill(w, r uint64) (uint64, bool) {
 		o.put(w, e.scratch[:n])
 		w += uint64(n)
 		room -= uint64(n)
+		if p.jumped {
+			p.rebase(w)
+		}
 		if p.live && uint64(n) < k && !p.ended {
 			o.publish(w)
 			return w, true
@@ -187,7 +207,20 @@ func (p *Player) nap() time.Duration { return max(p.e.g.dur(uint64(p.e.g.period)
 func (p *Player) pull(out [][2]float64) int {
 	n, ok := p.s.Stream(out)
 	if p.cur != 1 || p.down {
-		if m := p.ramp(out[:n]); m < n {
+		m := p.ramp(out[:n])
+		if p.seekTo >= 0 && (m < n || n < len(out)) {
+			// The seek's fade-out reached silence (or the session's
+			// end): jump, and fade in there (or hold it, paused).
+			_ = p.s.Seek(p.seekTo)
+			p.seekTo, p.jumped, p.cur, p.down = -1, true, 0, true
+			if p.pausing {
+				p.paused, p.pausing = true, false
+			} else {
+				p.down = false
+			}
+			return m
+		}
+		if m < n {
 			if p.stopping {
 				p.ended = true
 			} else {
@@ -213,7 +246,7 @@ func (p *Player) ramp(out [][2]float64) int {
 	for i := range out {
 		if p.down {
 			p.cur -= p.step
-			if p.cur <= 0 {
+			if p.cur <= 1e-9 { // not 0: a gain recomputed at a cut may round above it
 				p.cur = 0
 				return i
 			}
@@ -226,6 +259,23 @@ func (p *Player) ramp(out [][2]float64) int {
 	return len(out)
 }
 
+// rebase makes ring index at, where pull jumped to a seek's target, the
+// new base: the session sample there is the target, the fade rises from
+// silence. The ramp before it is kept in pre until the thread passes at.
+func (p *Player) rebase(at uint64) {
+	p.jumped = false
+	p.pre = anchor{base: p.base, pos: p.basePos, gain: p.gain, down: true, valid: true}
+	p.base, p.basePos, p.gain = at, p.s.Position(), 0
+}
+
+// gainAt is the fade's gain at ring index r of the ramp from a.
+func (p *Player) gainAt(a anchor, r uint64) float64 {
+	if a.down {
+		return max(0, a.gain-float64(r-a.base)*p.step)
+	}
+	return min(1, a.gain+float64(r-a.base)*p.step)
+}
+
 // rewind takes back what the thread has not claimed and puts the session
 // and the fade where the thread stopped, so that a control is heard after
 // the device's own buffer and not after the whole lookahead.
@@ -235,18 +285,23 @@ func (p *Player) rewind() {
 	}
 	w := p.e.o.written()
 	r := p.e.o.cut()
+	if p.pre.valid && r < p.base {
+		// The cut falls in a seek's fade-out, before its jump: go back
+		// to that fade, the seek pending again.
+		p.seekTo = p.basePos
+		p.base, p.basePos, p.gain, p.down = p.pre.base, p.pre.pos, p.pre.gain, p.pre.down
+		if p.paused {
+			p.paused, p.pausing = false, true // the jump was to hold there
+		}
+	}
+	p.pre.valid = false
 	pos := p.basePos + int(r-p.base)
 	if pos != p.s.Position() {
 		_ = p.s.Seek(pos)
 	}
 	g := 0.0
-	switch {
-	case p.paused && r == w:
-		// The device has the whole fade: stay paused.
-	case p.down:
-		g = max(0, p.gain-float64(r-p.base)*p.step)
-	default:
-		g = min(1, p.gain+float64(r-p.base)*p.step)
+	if !(p.paused && r == w) { // else the device has the whole fade: stay paused
+		g = p.gainAt(anchor{base: p.base, gain: p.gain, down: p.down}, r)
 	}
 	if p.paused && r < w {
 		// The cut fell inside the fade to the pause: the fade goes on
@@ -290,17 +345,24 @@ const lookahead = 500 * time.Millisecond
 // wrapping ErrNoDevice comes back within OpenTimeout if there is no
 // working device.
 func Start(s beep.StreamSeeker, format beep.Format, o Options) (*Player, error) {
-	return start(s, format, o, false)
+	return start(s, format, o, false, false)
+}
+
+// StartPaused is Start for a player that holds s at its position, paused:
+// Resume fades it in. The daemon's sink child starts sessions so, for a
+// paused session and for one going on after a fault.
+func StartPaused(s beep.StreamSeeker, format beep.Format, o Options) (*Player, error) {
+	return start(s, format, o, false, true)
 }
 
 // StartLive is Start for a source fed as it plays (the daemon's sink
 // child): it is mixed only about one device buffer ahead, so that what is
 // queued to it is heard about a buffer later, and Seek is not used.
 func StartLive(s beep.StreamSeeker, format beep.Format, o Options) (*Player, error) {
-	return start(s, format, o, true)
+	return start(s, format, o, true, false)
 }
 
-func start(s beep.StreamSeeker, format beep.Format, o Options, live bool) (*Player, error) {
+func start(s beep.StreamSeeker, format beep.Format, o Options, live, paused bool) (*Player, error) {
 	e, err := open(int(format.SampleRate), o)
 	if err != nil {
 		return nil, err
@@ -308,6 +370,9 @@ func start(s beep.StreamSeeker, format beep.Format, o Options, live bool) (*Play
 	p := newPlayer(e, s, live)
 	e.mu.Lock()
 	p.begin()
+	if paused {
+		p.hold()
+	}
 	e.step() // fill the ring before the thread starts: the session follows its 20 ms of silence at once
 	e.mu.Unlock()
 	if err := run(e); err != nil {
@@ -319,7 +384,7 @@ func start(s beep.StreamSeeker, format beep.Format, o Options, live bool) (*Play
 
 func newPlayer(e *engine, s beep.StreamSeeker, live bool) *Player {
 	o := e.g
-	p := &Player{e: e, s: s, live: live, done: make(chan struct{})}
+	p := &Player{e: e, s: s, live: live, done: make(chan struct{}), seekTo: -1}
 	p.step = 1 / max(1, fadeTime.Seconds()*float64(o.rate))
 	if live {
 		p.ahead = uint64(2 * o.period)
@@ -329,6 +394,10 @@ func newPlayer(e *engine, s beep.StreamSeeker, live bool) *Player {
 	p.ahead = min(p.ahead, o.cap-uint64(o.buffer))
 	return p
 }
+
+// hold makes a player that has not played yet paused, at gain 0, so that
+// Resume fades it in (under e.mu).
+func (p *Player) hold() { p.paused, p.gain, p.cur = true, 0, 0 }
 
 // begin makes p the engine's player, under e.mu.
 func (p *Player) begin() {
@@ -393,6 +462,12 @@ func (p *Player) seek(pos int) error {
 		return ErrPosition // before cutting anything: nothing changes
 	}
 	p.rewind()
+	if !p.paused {
+		// Playing (or fading to a pause): fade out, then jump (pull).
+		p.seekTo, p.down = pos, true
+		p.e.step()
+		return nil
+	}
 	err := p.s.Seek(pos)
 	if err != nil {
 		_ = p.s.Seek(p.basePos) // where rewind left it
@@ -404,14 +479,23 @@ func (p *Player) seek(pos int) error {
 }
 
 // Position is the next sample of the session the device will take. What
-// is heard lags it by up to the device's buffer (Latency).
+// is heard lags it by up to the device's buffer (Latency). Once Seek has
+// returned it is the seek's target, while the fade-out before the jump
+// still plays.
 func (p *Player) Position() int {
 	p.e.mu.Lock()
 	defer p.e.mu.Unlock()
 	if p.e.p != p {
 		return p.s.Position()
 	}
-	return p.basePos + int(p.e.o.claimed()-p.base)
+	if p.seekTo >= 0 {
+		return p.seekTo
+	}
+	r := p.e.o.claimed()
+	if r < p.base {
+		return p.basePos // the fade-out before a jump to basePos
+	}
+	return p.basePos + int(r-p.base)
 }
 
 // Latency is about how long a sample taken by the device takes to be

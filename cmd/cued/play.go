@@ -96,7 +96,6 @@ func playLocal(ctx context.Context, s *audio.Session, tl *sequencer.Timeline, ou
 
 // readKeys turns key presses into player commands until ctx is done.
 func readKeys(ctx context.Context, p *playback.Player, s *audio.Session, quit context.CancelFunc) {
-	grace := s.Sample(2 * time.Second) // as the daemon's prev
 	buf := make([]byte, 1)
 	for ctx.Err() == nil {
 		n, err := os.Stdin.Read(buf)
@@ -115,11 +114,7 @@ func readKeys(ctx context.Context, p *playback.Player, s *audio.Session, quit co
 				_ = p.Seek(m)
 			}
 		case 'b':
-			if m, ok := s.MarkBefore(max(0, p.Position()-grace) + 1); ok {
-				_ = p.Seek(m)
-			} else {
-				_ = p.Seek(0)
-			}
+			_ = p.Seek(s.Prev(p.Position()))
 		case 'q', 3: // q or a Ctrl-C that reached us as a byte
 			quit()
 			return
