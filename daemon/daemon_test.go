@@ -334,9 +334,13 @@ func testRecovery(t *testing.T, rewind time.Duration) {
 		t.Fatal(err)
 	}
 	h.waitFor("elapsed > 300ms", func(s api.Status) bool { return s.ElapsedMS > 300 })
+	if _, err := h.c.Verb(ctx, "next"); err != nil { // a seek before the fault: the new device's positions must still count
+		t.Fatal(err)
+	}
+	h.waitFor("part two", func(s api.Status) bool { return s.PartIndex == 1 })
 	h.out.down.Store(true)
 	first := h.out.last()
-	played := first.Played()
+	heard := int(h.status().ElapsedMS * rate / 1000)
 	first.kill()
 	s := h.waitFor("fault", func(s api.Status) bool { return s.Device.State == api.DeviceFault })
 	if s.State != api.StatePlaying {
@@ -347,16 +351,26 @@ func testRecovery(t *testing.T, rewind time.Duration) {
 	h.waitFor("recovered", func(s api.Status) bool { return s.Device.State == api.DeviceOK })
 	second := h.out.last()
 	if second == first {
-		t.Fatal("no new stream")
+		t.Fatal("no new device")
 	}
-	h.waitFor("writes to the new stream", func(api.Status) bool { return second.firstSample() >= 0 })
-	// The new stream starts at the sample the dead one had played, less
-	// the rewind (give or take the frames played between the last report
-	// and the death).
+	// The new device starts the session at the sample the dead one had
+	// reported, less the rewind (give or take the reports between the
+	// status read and the death: a null device reports every 20 ms).
 	back := int(int64(rate) * int64(rewind) / int64(time.Second))
-	if got, want := second.firstSample(), int(played)-back; got < want || got > want+rate/10 {
-		t.Errorf("resumed at sample %d; the dead stream had played %d, rewind %d frames", got, played, back)
+	log := second.log()
+	var from int
+	var paused bool
+	if len(log) == 0 {
+		t.Fatal("the new device got nothing")
 	}
+	if _, err := fmt.Sscanf(log[0], "play r1 from %d paused %v", &from, &paused); err != nil || paused {
+		t.Fatalf("the new device's first control %q, want the session playing", log[0])
+	}
+	if want := heard - back; from < want || from > want+rate/10 {
+		t.Errorf("resumed at sample %d; the dead device had reported %d, rewind %d frames", from, heard, back)
+	}
+	at := h.status().ElapsedMS
+	h.waitFor("the position moving on the new device", func(s api.Status) bool { return s.ElapsedMS > at+100 })
 	h.c.Verb(ctx, "stop")
 	time.Sleep(50 * time.Millisecond)
 	mu.Lock()
@@ -367,28 +381,28 @@ func testRecovery(t *testing.T, rewind time.Duration) {
 	}
 }
 
-// TestNoClick: a pause ends the sound with a fade to silence, and the
-// resume starts with a fade-in, so that cutting a tone mid-wave never
-// clicks.
-func TestNoClick(t *testing.T) {
+// TestControlsReachTheDevice: pause, resume, next, prev and stop reach the
+// device as the controls of the session it plays, next and prev as moves
+// to the marks (the fades are the child's player's, tested in package
+// playback).
+func TestControlsReachTheDevice(t *testing.T) {
 	h := start(t, nil)
 	ctx := context.Background()
 	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "r1"}); err != nil {
 		t.Fatal(err)
 	}
-	h.waitFor("elapsed > 200ms", func(s api.Status) bool { return s.ElapsedMS > 200 })
-	h.c.Verb(ctx, "pause")
-	time.Sleep(50 * time.Millisecond)
-	st := h.out.last()
-	w := st.lastWrite()
-	if len(w) < 8 || abs(sampleIndex(w[len(w)-4:])) > 50 || abs(sampleIndex(w)) < 100 {
-		t.Errorf("pause: the last write (%d bytes) goes from %d to %d, want a fade to about 0",
-			len(w), sampleIndex(w), sampleIndex(w[len(w)-4:]))
+	for _, v := range []string{"pause", "resume", "next"} {
+		if _, err := h.c.Verb(ctx, v); err != nil {
+			t.Fatal(err)
+		}
 	}
-	h.c.Verb(ctx, "resume")
-	time.Sleep(20 * time.Millisecond)
-	if v := st.firstAfterResume(); abs(v) > 50 {
-		t.Errorf("resume starts at %d, want a fade-in from about 0", v)
+	// More than the grace (0.2 s) into part two: prev goes back to its start.
+	h.waitFor("0.4 s into part two", func(s api.Status) bool { return s.ElapsedMS > 1400 })
+	h.c.Verb(ctx, "prev")
+	h.c.Verb(ctx, "stop")
+	got := strings.Join(h.out.last().log(), "; ")
+	if want := "play r1 from 0 paused false; pause; resume; move 8000; move 8000; stop"; got != want {
+		t.Errorf("the device got %q, want %q", got, want)
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 // start's deadline, cancelled by a stop), and opens its output when open
 // is true (the device is not known to be down); with open false a
 // prepared session comes back without a stream.
-func (p *player) start(ctx context.Context, id int, req api.PlayRequest, trigger string, spare spareStream, open bool) {
+func (p *player) start(ctx context.Context, id int, req api.PlayRequest, trigger string, spare spareDevice, open bool) {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -32,31 +32,31 @@ func (p *player) start(ctx context.Context, id int, req api.PlayRequest, trigger
 		}
 		t1 := time.Now()
 		if r.err == nil && open {
-			r.st, r.err = p.open(ctx, spare, r.sess.Rate)
-		} else if spare.st != nil {
-			spare.st.Close()
+			r.dev, r.err = p.open(ctx, spare, r.sess.Rate)
+		} else if spare.dev != nil {
+			spare.dev.Close()
 		}
 		p.log.Debug("session prepared", "routine", req.Routine, "prepare", t1.Sub(t0).Round(time.Microsecond),
 			"open", time.Since(t1).Round(time.Microsecond), "err", r.err)
 		select {
 		case p.notes <- r:
 		case <-p.ctx.Done():
-			if r.st != nil {
-				r.st.Close()
+			if r.dev != nil {
+				r.dev.Close()
 			}
 		}
 	}()
 }
 
-// spareStream is a spare output handed to a starting session.
-type spareStream struct {
-	st   Stream
+// spareDevice is a spare output handed to a starting session.
+type spareDevice struct {
+	dev  Device
 	rate int
 }
 
 // takeSpare hands over the spare output, if any.
-func (p *player) takeSpare() spareStream {
-	s := spareStream{p.spare, p.spareRate}
+func (p *player) takeSpare() spareDevice {
+	s := spareDevice{p.spare, p.spareRate}
 	p.spare = nil
 	return s
 }
@@ -71,21 +71,21 @@ func (p *player) dropSpare() {
 
 // open returns the spare output if it still works at rate, else a new one
 // (off the player goroutine).
-func (p *player) open(ctx context.Context, spare spareStream, rate int) (Stream, error) {
-	if spare.st != nil {
-		if spare.rate == rate && spare.st.Err() == nil {
-			return spare.st, nil
+func (p *player) open(ctx context.Context, spare spareDevice, rate int) (Device, error) {
+	if spare.dev != nil {
+		if spare.rate == rate && spare.dev.Err() == nil {
+			return spare.dev, nil
 		}
-		spare.st.Close()
+		spare.dev.Close()
 	}
-	st, err := p.o.Output.Open(ctx, rate)
+	dev, err := p.o.Output.Open(ctx, rate)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err() // given up or stopped: not the device's fault
 		}
 		return nil, noDevice{err}
 	}
-	return st, nil
+	return dev, nil
 }
 
 // noDevice is an output error: it matches ErrNoDevice and reads as the
@@ -120,9 +120,9 @@ func (p *player) probeAfter(delay time.Duration) {
 		case <-p.ctx.Done():
 			return
 		}
-		st, err := p.o.Output.Open(p.ctx, p.o.ProbeRate)
-		if st != nil {
-			st.Close()
+		dev, err := p.o.Output.Open(p.ctx, p.o.ProbeRate)
+		if dev != nil {
+			dev.Close()
 		}
 		select {
 		case p.notes <- probeResult{err}:

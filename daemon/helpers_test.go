@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -22,59 +23,38 @@ import (
 
 const rate = 8000
 
-// tone is a fake session: sample p is quantised to the 16-bit value
-// p mod 10000 on both channels, so a test can tell which sample an output
-// received.
-type tone struct {
-	n, pos int
-	marks  []int
+// marks is a fake session's mix: its length and its marks.
+type marks struct {
+	n     int
+	marks []int
 }
 
-func (t *tone) Stream(s [][2]float64) (int, bool) {
-	if t.pos >= t.n {
-		return 0, false
-	}
-	k := min(len(s), t.n-t.pos)
-	for i := range k {
-		v := (float64((t.pos+i)%10000) + 0.5) / 32767
-		s[i] = [2]float64{v, v}
-	}
-	t.pos += k
-	return k, true
-}
-func (t *tone) Seek(p int) error {
-	if p < 0 || p > t.n {
-		return errors.New("seek out of range")
-	}
-	t.pos = p
-	return nil
-}
-func (t *tone) Position() int { return t.pos }
-func (t *tone) Len() int      { return t.n }
-func (t *tone) MarkAfter(p int) (int, bool) {
-	for _, m := range t.marks {
-		if m > p {
-			return m, true
+func (m *marks) Len() int { return m.n }
+func (m *marks) MarkAfter(p int) (int, bool) {
+	for _, k := range m.marks {
+		if k > p {
+			return k, true
 		}
 	}
 	return 0, false
 }
-func (t *tone) MarkBefore(p int) (int, bool) {
-	for i := len(t.marks) - 1; i >= 0; i-- {
-		if t.marks[i] < p {
-			return t.marks[i], true
+func (m *marks) MarkBefore(p int) (int, bool) {
+	for i := len(m.marks) - 1; i >= 0; i-- {
+		if m.marks[i] < p {
+			return m.marks[i], true
 		}
 	}
 	return 0, false
 }
 
-// sampleIndex recovers the sample index (mod 10000) from a 16-bit frame.
-func sampleIndex(pcm []byte) int {
-	return int(int16(uint16(pcm[0]) | uint16(pcm[1])<<8))
+// Prev is audio.Session's rule with a grace of 0.2 s.
+func (m *marks) Prev(p int) int {
+	k, _ := m.MarkBefore(max(p-rate/5, 0) + 1)
+	return k
 }
 
 // prepare makes sessions of secs seconds with three parts and marks at
-// each part.
+// each part; the spec is the routine's name.
 func prepare(secs float64) func(context.Context, api.PlayRequest) (daemon.Session, error) {
 	return func(_ context.Context, req api.PlayRequest) (daemon.Session, error) {
 		if req.Routine == "nope" {
@@ -83,7 +63,7 @@ func prepare(secs float64) func(context.Context, api.PlayRequest) (daemon.Sessio
 		n := int(secs * rate)
 		third := time.Duration(secs * float64(time.Second) / 3)
 		return daemon.Session{
-			Audio: &tone{n: n, marks: []int{0, n / 3, 2 * n / 3}}, Rate: rate,
+			Audio: &marks{n: n, marks: []int{0, n / 3, 2 * n / 3}}, Rate: rate, Spec: []byte(req.Routine),
 			Routine: req.Routine, Name: "Test " + req.Routine, Level: "standard",
 			Parts: []daemon.Part{{"one", 0, third}, {"two", third, 2 * third}, {"three", 2 * third, 3 * third}},
 		}, nil
@@ -91,32 +71,26 @@ func prepare(secs float64) func(context.Context, api.PlayRequest) (daemon.Sessio
 }
 
 // faultyOutput is a null output that can be made to fail to open, and
-// whose streams can be killed.
+// whose devices record their controls and can be killed.
 type faultyOutput struct {
 	realtime bool
 	down     atomic.Bool
 	mu       sync.Mutex
-	streams  []*faultyStream
+	devs     []*recDevice
 	rates    []int // of every Open, in order
 	opens    atomic.Int32
 }
 
-type faultyStream struct {
-	*sink.NullStream
+// recDevice is a null device that records the controls it gets.
+type recDevice struct {
+	*sink.NullDevice
 	mu    sync.Mutex
-	first int    // sample index of the first frame written, -1 before any
-	last  []byte // the last write
-	// resumed is the first frame written after the last Flush.
-	resumed    int
-	resumedSet int
-	flushed    bool
-	dead       chan struct{}
-	once       sync.Once
+	calls []string
 }
 
 var errDead = errors.New("fake device died")
 
-func (o *faultyOutput) Open(ctx context.Context, r int) (daemon.Stream, error) {
+func (o *faultyOutput) Open(ctx context.Context, r int) (daemon.Device, error) {
 	o.opens.Add(1)
 	o.mu.Lock()
 	o.rates = append(o.rates, r)
@@ -124,89 +98,50 @@ func (o *faultyOutput) Open(ctx context.Context, r int) (daemon.Stream, error) {
 	if o.down.Load() {
 		return nil, errors.New("fake: no sound server")
 	}
-	ns, _ := sink.Null{Realtime: o.realtime, BufferFrames: r * 40 / 1000}.Open(ctx, r)
-	s := &faultyStream{NullStream: ns, first: -1, dead: make(chan struct{})}
+	nd, _ := sink.Null{Realtime: o.realtime}.Open(ctx, r)
+	d := &recDevice{NullDevice: nd}
 	o.mu.Lock()
-	o.streams = append(o.streams, s)
+	o.devs = append(o.devs, d)
 	o.mu.Unlock()
-	return s, nil
+	return d, nil
 }
 
-func (o *faultyOutput) last() *faultyStream {
+func (o *faultyOutput) last() *recDevice {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if len(o.streams) == 0 {
+	if len(o.devs) == 0 {
 		return nil
 	}
-	return o.streams[len(o.streams)-1]
+	return o.devs[len(o.devs)-1]
 }
 
-func (s *faultyStream) kill() { s.once.Do(func() { close(s.dead) }) }
-
-func (s *faultyStream) Write(pcm []byte) error {
-	select {
-	case <-s.dead:
-		return errDead
-	default:
-	}
-	s.mu.Lock()
-	// The first frames fade in: read the sample index past the fade
-	// (5 ms, 40 frames at the test rate).
-	if s.first < 0 && len(pcm) >= 41*4 {
-		s.first = sampleIndex(pcm[40*4:]) - 40
-	}
-	s.last = append(s.last[:0], pcm...)
-	if s.flushed && len(pcm) >= 4 && s.resumedSet < 2 {
-		// the first write after a flush is the pause's fade-out; the
-		// second starts the resume
-		s.resumedSet++
-		if s.resumedSet == 2 {
-			s.resumed = sampleIndex(pcm)
-		}
-	}
-	s.mu.Unlock()
-	return s.NullStream.Write(pcm)
+func (d *recDevice) rec(format string, a ...any) {
+	d.mu.Lock()
+	d.calls = append(d.calls, fmt.Sprintf(format, a...))
+	d.mu.Unlock()
 }
 
-// Flush notes the flush for firstAfterResume.
-func (s *faultyStream) Flush() (int64, error) {
-	s.mu.Lock()
-	s.flushed, s.resumedSet = true, 0
-	s.mu.Unlock()
-	return s.NullStream.Flush()
+func (d *recDevice) Play(s sink.Start) error {
+	d.rec("play %s from %d paused %v", s.Spec, s.From, s.Paused)
+	return d.NullDevice.Play(s)
+}
+func (d *recDevice) Pause(id int64) error  { d.rec("pause"); return d.NullDevice.Pause(id) }
+func (d *recDevice) Resume(id int64) error { d.rec("resume"); return d.NullDevice.Resume(id) }
+func (d *recDevice) Stop(id int64) error   { d.rec("stop"); return d.NullDevice.Stop(id) }
+func (d *recDevice) Move(id, seq int64, pos int) error {
+	d.rec("move %d", pos)
+	return d.NullDevice.Move(id, seq, pos)
 }
 
-// firstAfterResume is the value of the first frame written after the
-// fade-out that followed the last flush.
-func (s *faultyStream) firstAfterResume() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.resumed
+// log returns the controls so far.
+func (d *recDevice) log() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.calls...)
 }
 
-// lastWrite returns a copy of the last PCM written.
-func (s *faultyStream) lastWrite() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]byte(nil), s.last...)
-}
-
-func (s *faultyStream) firstSample() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.first
-}
-
-func (s *faultyStream) Done() <-chan struct{} { return s.dead }
-
-func (s *faultyStream) Err() error {
-	select {
-	case <-s.dead:
-		return errDead
-	default:
-		return nil
-	}
-}
+// kill makes the device die, as a dead sound server would.
+func (d *recDevice) kill() { d.Fail(errDead) }
 
 // harness is a daemon running in-process on a socket in a temp dir.
 type harness struct {

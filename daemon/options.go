@@ -2,11 +2,11 @@
 // holds all the player state), answers the control protocol (JSON over
 // HTTP on a Unix socket, see docs/protocol.md and package daemon/api),
 // starts scheduled sessions, appends every session to the history log, and
-// streams audio to an Output that may fail and recover at any time.
+// plays sessions on an Output that may fail and recover at any time.
 //
 // The daemon knows nothing of viper, routines or the voice bank: the command
 // that runs it passes plain Options, including a Prepare factory that turns a
-// play request into a Session and an Output that plays PCM.
+// play request into a Session and an Output that plays it.
 package daemon
 
 import (
@@ -17,6 +17,7 @@ import (
 
 	"github.com/cued-dev/cued/daemon/api"
 	"github.com/cued-dev/cued/daemon/schedule"
+	"github.com/cued-dev/cued/daemon/sink"
 )
 
 // Errors callers test with errors.Is.
@@ -29,20 +30,19 @@ var (
 	ErrBadOptions = errors.New("daemon: bad options")
 )
 
-// Audio is the seekable mix of one session, as the daemon needs it
-// (audio.Session implements it). The daemon calls it from one goroutine.
+// Audio is what the daemon needs of a session's mix: its length and its
+// marks, where next and prev go (audio.Session implements it). The output
+// mixes the session itself, from Session.Spec.
 type Audio interface {
-	// Stream fills samples from the current position and advances it;
-	// it returns (0, false) at the end.
-	Stream(samples [][2]float64) (n int, ok bool)
-	// Seek moves to sample p (0 to Len()).
-	Seek(p int) error
-	Position() int
+	// Len is the session's length in samples.
 	Len() int
-	// MarkAfter and MarkBefore find part and segment boundaries, where
-	// next and prev go.
+	// MarkAfter returns the first part or segment boundary after sample
+	// p (next goes there), false past the last; MarkBefore the last one
+	// before p.
 	MarkAfter(p int) (int, bool)
 	MarkBefore(p int) (int, bool)
+	// Prev is where prev goes from sample p.
+	Prev(p int) int
 }
 
 // Part is one part (step) of a session, for status and part events.
@@ -56,39 +56,48 @@ type Session struct {
 	Audio Audio
 	// Rate is the sample rate of Audio, in Hz.
 	Rate int
+	// Spec describes the session to the output, which mixes it from
+	// that (opaque to the daemon: cmd/cued writes and reads it).
+	Spec []byte
 	// Routine is the routine id, Name its title, Level the level played.
 	Routine, Name, Level string
 	Parts                []Part
 }
 
-// Stream is an open audio output. Write, Flush and Close are called from
-// one goroutine; Played, Done and Err from any.
-type Stream interface {
-	// Write queues PCM (16-bit little-endian stereo frames), blocking
-	// while about one buffer is queued already.
-	Write(pcm []byte) error
-	// Flush drops what is queued and returns the total of frames played
-	// since the stream opened.
-	Flush() (played int64, err error)
-	// Played returns the total of frames played since the stream opened.
-	Played() int64
-	// Done is closed when the stream died; Err then says why.
+// Device is an open audio output that plays one session at a time, mixed
+// from its Spec (sink.Child, the `cued sink` child, and sink.NullDevice
+// implement it). Its controls never block; a session is named by the id
+// its Play gave, and a control for another id is ignored.
+type Device interface {
+	// Play starts a session, replacing the one playing.
+	Play(s sink.Start) error
+	Pause(id int64) error
+	Resume(id int64) error
+	// Move seeks the session to pos; seq numbers the seek, and the
+	// positions reported carry the last seq applied.
+	Move(id, seq int64, pos int) error
+	// Stop stops the session with a short fade; the device stays open.
+	Stop(id int64) error
+	// Reports delivers positions ("pos", the sample the device takes
+	// next) and ends ("ended": heard to the end); it is closed once the
+	// device has died or closed, Err then says why.
+	Reports() <-chan sink.Report
 	Done() <-chan struct{}
 	Err() error
 	Close() error
 }
 
-// Output opens audio streams. Open fails (wrapping any error) when there is
+// Output opens audio devices. Open fails (wrapping any error) when there is
 // no working device; the daemon then retries in the background.
 type Output interface {
-	Open(ctx context.Context, rate int) (Stream, error)
+	Open(ctx context.Context, rate int) (Device, error)
 }
 
 // OutputFunc adapts a function to Output.
-type OutputFunc func(ctx context.Context, rate int) (Stream, error)
+type OutputFunc func(ctx context.Context, rate int) (Device, error)
 
 // Open calls f.
-func (f OutputFunc) Open(ctx context.Context, rate int) (Stream, error) { return f(ctx, rate) }
+func (f OutputFunc) Open(ctx context.Context, rate int) (Device, error) { return f(ctx, rate) }
 
 // Config is what a reload may change.
 type Config struct {
@@ -157,8 +166,8 @@ type Options struct {
 	ProbeRate int
 	// FaultRewind is how far a session steps back when its output dies:
 	// what the dead output had taken but not yet played (its buffers)
-	// is then heard again rather than lost. Zero resumes
-	// at the last frame the output reported played.
+	// is then heard again rather than lost. Zero resumes at the last
+	// position the device reported.
 	FaultRewind time.Duration
 	// ProgressInterval is the interval of progress events (default 1 s).
 	ProgressInterval time.Duration

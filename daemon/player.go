@@ -52,7 +52,7 @@ type reply struct {
 type prepared struct {
 	id      int
 	sess    Session
-	st      Stream
+	dev     Device
 	err     error
 	invite  bool
 	trigger string
@@ -65,11 +65,10 @@ type current struct {
 	// id names the session in the history.
 	id       string
 	sess     Session
-	pump     *pump
+	run      *playing
 	start    time.Time
 	trigger  string
 	part     int
-	paused   bool
 	lastProg time.Time
 	// mark is the last part or segment mark the session reached, as
 	// recorded in the history (-1 before the first).
@@ -87,13 +86,17 @@ type player struct {
 	notes  chan any
 	done   chan struct{}
 
-	ctx     context.Context
-	wg      sync.WaitGroup // pumps, preparations and probes
-	state   string
-	cur     *current
-	invite  *pump // the prompt's chime, while it sounds
-	prompt  *api.Prompt
-	promptQ api.PlayRequest
+	ctx    context.Context
+	wg     sync.WaitGroup // device watchers, preparations, reopens and probes
+	state  string
+	cur    *current
+	invite *playing // the prompt's chime, while it sounds
+	// devices are the devices watched (see adopt); sessions counts the
+	// sessions started on them, for their ids.
+	devices  map[Device]bool
+	sessions int64
+	prompt   *api.Prompt
+	promptQ  api.PlayRequest
 	// promptOcc is the occurrence the prompt came from, for a snooze.
 	promptOcc schedule.Occurrence
 	expires   time.Time
@@ -115,7 +118,7 @@ type player struct {
 	probing     bool
 	// spare is an open output kept after a session (Options.Linger), so
 	// that the next one does not wait for the device to open.
-	spare      Stream
+	spare      Device
 	spareRate  int
 	spareSince time.Time
 	// tickAt is when the run loop's timer fires next; zero when it is
@@ -126,7 +129,7 @@ type player struct {
 func newPlayer(o *Options, events *broker, hist *history.Log, sched *schedule.Scheduler) *player {
 	return &player{o: o, log: o.Logger, events: events, hist: hist, sched: sched,
 		cmds: make(chan command), notes: make(chan any, 64), done: make(chan struct{}),
-		state: api.StateIdle, device: api.Device{State: api.DeviceIdle}}
+		state: api.StateIdle, device: api.Device{State: api.DeviceIdle}, devices: map[Device]bool{}}
 }
 
 // do sends a command and waits for its reply; it fails with 503 once the
@@ -188,11 +191,16 @@ func (p *player) shutdown() {
 		p.finish(false, api.EventStop, "the daemon stopped") // recorded as interrupted (see finish)
 	}
 	if p.invite != nil {
-		p.invite.stop()
+		p.stopPlaying(p.invite)
+		p.invite = nil
 	}
 	if p.startReply != nil {
 		p.startReply <- reply{err: &api.Error{Status: http.StatusServiceUnavailable, Message: "the daemon is shutting down"}}
 		p.startReply = nil
+	}
+	p.dropSpare()
+	for dev := range p.devices {
+		dev.Close() // its watcher then ends
 	}
 	// Helpers may be blocked sending notes: drain until they are gone.
 	helpers := make(chan struct{})
@@ -202,11 +210,15 @@ func (p *player) shutdown() {
 		case <-helpers:
 			return
 		case n := <-p.notes:
-			if pr, ok := n.(prepared); ok && pr.st != nil {
-				pr.st.Close()
-			}
-			if sp, ok := n.(noteSpare); ok {
-				sp.st.Close()
+			switch n := n.(type) {
+			case prepared:
+				if n.dev != nil {
+					n.dev.Close()
+				}
+			case reopened:
+				if n.dev != nil {
+					n.dev.Close()
+				}
 			}
 		}
 	}
@@ -236,8 +248,7 @@ func (p *player) handle(c command) reply {
 		switch p.state {
 		case api.StatePaused:
 		case api.StatePlaying:
-			p.cur.pump.send(opPause)
-			p.cur.paused = true
+			p.cur.run.pause()
 			p.state = api.StatePaused
 			p.publish(api.EventPause, "")
 		default:
@@ -247,8 +258,7 @@ func (p *player) handle(c command) reply {
 		switch p.state {
 		case api.StatePlaying:
 		case api.StatePaused:
-			p.cur.pump.send(opResume)
-			p.cur.paused = false
+			p.cur.run.resume()
 			p.state = api.StatePlaying
 			p.publish(api.EventResume, "")
 		default:
@@ -258,20 +268,20 @@ func (p *player) handle(c command) reply {
 		if p.cur == nil {
 			return conflict("nothing is playing")
 		}
-		op := opNext
-		if c.op == cmdPrev {
-			op = opPrev
+		run := p.cur.run
+		to := run.sess.Audio.Prev(run.pos)
+		if c.op == cmdNext {
+			var ok bool
+			// Past the last part there is nothing to skip to: that ends
+			// the session as a stop, never as a completed one.
+			if to, ok = run.sess.Audio.MarkAfter(run.pos); !ok {
+				p.finish(false, api.EventStop, "skipped past the last part")
+				break
+			}
 		}
-		// Past the last part there is nothing to skip to: that ends the
-		// session as a stop, never as a completed one. (Marks never
-		// change, so reading them here while the pump plays is safe.)
-		if _, ok := p.cur.sess.Audio.MarkAfter(int(p.cur.pump.pos.Load())); op == opNext && !ok {
-			p.finish(false, api.EventStop, "skipped past the last part")
-			break
-		}
-		if !p.cur.pump.send(op) {
-			return reply{err: &api.Error{Status: http.StatusServiceUnavailable, Message: "too many commands at once; try again"}}
-		}
+		run.seek(to)
+		p.checkPart()
+		p.publish(api.EventSeek, "")
 	case cmdStop:
 		switch {
 		case p.cur != nil:
@@ -383,40 +393,12 @@ func (p *player) note(n any) {
 	switch n := n.(type) {
 	case prepared:
 		p.prepared(n)
-	case noteEnded:
-		if p.cur != nil && n.p == p.cur.pump {
-			p.finish(true, api.EventEnd, "")
-		} else if n.p == p.invite {
-			p.invite = nil
-		}
-	case noteFault:
-		p.setDevice(api.DeviceFault, n.err)
-		if p.cur != nil && n.p == p.cur.pump {
-			p.log.Warn("audio output failed; retrying", "err", n.err)
-			p.publish(api.EventFault, "audio output failed: "+n.err.Error())
-		} else if n.p == p.invite {
-			p.invite.stop()
-			p.invite = nil
-			p.probe()
-		}
-	case noteRecovered:
-		if p.cur != nil && n.p == p.cur.pump {
-			p.setDevice(api.DeviceOK, nil)
-			p.log.Info("audio output recovered")
-			p.publish(api.EventRecovered, "audio output works again")
-		}
-	case noteSeeked:
-		if p.cur != nil && n.p == p.cur.pump {
-			p.checkPart()
-			p.publish(api.EventSeek, "")
-		}
-	case noteSpare:
-		p.dropSpare()
-		if p.o.Linger < 0 {
-			n.st.Close()
-			return
-		}
-		p.spare, p.spareRate, p.spareSince = n.st, n.rate, time.Now()
+	case devReport:
+		p.report(n)
+	case devGone:
+		p.gone(n)
+	case reopened:
+		p.reopened(n)
 	case snoozeDue:
 		if n.id == p.snoozeID && p.snoozed != nil {
 			occ := *p.snoozed
@@ -447,10 +429,10 @@ func (p *player) prepared(r prepared) {
 	case r.invite:
 		p.invited(r)
 	case r.id != p.startID || p.state != api.StateStarting:
-		if r.st != nil {
-			r.st.Close() // a start given up or stopped
+		if r.dev != nil {
+			p.keepSpare(r.dev, r.sess.Rate) // a start given up or stopped: the device is good
 		}
-	case r.err == nil && r.st == nil:
+	case r.err == nil && r.dev == nil:
 		// Prepared, but the device was known to be down: the request was
 		// valid and cannot be heard.
 		r.err = noDevice{errors.New(p.device.Error + "; cued keeps retrying in the background (see cued status)")}
@@ -473,10 +455,10 @@ func (p *player) invited(r prepared) {
 			p.probe()
 		}
 	case p.state != api.StatePrompt || p.invite != nil:
-		r.st.Close()
+		p.keepSpare(r.dev, r.sess.Rate)
 	default:
 		p.setDevice(api.DeviceOK, nil)
-		p.invite = p.newPump(r.sess, r.st, false)
+		p.invite = p.begin(r.sess, r.dev)
 	}
 }
 
@@ -505,13 +487,13 @@ func (p *player) started(r prepared) {
 	p.startCancel() // releases the deadline's timer; the session is ready
 	p.startCtx, p.startCancel, p.startPrompt = nil, nil, nil
 	if p.invite != nil {
-		p.invite.stop()
+		p.stopPlaying(p.invite)
 		p.invite = nil
 	}
 	p.setDevice(api.DeviceOK, nil)
 	now := p.o.Clock.Now()
 	p.cur = &current{id: sessionID(now), sess: r.sess, start: now, trigger: r.trigger, part: -1, lastProg: time.Now(), mark: -1}
-	p.cur.pump = p.newPump(r.sess, r.st, false)
+	p.cur.run = p.begin(r.sess, r.dev)
 	p.state = api.StatePlaying
 	p.record(history.EventStart, false)
 	p.log.Info("session started", "routine", r.sess.Routine, "level", r.sess.Level, "trigger", r.trigger)
@@ -523,18 +505,11 @@ func (p *player) started(r prepared) {
 	}
 }
 
-func (p *player) newPump(sess Session, st Stream, paused bool) *pump {
-	p.wg.Add(1)
-	pp := newPump(p.ctx, sess, p.o.Output, st, p.notes, p.o.DeviceRetry, p.o.FaultRewind, paused)
-	go func() { <-pp.done; p.wg.Done() }()
-	return pp
-}
-
 // finish ends the current session, records it and announces it.
 func (p *player) finish(completed bool, event, msg string) {
 	c := p.cur
 	st := p.status()
-	c.pump.stop()
+	p.stopPlaying(c.run)
 	end := history.EventEnd
 	if p.ctx.Err() != nil && !completed {
 		// The daemon stops under the session: it did not end, it was
@@ -587,7 +562,7 @@ func (p *player) record(event string, completed bool) history.Record {
 // not live to end is still in the history with how far it got.
 func (p *player) checkMark() {
 	c := p.cur
-	m, ok := c.sess.Audio.MarkBefore(int(c.pump.pos.Load()) + 1)
+	m, ok := c.sess.Audio.MarkBefore(c.run.pos + 1)
 	if !ok || m == c.mark {
 		return
 	}
@@ -666,7 +641,7 @@ func (p *player) tick() {
 	}
 	p.checkPart()
 	p.checkMark()
-	if !p.cur.paused && time.Since(p.cur.lastProg) >= p.o.ProgressInterval {
+	if !p.cur.run.paused && time.Since(p.cur.lastProg) >= p.o.ProgressInterval {
 		p.cur.lastProg = time.Now()
 		p.publish(api.EventProgress, "")
 	}
@@ -695,7 +670,7 @@ func (p *player) elapsed() time.Duration {
 	if p.cur == nil || p.cur.sess.Rate <= 0 {
 		return 0
 	}
-	return time.Duration(p.cur.pump.pos.Load()) * time.Second / time.Duration(p.cur.sess.Rate)
+	return time.Duration(p.cur.run.pos) * time.Second / time.Duration(p.cur.sess.Rate)
 }
 
 // partAt returns the index of the part playing at d, or -1.
@@ -717,7 +692,7 @@ func (p *player) status() api.Status {
 	s := api.Status{State: p.state, Device: p.device, Prompt: p.prompt, PartIndex: -1}
 	if c := p.cur; c != nil {
 		s.Session, s.Routine, s.Name, s.Level = c.id, c.sess.Routine, c.sess.Name, c.sess.Level
-		s.Paused = c.paused
+		s.Paused = c.run.paused
 		s.Parts = len(c.sess.Parts)
 		el, ln := p.elapsed(), p.length()
 		s.ElapsedMS, s.LengthMS = el.Milliseconds(), ln.Milliseconds()

@@ -24,15 +24,15 @@ func (p *player) invitation(occ schedule.Occurrence) {
 		r := prepared{invite: true}
 		r.sess, r.err = p.o.Invite(p.ctx, occ)
 		if r.err == nil {
-			r.st, r.err = p.open(p.ctx, spare, r.sess.Rate)
-		} else if spare.st != nil {
-			spare.st.Close()
+			r.dev, r.err = p.open(p.ctx, spare, r.sess.Rate)
+		} else if spare.dev != nil {
+			spare.dev.Close()
 		}
 		select {
 		case p.notes <- r:
 		case <-p.ctx.Done():
-			if r.st != nil {
-				r.st.Close()
+			if r.dev != nil {
+				r.dev.Close()
 			}
 		}
 	}()
@@ -70,7 +70,7 @@ func (p *player) fire(occ schedule.Occurrence) {
 
 func (p *player) clearPrompt() {
 	if p.invite != nil {
-		p.invite.stop()
+		p.stopPlaying(p.invite)
 		p.invite = nil
 	}
 	if p.state == api.StatePrompt {

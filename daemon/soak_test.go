@@ -94,7 +94,7 @@ func TestSoak(t *testing.T) {
 		o.Clock = clk
 		o.SchedulerMaxSleep = 48 * time.Hour
 		o.Prepare = prepare(0.5)
-		o.Output = daemon.OutputFunc(func(ctx context.Context, r int) (daemon.Stream, error) {
+		o.Output = daemon.OutputFunc(func(ctx context.Context, r int) (daemon.Device, error) {
 			return sink.Null{}.Open(ctx, r)
 		})
 		o.Schedule = []schedule.Entry{

@@ -4,7 +4,6 @@ package desktop_test
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -22,27 +21,10 @@ import (
 
 const rate = 8000
 
-// silence is a session of n silent samples with a mark every third.
-type silence struct{ n, pos int }
+// silence is a session's mix of n samples with a mark every third.
+type silence struct{ n int }
 
-func (s *silence) Stream(out [][2]float64) (int, bool) {
-	if s.pos >= s.n {
-		return 0, false
-	}
-	k := min(len(out), s.n-s.pos)
-	clear(out[:k])
-	s.pos += k
-	return k, true
-}
-func (s *silence) Seek(p int) error {
-	if p < 0 || p > s.n {
-		return errors.New("out of range")
-	}
-	s.pos = p
-	return nil
-}
-func (s *silence) Position() int { return s.pos }
-func (s *silence) Len() int      { return s.n }
+func (s *silence) Len() int { return s.n }
 func (s *silence) MarkAfter(p int) (int, bool) {
 	for _, m := range []int{s.n / 3, 2 * s.n / 3} {
 		if m > p {
@@ -59,6 +41,7 @@ func (s *silence) MarkBefore(p int) (int, bool) {
 	}
 	return 0, false
 }
+func (s *silence) Prev(p int) int { m, _ := s.MarkBefore(p + 1); return m }
 
 // clock is a simulated clock for the scheduler: After fires when the
 // test calls fire.
@@ -126,8 +109,8 @@ func TestWithDaemon(t *testing.T) {
 				Parts: []daemon.Part{{Name: "one", End: 20 * time.Second}, {Name: "two", Start: 20 * time.Second, End: 40 * time.Second},
 					{Name: "three", Start: 40 * time.Second, End: 60 * time.Second}}}, nil
 		},
-		Output: daemon.OutputFunc(func(ctx context.Context, r int) (daemon.Stream, error) {
-			return sink.Null{Realtime: true, BufferFrames: r / 10}.Open(ctx, r)
+		Output: daemon.OutputFunc(func(ctx context.Context, r int) (daemon.Device, error) {
+			return sink.Null{Realtime: true}.Open(ctx, r)
 		}),
 		Linger: -1,
 	})

@@ -158,3 +158,16 @@ func DeviceErr() error {
 	}
 	return nil
 }
+
+// Open opens the process's device at rate as o says and starts it with
+// nothing to play (silence, then stopped after idleStop), the first time;
+// later calls return the first outcome, as Start does. A process that
+// plays many sessions on one device (the daemon's sink child) opens it so,
+// to say at once whether there is one.
+func Open(rate int, o Options) error {
+	e, err := open(rate, o)
+	if err != nil {
+		return err
+	}
+	return run(e)
+}

@@ -50,13 +50,22 @@
 // refill from there, so they are heard after the device's own buffer
 // (config audio.buffer_ms) and not after the lookahead. Pause and Stop fade
 // out over 12 ms and Resume fades in, so nothing clicks; a pause holds the
-// session at the first sample not heard in full, so nothing is lost. The
-// fade's gain at the cut is recomputed from where the thread stopped, so
-// a control during a fade goes on smoothly from what the device has.
+// session at the first sample it did not play, so nothing is lost. Seek
+// fades out, jumps and fades in. The fade's gain at the cut is recomputed
+// from where the thread stopped, so a control during a fade goes on
+// smoothly from what the device has.
+//
+// # One player
+//
+// `cued play` plays its session with a Player in-process; the daemon's
+// sink child plays each session the daemon sends it with a Player too
+// (Open at its start, then StartPaused and Resume per session), so the
+// fades, the pause rule and the seek are the same in both.
 //
 // # The device, once per process
 //
-// The device is opened once per process, at the rate of the first Start,
+// The device is opened once per process, at the rate of the first Start
+// (or Open),
 // and a device that failed to open stays failed for the life of the
 // process: every later Start returns the same error. ALSA's "default"
 // device is tried, then "pulse". With no sound server ALSA and its plugins

@@ -55,7 +55,7 @@ func (g geometry) dur(n uint64) time.Duration {
 }
 
 // idleStop is how long a drain may have nothing to play (the ring empty:
-// a session paused, ended, or a live feeder idle) before it stops its
+// a session paused or ended, or none started) before it stops its
 // device, which then costs nothing: the speaker suspended, the ALSA
 // stream dropped. Longer than a pause one would hold a listener's place
 // for in a hurry; frames bring it back within about 50 ms.

@@ -172,15 +172,7 @@ static int doze(cued_out *o) {
 
 static void *run(void *arg) {
 	cued_out *o = arg;
-	// A live feeder (the daemon's sink child) sends its first frames a
-	// few milliseconds after the device opened: wait for a period of them
-	// (at most 200 ms), so that the stream does not start on silence that
-	// would delay them. A session's ring is filled before the thread starts.
-	for (int i = 0; i < 100 && !LOAD(&o->stop) && LOAD(&o->w) - o->r < o->period; i++) {
-		struct timespec ts = {0, 2000000};
-		nanosleep(&ts, NULL);
-	}
-	lead(o); // a little silence first
+	lead(o); // a little silence first (a session's ring is filled before the thread starts)
 	uint64_t quiet = 0; // frames of silence in a row
 	while (!LOAD(&o->stop)) {
 		if (o->idle > 0 && quiet >= o->idle && LOAD(&o->w) == o->r) {
@@ -207,17 +199,6 @@ static void *run(void *arg) {
 		}
 		uint64_t start, n = claim(o, (uint64_t)avail, &start);
 
-		if (n == 0 && quiet == 0 && o->buffer - (snd_pcm_uframes_t)avail > o->period) {
-			// Frames were flowing and the device still holds more than a
-			// period: a live feeder's next chunk is a few milliseconds
-			// away. Wait for it rather than put a period of silence in
-			// the middle of the session (a recovering daemon's first
-			// chunks came slower than the empty device took them, and
-			// 33 ms of silence followed its first 80 ms).
-			struct timespec ts = {0, 1000000};
-			nanosleep(&ts, NULL);
-			continue;
-		}
 		int e = 0;
 		if (n == 0) {
 			// Nothing to play (paused, or the feeder is late): keep the

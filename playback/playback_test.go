@@ -58,7 +58,7 @@ type rig struct {
 func newRig(t *testing.T, n int) *rig {
 	e := newEngine(fakeOut(1000, 100, 1000))
 	r := &ramp{n: n}
-	p := newPlayer(e, r, false)
+	p := newPlayer(e, r)
 	e.mu.Lock()
 	p.begin()
 	e.step()
@@ -468,75 +468,11 @@ func TestNoDevice(t *testing.T) {
 	}
 }
 
-// live is a live source: it gives the frames queued so far, then none.
-type live struct{ q []float64 }
-
-func (l *live) Stream(out [][2]float64) (int, bool) {
-	n := min(len(out), len(l.q))
-	for i := range n {
-		out[i] = [2]float64{l.q[i], l.q[i]}
-	}
-	l.q = l.q[n:]
-	return n, true
-}
-func (l *live) Err() error     { return nil }
-func (l *live) Len() int       { return 1 << 30 }
-func (l *live) Position() int  { return 0 }
-func (l *live) Seek(int) error { return nil }
-func (l *live) add(from, n int) {
-	for i := range n {
-		l.q = append(l.q, float64(from+i)/10000)
-	}
-}
-
-// TestLiveRunsDryWithoutEnding: a live source that has nothing queued is
-// not at its end; the engine sleeps until Fed instead of polling, then
-// plays what came next, in order.
-func TestLiveRunsDryWithoutEnding(t *testing.T) {
-	e := newEngine(fakeOut(1000, 100, 1000))
-	src := &live{}
-	src.add(0, 30)
-	p := newPlayer(e, src, true)
-	e.mu.Lock()
-	p.begin()
-	d := e.step()
-	e.mu.Unlock()
-	if d != idle || !p.hungry.Load() || p.ended {
-		t.Fatalf("dry after 30 frames: sleep %v, hungry %v, ended %v; want idle until Fed, not ended", d, p.hungry.Load(), p.ended)
-	}
-	p.Fed()
-	select {
-	case <-e.wake:
-	default:
-		t.Fatal("Fed did not wake the engine")
-	}
-	p.Fed() // no longer hungry: no wake
-	select {
-	case <-e.wake:
-		t.Fatal("Fed woke the engine though it was not dry")
-	default:
-	}
-	src.add(30, 50)
-	e.mu.Lock()
-	e.step()
-	e.mu.Unlock()
-	buf := make([]int16, 200)
-	n := e.o.(*out).take(buf)
-	if n != 80 {
-		t.Fatalf("the device got %d frames, want the 80 queued", n)
-	}
-	for i := range n {
-		if want := s16(float64(i) / 10000); buf[2*i] != want {
-			t.Fatalf("frame %d = %d, want %d", i, buf[2*i], want)
-		}
-	}
-}
-
 // A player started paused holds its position; Resume fades it in.
 func TestStartPaused(t *testing.T) {
 	e := newEngine(fakeOut(1000, 100, 1000))
 	r := &ramp{n: 5000, pos: 300}
-	p := newPlayer(e, r, false)
+	p := newPlayer(e, r)
 	e.mu.Lock()
 	p.begin()
 	p.hold() // as StartPaused

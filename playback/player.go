@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gopxl/beep/v2"
@@ -17,13 +16,8 @@ const fadeTime = 12 * time.Millisecond
 // Player controls one session playing through the device. Its methods are
 // safe to call from any goroutine.
 type Player struct {
-	e    *engine
-	s    beep.StreamSeeker
-	live bool
-	// hungry is set when a live source ran dry; Fed clears it.
-	hungry atomic.Bool
-	// start is the ring index of the first frame this player wrote.
-	start uint64
+	e *engine
+	s beep.StreamSeeker
 	// ahead is how far the ring is filled past what the thread claimed.
 	ahead uint64
 	done  chan struct{}
@@ -126,19 +120,7 @@ func (e *engine) step() time.Duration {
 		}
 		return max(e.g.dur(p.endAt-r), p.nap())
 	}
-	w, dry := p.fill(o.written(), r)
-	if dry && w-r <= p.ahead/2 {
-		// Nothing more to pull, and the ring is low: Fed wakes the loop
-		// when the feeder queues more (above half, the timer below
-		// does, so a feeder's every chunk does not). Frames queued
-		// between the pull and hungry being set found no one to wake:
-		// pull once more.
-		p.hungry.Store(true)
-		if w2, dry2 := p.fill(w, r); w2 != w {
-			p.hungry.Store(false)
-			w, dry = w2, dry2
-		}
-	}
+	w := p.fill(o.written(), r)
 	if p.ended {
 		p.endAt = w
 		return max(e.g.dur(w-r), p.nap())
@@ -149,26 +131,15 @@ func (e *engine) step() time.Duration {
 	if level, half := w-r, p.ahead/2; level > half {
 		return max(e.g.dur(level-half), p.nap())
 	}
-	if dry {
-		return idle // until Fed
-	}
 	return p.nap()
 }
 
 // fill pulls from the source into the ring from index w up to the
-// lookahead past r, publishes, and returns the new write index and whether
-// a live source ran dry.
-func (p *Player) fill(w, r uint64) (uint64, bool) {
+// lookahead past r, publishes, and returns the new write index.
+func (p *Player) fill(w, r uint64) uint64 {
 	e, o, g := p.e, p.e.o, p.e.g
 	room := g.cap - (w - o.handed())
 	target := r + p.ahead
-	if p.live && (r < p.start+uint64(g.buffer) || o.asleep()) {
-		// A starting device takes a whole buffer at once, faster than
-		// the loop refills: until it has, keep that much more ready. So
-		// does a device that restarts after it stopped for want of
-		// frames (drain.asleep).
-		target += uint64(g.buffer)
-	}
 	for w < target && room > 0 && !p.paused && !p.ended {
 		k := min(target-w, room, uint64(len(e.scratch)))
 		n := p.pull(e.scratch[:k])
@@ -178,22 +149,9 @@ func (p *Player) fill(w, r uint64) (uint64, bool) {
 		if p.jumped {
 			p.rebase(w)
 		}
-		if p.live && uint64(n) < k && !p.ended {
-			o.publish(w)
-			return w, true
-		}
 	}
 	o.publish(w)
-	return w, false
-}
-
-// Fed tells a live player that its source has more frames queued. It
-// costs an atomic operation unless the source ran dry, and then wakes the
-// engine to pull them.
-func (p *Player) Fed() {
-	if p.hungry.CompareAndSwap(true, false) {
-		p.e.poke()
-	}
+	return w
 }
 
 // nap is the shortest sleep of the engine's loop: a quarter of an ALSA
@@ -232,9 +190,7 @@ func (p *Player) pull(out [][2]float64) int {
 			return m
 		}
 	}
-	if !ok || (n < len(out) && !p.live) {
-		// A live source that gives fewer frames has no more for now:
-		// the device plays silence until it has (see Fed).
+	if !ok || n < len(out) {
 		p.ended = true
 	}
 	return n
@@ -345,29 +301,22 @@ const lookahead = 500 * time.Millisecond
 // wrapping ErrNoDevice comes back within OpenTimeout if there is no
 // working device.
 func Start(s beep.StreamSeeker, format beep.Format, o Options) (*Player, error) {
-	return start(s, format, o, false, false)
+	return start(s, format, o, false)
 }
 
 // StartPaused is Start for a player that holds s at its position, paused:
 // Resume fades it in. The daemon's sink child starts sessions so, for a
 // paused session and for one going on after a fault.
 func StartPaused(s beep.StreamSeeker, format beep.Format, o Options) (*Player, error) {
-	return start(s, format, o, false, true)
+	return start(s, format, o, true)
 }
 
-// StartLive is Start for a source fed as it plays (the daemon's sink
-// child): it is mixed only about one device buffer ahead, so that what is
-// queued to it is heard about a buffer later, and Seek is not used.
-func StartLive(s beep.StreamSeeker, format beep.Format, o Options) (*Player, error) {
-	return start(s, format, o, true, false)
-}
-
-func start(s beep.StreamSeeker, format beep.Format, o Options, live, paused bool) (*Player, error) {
+func start(s beep.StreamSeeker, format beep.Format, o Options, paused bool) (*Player, error) {
 	e, err := open(int(format.SampleRate), o)
 	if err != nil {
 		return nil, err
 	}
-	p := newPlayer(e, s, live)
+	p := newPlayer(e, s)
 	e.mu.Lock()
 	p.begin()
 	if paused {
@@ -382,15 +331,11 @@ func start(s beep.StreamSeeker, format beep.Format, o Options, live, paused bool
 	return p, nil
 }
 
-func newPlayer(e *engine, s beep.StreamSeeker, live bool) *Player {
+func newPlayer(e *engine, s beep.StreamSeeker) *Player {
 	o := e.g
-	p := &Player{e: e, s: s, live: live, done: make(chan struct{}), seekTo: -1}
+	p := &Player{e: e, s: s, done: make(chan struct{}), seekTo: -1}
 	p.step = 1 / max(1, fadeTime.Seconds()*float64(o.rate))
-	if live {
-		p.ahead = uint64(2 * o.period)
-	} else {
-		p.ahead = uint64(max(lookahead.Seconds()*float64(o.rate), float64(2*o.buffer)))
-	}
+	p.ahead = uint64(max(lookahead.Seconds()*float64(o.rate), float64(2*o.buffer)))
 	p.ahead = min(p.ahead, o.cap-uint64(o.buffer))
 	return p
 }
@@ -407,7 +352,6 @@ func (p *Player) begin() {
 	}
 	e.p = p
 	p.base, p.basePos, p.gain, p.cur = e.o.cut(), p.s.Position(), 1, 1
-	p.start = p.base
 }
 
 // Pause fades the session out over a few milliseconds and holds it where

@@ -14,9 +14,11 @@
 #      first part: silence at the sink within one device buffer
 #      (audio.buffer_ms) + DAEMON_PLAYBACK_SINK_TOL_MS (default 80: the
 #      CLI's start, the daemon, ALSA and the server; 116-149 ms in all was
-#      measured at 100 ms) of the pause request; the session goes on at the very sample it was paused
-#      at; the skip lands on the next mark; apart from the daemon's 5 ms
-#      fade-out/fade-in ramps (checked to 1 LSB) the recording equals the
+#      measured at 100 ms) of the pause request; the session goes on at
+#      the first sample the pause's fade-out did not play (nothing lost,
+#      nothing repeated); the skip lands on the next mark; apart from the
+#      player's 12 ms fade-out/fade-in ramps (the sink child plays the
+#      session with `cued play`'s player; checked to 1 LSB) the recording equals the
 #      render sample for sample, to the session's end; then a second
 #      session: `cued next`, `cued prev` 3 s into part 2 (back to its
 #      start: more than prev's 2 s grace in), `playerctl -p cued pause`
@@ -339,7 +341,7 @@ cat "$WORK/check3.txt"
 last=$(sed -n 's/^LAST //p' "$WORK/check2.txt")
 resumed=$(sed -n 's/.*goes on at session sample \([0-9]*\).*/\1/p' "$WORK/check3.txt" | head -n1)
 if [[ -n $last && -n $resumed ]]; then
-	say "recovery: the last sample recorded before the kill was session sample $last, the session went on at $resumed: $(awk -v d=$((resumed - last)) 'BEGIN{printf "%+.1f ms", d*1000/44100}') (the daemon steps back what the dead output held after a fault: 2 × audio.buffer_ms for alsa, 3 × for beep; a negative figure is heard twice, a positive one was lost with the dead server)"
+	say "recovery: the last sample recorded before the kill was session sample $last, the session went on at $resumed: $(awk -v d=$((resumed - last)) 'BEGIN{printf "%+.1f ms", d*1000/44100}') (the daemon steps back what the dead output held after a fault: audio.buffer_ms for alsa, 2 × for beep; a negative figure is heard twice, a positive one was lost with the dead server)"
 fi
 say "the same daemon (pid $SERVE) played throughout; no cued restart"
 say "passed"

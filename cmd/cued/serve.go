@@ -69,11 +69,10 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 	s.set = set
 
 	var out daemon.Output
-	bufferMS := cfg.Audio.BufferMS // a change needs a restart
 	switch sinkKind {
 	case "null":
-		out = daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Stream, error) {
-			return sink.Null{Realtime: true, BufferFrames: rate * bufferMS / 1000}.Open(ctx, rate)
+		out = daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Device, error) {
+			return sink.Null{Realtime: true}.Open(ctx, rate)
 		})
 	case "child":
 		exe, err := os.Executable()
@@ -81,13 +80,13 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 			return fmt.Errorf("cannot find the cued binary for the sink: %w", err)
 		}
 		args := []string{exe, "sink", "--output", cfg.Audio.Output} // a change needs a restart
-		ex := &sink.Exec{Command: args, BufferMS: bufferMS, Stderr: os.Stderr}
-		out = daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Stream, error) {
-			st, err := ex.Open(ctx, rate)
+		ex := &sink.Exec{Command: args, BufferMS: cfg.Audio.BufferMS, Stderr: os.Stderr}
+		out = daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Device, error) {
+			ch, err := ex.Open(ctx, rate)
 			if err != nil {
 				return nil, err
 			}
-			return st, nil
+			return ch, nil
 		})
 	default:
 		return fmt.Errorf("--sink %q is not a sink (child or null)", sinkKind)
@@ -104,10 +103,10 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		Routines:    s.routines,
 		Reload:      s.reload,
 		// A dead sound server takes with it what it held: what the
-		// output holds (playback.Options.Held), and the sink child's
-		// ring, which runs two periods (one buffer) ahead of the device
-		// (playback.StartLive). Step back that much, so nothing is lost.
-		FaultRewind:  playbackOptions(&cfg).Held() + time.Duration(cfg.Audio.BufferMS)*time.Millisecond,
+		// output holds past the position the child reports
+		// (playback.Options.Held). Step back that much, so nothing is
+		// lost.
+		FaultRewind:  playbackOptions(&cfg).Held(),
 		ProbeAtStart: sinkKind == "child",
 		ProbeRate:    cfg.Audio.Rate,
 		Snooze:       cfg.Desktop.Snooze,
@@ -179,16 +178,21 @@ func (s *server) prepare(ctx context.Context, req api.PlayRequest) (daemon.Sessi
 	if err != nil {
 		return daemon.Session{}, err
 	}
-	return sessionOf(a, tl), nil
+	return sessionOf(&c, a, tl, sequencer.CueTexts(r))
 }
 
-// sessionOf describes a mixed session for the daemon.
-func sessionOf(a *audio.Session, tl *sequencer.Timeline) daemon.Session {
-	ds := daemon.Session{Audio: a, Rate: int(a.Format().SampleRate), Routine: tl.Routine, Name: tl.Name, Level: tl.Level}
+// sessionOf describes a mixed session for the daemon, with the spec its
+// output mixes it from (texts: of the cues it speaks).
+func sessionOf(c *Config, a *audio.Session, tl *sequencer.Timeline, texts map[string]string) (daemon.Session, error) {
+	spec, err := specOf(c, tl, texts)
+	if err != nil {
+		return daemon.Session{}, err
+	}
+	ds := daemon.Session{Audio: a, Rate: int(a.Format().SampleRate), Spec: spec, Routine: tl.Routine, Name: tl.Name, Level: tl.Level}
 	for _, st := range tl.Steps {
 		ds.Parts = append(ds.Parts, daemon.Part{Name: st.Name, Start: st.Start, End: st.End})
 	}
-	return ds
+	return ds, nil
 }
 
 // invite is the sound of a scheduled prompt: the part chime, then the
@@ -207,7 +211,7 @@ func (s *server) invite(ctx context.Context, occ schedule.Occurrence) (daemon.Se
 	if err != nil {
 		return daemon.Session{}, err
 	}
-	return sessionOf(a, tl), nil
+	return sessionOf(&c, a, tl, sequencer.CueTexts(r))
 }
 
 // find returns the routine named id and a copy of the config, as of the

@@ -32,6 +32,12 @@ var voiceWarn = func(msg string) { fmt.Fprintln(os.Stderr, "cued: "+msg) }
 // loadBank decodes (or reads from the cache) every clip the routines speak,
 // as config c says.
 func loadBank(ctx context.Context, c *Config, rs ...*routine.Routine) (*voice.Bank, error) {
+	return loadBankTexts(ctx, c, sequencer.CueTexts(rs...))
+}
+
+// loadBankTexts decodes (or reads from the cache) the clips of texts (cue
+// id to text), as config c says.
+func loadBankTexts(ctx context.Context, c *Config, texts map[string]string) (*voice.Bank, error) {
 	cache := c.Voice.CacheDir
 	if cache == "" {
 		cache = filepath.Join(cacheHome(), "cued")
@@ -44,7 +50,7 @@ func loadBank(ctx context.Context, c *Config, rs ...*routine.Routine) (*voice.Ba
 	return voice.Load(ctx, voice.Options{
 		Rate:     c.Audio.Rate,
 		Packs:    voicePacks(c),
-		Texts:    sequencer.CueTexts(rs...),
+		Texts:    texts,
 		CacheDir: filepath.Join(cache, "clips"),
 		Synth:    c.Voice.Synth,
 		Logf:     func(format string, args ...any) { voiceWarn(fmt.Sprintf(format, args...)) },

@@ -6,211 +6,236 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"sync"
 	"time"
 )
 
-// Source is what the device pulls frames from: Stream copies the frames
-// queued, up to len(samples), and returns how many, fewer (even none) when
-// fewer are queued: the device plays silence until more come (Device.Fed).
-// It never ends and never blocks.
-type Source interface {
-	Stream(samples [][2]float64) (int, bool)
-	Err() error
+// Player is one session playing in the child, as Serve drives it
+// (playback.Player implements it).
+type Player interface {
+	Pause()
+	Resume()
+	Seek(pos int) error
+	Stop()
+	// Position is the sample the device takes next.
+	Position() int
+	// Wait blocks until the session has been heard to its end (nil), ctx
+	// is done (ctx.Err(), after stopping) or the device fails (its error).
+	Wait(ctx context.Context, onProgress func(pos int)) error
 }
 
-// Device is the audio output as the child side needs it. It is implemented in
-// cmd/cued with the playback package; tests use a fake.
-type Device interface {
-	// Start opens the device at rate with a buffer of bufferMS
-	// milliseconds and starts pulling from src on its own goroutine. It
-	// fails if the device cannot be opened.
-	Start(rate, bufferMS int, src Source) error
-	// Health returns the device's error, if it has failed since Start.
+// Backend is the audio side of the child. cmd/cued implements it with the
+// mixer and package playback; tests use a fake.
+type Backend interface {
+	// Open opens the device at rate with a buffer of bufferMS
+	// milliseconds; it fails when there is no working device.
+	Open(rate, bufferMS int) error
+	// Play builds the session spec describes and starts it at sample
+	// from, held there when paused; playing, it fades in.
+	Play(spec []byte, from int, paused bool) (Player, error)
+	// Health returns the device's error, if it failed since Open.
 	Health() error
-	// Fed tells the device that src has more frames queued, so that a
-	// device that ran dry pulls them at once rather than on its next
-	// period.
-	Fed()
 }
 
-// HealthInterval is how often the child checks the device while it
-// plays; IdleHealthInterval while nothing has played for quietChecks
-// checks (a child kept open between sessions).
+// ReportInterval is how often the child reports the position of the
+// session playing; IdleHealthInterval how often it checks the device while
+// nothing plays (a child kept open between sessions).
 const (
-	HealthInterval     = 100 * time.Millisecond
+	ReportInterval     = 100 * time.Millisecond
 	IdleHealthInterval = time.Second
-	quietChecks        = 10
 )
 
-// Serve is the child side: it opens dev, answers "ready", plays the PCM
-// read from in and reports on out, until in ends (after the queue has
-// played out) or the device fails (reported as "error ..."; Serve then
-// returns an error wrapping ErrDevice). ctx ends it early.
-func Serve(ctx context.Context, in io.Reader, out io.Writer, dev Device, rate, bufferMS int) error {
+// Serve is the child side: it opens the device, answers "ready", then plays
+// the sessions the daemon starts on in and reports on out, until in ends
+// (nil) or the device fails (reported as "error ..."; the error wraps
+// ErrDevice). A malformed message ends it with an error wrapping
+// ErrProtocol. ctx ends it early.
+func Serve(ctx context.Context, in io.Reader, out io.Writer, b Backend, rate, bufferMS int) error {
 	w := &lineWriter{w: bufio.NewWriter(out)}
-	q := &queue{notify: make(chan struct{}, 1)}
-	if err := dev.Start(rate, bufferMS, q); err != nil {
-		w.line("error " + oneLine(err))
-		return fmt.Errorf("%w: %v", ErrDevice, err)
-	}
-	if err := dev.Health(); err != nil {
-		w.line("error " + oneLine(err))
+	if err := b.Open(rate, bufferMS); err != nil {
+		w.line(Report{Word: "error", Message: err.Error()}.String())
 		return fmt.Errorf("%w: %v", ErrDevice, err)
 	}
 	w.line("ready")
-
 	ctx, cancel := context.WithCancel(ctx)
+	s := &server{ctx: ctx, w: w, b: b, waited: make(chan waited)}
+	defer s.wg.Wait()
 	defer cancel()
-	inDone := make(chan error, 1)
-	go func() { inDone <- readInput(ctx, in, q, dev, w) }()
-
-	var reported int64 = -1
-	report := func() {
-		if p := q.playedFrames(); p != reported {
-			reported = p
-			w.line("played " + strconv.FormatInt(p, 10))
-		}
-	}
-	tick := time.NewTicker(HealthInterval)
-	defer tick.Stop()
-	draining := false
-	// quiet counts health checks with nothing played in between: after a
-	// second of them the checks slow to one a second, until frames flow.
-	quiet := 0
+	defer s.stop()
+	msgs := make(chan control)
+	inErr := make(chan error, 1)
+	// Not waited for: it may be blocked reading in, which only its end
+	// (or the process's) undoes.
+	go readControls(ctx, bufio.NewReaderSize(in, 64<<10), msgs, inErr)
+	s.tick = time.NewTicker(IdleHealthInterval)
+	defer s.tick.Stop()
 	for {
+		var err error
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-q.notify:
-			if quiet >= quietChecks {
-				tick.Reset(HealthInterval)
+		case c := <-msgs:
+			err = s.handle(c)
+		case err = <-inErr:
+			if err == io.EOF {
+				return nil
 			}
-			quiet = 0
-			report()
-		case err := <-inDone:
-			if err != nil {
-				w.line("error " + oneLine(err))
-				return err
-			}
-			draining = true
-		case <-tick.C:
-			if err := dev.Health(); err != nil {
-				report()
-				w.line("error " + oneLine(err))
-				return fmt.Errorf("%w: %v", ErrDevice, err)
-			}
-			report()
-			if quiet++; quiet == quietChecks {
-				tick.Reset(IdleHealthInterval)
-			}
+			w.line(Report{Word: "error", Message: err.Error()}.String())
+			return err
+		case r := <-s.waited:
+			err = s.finished(r)
+		case <-s.tick.C:
+			err = s.check()
 		}
-		if draining && q.empty() {
-			report()
-			return w.err()
-		}
-		if err := w.err(); err != nil {
-			return err // the daemon is gone
-		}
-	}
-}
-
-// readInput applies the daemon's messages to q until in ends.
-func readInput(ctx context.Context, in io.Reader, q *queue, dev Device, w *lineWriter) error {
-	// Buffered: a message is a header and a payload, and several often
-	// wait in the pipe; one read takes them all.
-	in = bufio.NewReaderSize(in, 64<<10)
-	var buf []byte
-	for ctx.Err() == nil {
-		typ, p, err := readMsg(in, buf)
-		buf = p
-		if err == io.EOF {
-			return nil
+		if err == nil {
+			err = w.err()
 		}
 		if err != nil {
 			return err
 		}
-		switch typ {
-		case MsgData:
-			q.push(p)
-			dev.Fed()
-		case MsgFlush:
-			n := q.flush()
-			w.line("flushed " + strconv.FormatInt(n, 10))
+	}
+}
+
+// readControls sends the daemon's messages on msgs until in ends or a
+// message is malformed (the error on errs).
+func readControls(ctx context.Context, in io.Reader, msgs chan<- control, errs chan<- error) {
+	for {
+		c, err := readControl(in)
+		if err != nil {
+			errs <- err
+			return
 		}
+		select {
+		case msgs <- c:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// server is Serve's state: the session playing. Only Serve's goroutine
+// touches it.
+type server struct {
+	ctx    context.Context
+	w      *lineWriter
+	b      Backend
+	cur    *playing
+	waited chan waited
+	wg     sync.WaitGroup
+	// tick paces the reports (ReportInterval) while a session plays, the
+	// health checks (IdleHealthInterval) while none does.
+	tick *time.Ticker
+}
+
+// playing is the session the child plays.
+type playing struct {
+	id       int64
+	p        Player
+	seq      int64
+	cancel   context.CancelFunc
+	reported Report
+}
+
+// waited is what a session's Wait returned.
+type waited struct {
+	id  int64
+	err error
+}
+
+func (s *server) handle(c control) error {
+	if c.typ == MsgStart {
+		s.stop()
+		p, err := s.b.Play(c.start.Spec, c.start.From, c.start.Paused)
+		if err != nil {
+			s.w.line(Report{Word: "error", Message: err.Error()}.String())
+			return fmt.Errorf("%w: %v", ErrDevice, err)
+		}
+		ctx, cancel := context.WithCancel(s.ctx)
+		s.cur = &playing{id: c.start.ID, p: p, cancel: cancel}
+		s.tick.Reset(ReportInterval)
+		s.wg.Add(1)
+		go func(id int64) {
+			defer s.wg.Done()
+			err := p.Wait(ctx, nil)
+			select {
+			case s.waited <- waited{id, err}:
+			case <-s.ctx.Done():
+			}
+		}(c.start.ID)
+		s.report()
+		return nil
+	}
+	cur := s.cur
+	if cur == nil || c.id != cur.id {
+		return nil // a control for a session that is over
+	}
+	switch c.typ {
+	case MsgPause:
+		cur.p.Pause()
+	case MsgResume:
+		cur.p.Resume()
+	case MsgSeek:
+		cur.p.Seek(c.pos) // a position past the end is the daemon's mistake: ignored
+		cur.seq = c.seq
+	case MsgStop:
+		s.stop()
+		return nil
+	}
+	s.report()
+	return nil
+}
+
+// stop stops the session playing, if any; its Wait's answer is dropped.
+func (s *server) stop() {
+	if s.cur != nil {
+		s.cur.p.Stop()
+		s.cur.cancel()
+		s.cur = nil
+		s.tick.Reset(IdleHealthInterval)
+	}
+}
+
+// report says where the session is, when that changed.
+func (s *server) report() {
+	c := s.cur
+	r := Report{Word: "pos", ID: c.id, Seq: c.seq, Pos: c.p.Position()}
+	if r != c.reported {
+		c.reported = r
+		s.w.line(r.String())
+	}
+}
+
+func (s *server) check() error {
+	if s.cur != nil {
+		s.report()
+		return nil
+	}
+	if err := s.b.Health(); err != nil {
+		s.w.line(Report{Word: "error", Message: err.Error()}.String())
+		return fmt.Errorf("%w: %v", ErrDevice, err)
 	}
 	return nil
 }
 
-// queue is the streamer the device pulls from: the frames received and not
-// yet pulled.
-type queue struct {
-	mu     sync.Mutex
-	frames [][2]float64
-	head   int
-	played int64
-	notify chan struct{}
-	// scratch holds a chunk decoded outside the lock; only push uses it.
-	scratch [][2]float64
-}
-
-// push queues a chunk. It decodes before taking the lock and drops the
-// frames already played while it holds it, so the queue stays about one
-// buffer long (no growth over a session) and the device's pull never
-// waits on decoding.
-func (q *queue) push(pcm []byte) {
-	q.scratch = decodeS16(q.scratch[:0], pcm)
-	q.mu.Lock()
-	if q.head > 0 {
-		n := copy(q.frames, q.frames[q.head:])
-		q.frames, q.head = q.frames[:n], 0
+// finished handles the end of a session's Wait: heard to its end, or the
+// device failed.
+func (s *server) finished(r waited) error {
+	if s.cur == nil || r.id != s.cur.id {
+		return nil
 	}
-	q.frames = append(q.frames, q.scratch...)
-	q.mu.Unlock()
-}
-
-func (q *queue) flush() int64 {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.frames, q.head = q.frames[:0], 0
-	return q.played
-}
-
-func (q *queue) empty() bool {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return q.head == len(q.frames)
-}
-
-func (q *queue) playedFrames() int64 {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return q.played
-}
-
-// Stream gives what is queued, possibly nothing: it never blocks and
-// never ends. Silence while the daemon is paused or between chunks is the
-// device's: padding it here would delay what the daemon sends after a
-// flush behind silence already pulled.
-func (q *queue) Stream(samples [][2]float64) (int, bool) {
-	q.mu.Lock()
-	n := copy(samples, q.frames[q.head:])
-	q.head += n
-	q.played += int64(n)
-	q.mu.Unlock()
-	if n > 0 {
-		select {
-		case q.notify <- struct{}{}:
-		default:
-		}
+	if r.err != nil && !errors.Is(r.err, context.Canceled) {
+		s.w.line(Report{Word: "error", Message: r.err.Error()}.String())
+		return fmt.Errorf("%w: %v", ErrDevice, r.err)
 	}
-	return n, true
+	s.report()
+	s.w.line(Report{Word: "ended", ID: r.id}.String())
+	s.cur.cancel()
+	s.cur = nil
+	s.tick.Reset(IdleHealthInterval)
+	return nil
 }
 
-func (q *queue) Err() error { return nil }
-
-// lineWriter writes whole lines from several goroutines.
+// lineWriter writes whole lines.
 type lineWriter struct {
 	mu   sync.Mutex
 	w    *bufio.Writer
@@ -235,15 +260,4 @@ func (l *lineWriter) err() error {
 		return errors.Join(ErrExited, l.fail)
 	}
 	return nil
-}
-
-// oneLine keeps an error on one line of the protocol.
-func oneLine(err error) string {
-	b := []byte(err.Error())
-	for i, c := range b {
-		if c == '\n' || c == '\r' {
-			b[i] = ' '
-		}
-	}
-	return string(b)
 }

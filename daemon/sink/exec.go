@@ -8,20 +8,18 @@ import (
 	"io"
 	"os/exec"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
 
-// Exec starts a sink child process per stream (the daemon side).
+// Exec starts sink child processes (the daemon side).
 type Exec struct {
 	// Command is the child's argv; "--rate R --buffer-ms N" is appended.
 	// E.g. {"/usr/bin/cued", "sink"}.
 	Command []string
 	// Env is the child's environment (nil: the daemon's).
 	Env []string
-	// BufferMS is the child's device buffer in milliseconds (default 40);
-	// at most three times that is queued in the child.
+	// BufferMS is the child's device buffer in milliseconds (default 40).
 	BufferMS int
 	// StartTimeout bounds the wait for "ready" (default 5 s).
 	StartTimeout time.Duration
@@ -29,9 +27,13 @@ type Exec struct {
 	Stderr io.Writer
 }
 
+// queued is how many controls may wait for the child's stdin: more means
+// the child stopped reading (it is wedged), and the control fails.
+const queued = 64
+
 // Open starts a child and waits until its device is ready. The error wraps
 // ErrDevice when the device could not be opened, with the child's message.
-func (e *Exec) Open(ctx context.Context, rate int) (*ChildStream, error) {
+func (e *Exec) Open(ctx context.Context, rate int) (*Child, error) {
 	if len(e.Command) == 0 {
 		return nil, errors.New("sink: no command")
 	}
@@ -39,7 +41,6 @@ func (e *Exec) Open(ctx context.Context, rate int) (*ChildStream, error) {
 	if ms <= 0 {
 		ms = 40
 	}
-	buf := max(rate*ms/1000, 64)
 	args := append(append([]string(nil), e.Command[1:]...), "--rate", strconv.Itoa(rate), "--buffer-ms", strconv.Itoa(ms))
 	cmd := exec.Command(e.Command[0], args...)
 	cmd.Env = e.Env
@@ -55,16 +56,10 @@ func (e *Exec) Open(ctx context.Context, rate int) (*ChildStream, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("sink: start %s: %w", e.Command[0], err)
 	}
-	// Three buffers queued: a device that starts (or restarts) takes a
-	// whole buffer at once, faster than progress reports come back, and
-	// with one buffer queued it ran dry (33 ms of silence at a recovery).
-	// What is queued costs no latency: pause, skip and stop flush it.
-	s := &ChildStream{cmd: cmd, stdin: stdin, limit: int64(3 * buf), done: make(chan struct{}), progress: make(chan struct{}, 1),
-		ready: make(chan struct{}), flushed: make(chan int64, 1), readerDone: make(chan struct{})}
-	s.cond = sync.NewCond(&s.mu)
-	s.tick = time.AfterFunc(time.Hour, s.cond.Broadcast)
-	s.tick.Stop()
-	go s.read(stdout)
+	c := &Child{cmd: cmd, stdin: stdin, out: make(chan []byte, queued), reports: make(chan Report, queued),
+		ready: make(chan struct{}), done: make(chan struct{}), readerDone: make(chan struct{})}
+	go c.read(stdout)
+	go c.write()
 	timeout := e.StartTimeout
 	if timeout <= 0 {
 		timeout = 5 * time.Second
@@ -72,119 +67,146 @@ func (e *Exec) Open(ctx context.Context, rate int) (*ChildStream, error) {
 	t := time.NewTimer(timeout)
 	defer t.Stop()
 	select {
-	case <-s.ready:
-		return s, nil
-	case <-s.done:
-		err = s.Err()
+	case <-c.ready:
+		return c, nil
+	case <-c.done:
+		err = c.Err()
 	case <-t.C:
 		err = fmt.Errorf("%w: the sink did not become ready within %v", ErrDevice, timeout)
 	case <-ctx.Done():
 		err = ctx.Err()
 	}
-	s.Close()
+	c.Close()
 	return nil, err
 }
 
-// ChildStream is one running sink child. Write, Flush and Close must be
-// called from one goroutine (the daemon's pump); Played, Done and Err from
-// any.
-type ChildStream struct {
+// Child is one running sink child. Its methods are safe from any
+// goroutine; the controls never block (a child that stops reading its
+// controls is killed).
+type Child struct {
 	cmd        *exec.Cmd
 	stdin      io.WriteCloser
-	limit      int64
+	out        chan []byte
+	reports    chan Report
 	ready      chan struct{}
-	flushed    chan int64
 	done       chan struct{}
 	readerDone chan struct{}
-	progress   chan struct{}
 	closeOnce  sync.Once
 
-	mu      sync.Mutex
-	cond    *sync.Cond
-	tick    *time.Timer // wakes waitLocked; one timer for every wait
-	played  int64
-	written int64
-	err     error
+	mu     sync.Mutex
+	err    error
+	closed bool // out is closed
 }
 
-// StallTimeout is how long Write waits for the child to play anything
-// before it declares the device hung.
-const StallTimeout = 2 * time.Second
-
-func (s *ChildStream) read(r io.Reader) {
-	defer close(s.readerDone)
+func (c *Child) read(r io.Reader) {
+	defer close(c.readerDone)
 	sc := bufio.NewScanner(r)
 	readyOnce := sync.Once{}
 	for sc.Scan() {
-		rep, err := parseReport(sc.Text())
+		rep, err := ParseReport(sc.Text())
 		if err != nil {
-			s.fail(err)
+			c.fail(err)
 			continue
 		}
-		word, n := rep.word, rep.frames
-		switch word {
+		switch rep.Word {
 		case "ready":
-			readyOnce.Do(func() { close(s.ready) })
-		case "played", "flushed":
-			s.mu.Lock()
-			if n > s.played {
-				s.played = n
-			}
-			s.mu.Unlock()
-			s.cond.Broadcast()
-			select {
-			case s.progress <- struct{}{}:
-			default:
-			}
-			if word == "flushed" {
-				select {
-				case s.flushed <- n:
-				default:
-				}
-			}
+			readyOnce.Do(func() { close(c.ready) })
+		case "pos", "ended":
+			c.deliver(rep)
 		case "error":
-			s.fail(deviceError(rep.message))
+			c.fail(deviceError(rep.Message))
 		}
 	}
-	werr := s.cmd.Wait()
+	werr := c.cmd.Wait()
 	if werr != nil {
-		s.fail(fmt.Errorf("%w: %v", ErrExited, werr))
+		c.fail(fmt.Errorf("%w: %v", ErrExited, werr))
 	} else {
-		s.fail(ErrExited)
+		c.fail(ErrExited)
 	}
-	close(s.done)
-	s.cond.Broadcast()
+	close(c.reports)
+	close(c.done)
 }
 
-// report is one line the child sends: "ready", "played N", "flushed N"
-// or "error MESSAGE".
-type report struct {
-	word    string
-	frames  int64  // N of played and flushed
-	message string // of error
+// deliver passes a report on; a position report is dropped when the
+// reader lags (the next one says more), an end never is.
+func (c *Child) deliver(r Report) {
+	if r.Word == "ended" {
+		c.reports <- r
+		return
+	}
+	select {
+	case c.reports <- r:
+	default:
+	}
 }
 
-// parseReport reads one line of the child. A played or flushed line whose
-// N is not a count of frames is an error wrapping ErrProtocol; a line of
-// another word is ignored (word ""), so that a newer child may say more.
-func parseReport(line string) (report, error) {
-	word, arg, _ := strings.Cut(line, " ")
-	switch word {
-	case "ready":
-		return report{word: word}, nil
-	case "played", "flushed":
-		n, err := strconv.ParseInt(arg, 10, 64)
-		if err != nil || n < 0 {
-			return report{}, fmt.Errorf("%w: %q", ErrProtocol, line)
+// write copies the queued controls to the child's stdin until the queue
+// closes or a write fails.
+func (c *Child) write() {
+	for b := range c.out {
+		if _, err := c.stdin.Write(b); err != nil {
+			c.fail(fmt.Errorf("%w: %v", ErrExited, err))
+			c.kill()
+			for range c.out {
+			}
+			return
 		}
-		return report{word: word, frames: n}, nil
-	case "error":
-		if arg == "" {
-			arg = "the audio device failed (the sink said no more)"
-		}
-		return report{word: word, message: arg}, nil
 	}
-	return report{}, nil
+	c.stdin.Close()
+}
+
+// send queues a control; it fails once the child failed, and kills a
+// child whose queue is full.
+func (c *Child) send(m control) error {
+	b := m.encode()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.err != nil:
+		return c.err
+	case c.closed:
+		return fmt.Errorf("%w: closed", ErrExited)
+	}
+	select {
+	case c.out <- b:
+		return nil
+	default:
+		c.err = fmt.Errorf("%w: the sink stopped reading its controls", ErrDevice)
+		c.kill()
+		return c.err
+	}
+}
+
+// Play starts a session, replacing the one playing.
+func (c *Child) Play(s Start) error { return c.send(control{typ: MsgStart, start: s}) }
+
+// Pause pauses session id.
+func (c *Child) Pause(id int64) error { return c.send(control{typ: MsgPause, id: id}) }
+
+// Resume resumes session id.
+func (c *Child) Resume(id int64) error { return c.send(control{typ: MsgResume, id: id}) }
+
+// Move seeks session id to sample pos; seq numbers the seek, so that the
+// positions reported before it can be told from those after.
+func (c *Child) Move(id, seq int64, pos int) error {
+	return c.send(control{typ: MsgSeek, id: id, seq: seq, pos: pos})
+}
+
+// Stop stops session id (with a short fade); the child stays open.
+func (c *Child) Stop(id int64) error { return c.send(control{typ: MsgStop, id: id}) }
+
+// Reports delivers the child's positions and ends; it is closed when the
+// child has exited.
+func (c *Child) Reports() <-chan Report { return c.reports }
+
+// Done is closed when the child has exited.
+func (c *Child) Done() <-chan struct{} { return c.done }
+
+// Err returns the first error: a device error or the child's exit.
+func (c *Child) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
 }
 
 // deviceError is an error the child reported: it matches ErrDevice and
@@ -194,138 +216,37 @@ type deviceError string
 func (e deviceError) Error() string        { return string(e) }
 func (e deviceError) Is(target error) bool { return target == ErrDevice }
 
-// fail records the first error.
-func (s *ChildStream) fail(err error) {
-	s.mu.Lock()
-	if s.err == nil {
-		s.err = err
+func (c *Child) fail(err error) {
+	c.mu.Lock()
+	if c.err == nil {
+		c.err = err
 	}
-	s.mu.Unlock()
-	s.cond.Broadcast()
+	c.mu.Unlock()
 }
 
-// Write queues pcm (whole frames), first waiting until the child has at
-// most one buffer queued including pcm. It fails once the child has died
-// or reported an error.
-func (s *ChildStream) Write(pcm []byte) error {
-	n := int64(len(pcm) / FrameBytes)
-	s.mu.Lock()
-	deadline := time.Now().Add(StallTimeout)
-	for s.err == nil && s.written+n-s.played > max(s.limit, n) {
-		if time.Now().After(deadline) {
-			s.mu.Unlock()
-			s.fail(fmt.Errorf("%w: the device stopped playing", ErrDevice))
-			s.kill()
-			return s.Err()
-		}
-		// Progress reports wake the wait; the timeout only bounds how
-		// late the stall deadline is seen.
-		s.waitLocked(StallTimeout / 8)
-	}
-	err := s.err
-	s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	if err := writeMsg(s.stdin, MsgData, pcm); err != nil {
-		s.fail(fmt.Errorf("%w: %v", ErrExited, err))
-		return s.Err()
-	}
-	s.mu.Lock()
-	s.written += n
-	s.mu.Unlock()
-	return nil
-}
-
-// waitLocked waits on the condition for at most d (s.mu held). Only Write
-// waits, and a stream has one writer (the daemon's pump), so one timer
-// serves every wait.
-func (s *ChildStream) waitLocked(d time.Duration) {
-	s.tick.Reset(d)
-	s.cond.Wait()
-	s.tick.Stop()
-}
-
-// Flush drops what the child has queued and returns the total of frames
-// played.
-func (s *ChildStream) Flush() (int64, error) {
-	if err := s.Err(); err != nil {
-		return s.Played(), err
-	}
-	select {
-	case <-s.flushed:
-	default:
-	}
-	if err := writeMsg(s.stdin, MsgFlush, nil); err != nil {
-		s.fail(fmt.Errorf("%w: %v", ErrExited, err))
-		return s.Played(), s.Err()
-	}
-	t := time.NewTimer(time.Second)
-	defer t.Stop()
-	select {
-	case n := <-s.flushed:
-		s.mu.Lock()
-		s.written = n
-		s.mu.Unlock()
-		return n, nil
-	case <-s.done:
-		return s.Played(), s.Err()
-	case <-t.C:
-		s.fail(fmt.Errorf("%w: no answer to flush", ErrDevice))
-		s.kill()
-		return s.Played(), s.Err()
+func (c *Child) kill() {
+	if c.cmd.Process != nil {
+		c.cmd.Process.Kill()
 	}
 }
 
-// Room returns how many frames Write would take now without waiting.
-func (s *ChildStream) Room() int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.limit - (s.written - s.played)
-}
-
-// Progress is signalled (coalesced) whenever the child reports frames
-// played, that is when Room may have grown.
-func (s *ChildStream) Progress() <-chan struct{} { return s.progress }
-
-// Played returns the total of frames the child has handed to the device.
-func (s *ChildStream) Played() int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.played
-}
-
-// Done is closed when the child has exited.
-func (s *ChildStream) Done() <-chan struct{} { return s.done }
-
-// Err returns the first error: a device error or the child's exit.
-func (s *ChildStream) Err() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
-}
-
-func (s *ChildStream) kill() {
-	if s.cmd.Process != nil {
-		s.cmd.Process.Kill()
-	}
-}
-
-// Close ends the child: it closes its stdin (the child plays what is
-// queued and exits), kills it if it has not exited within a second, and
-// waits for it.
-func (s *ChildStream) Close() error {
-	s.closeOnce.Do(func() {
-		s.stdin.Close()
+// Close ends the child: it closes its stdin (the child stops and exits),
+// kills it if it has not exited within a second, and waits for it.
+func (c *Child) Close() error {
+	c.closeOnce.Do(func() {
+		c.mu.Lock()
+		c.closed = true
+		close(c.out)
+		c.mu.Unlock()
 		t := time.NewTimer(time.Second)
 		select {
-		case <-s.done:
+		case <-c.done:
 		case <-t.C:
-			s.kill()
-			<-s.done
+			c.kill()
+			<-c.done
 		}
 		t.Stop()
 	})
-	<-s.readerDone
+	<-c.readerDone
 	return nil
 }

@@ -1,20 +1,29 @@
-// Package sink moves the daemon's PCM to the audio device in a child
-// process and back-reports what was played. The device (package playback)
-// is opened once per process and keeps its first error for the life of the
-// process, so the daemon never opens it itself: it starts `cued sink` (the
-// child side, Serve) when a session plays, feeds it PCM over stdin with flow
-// control, and restarts it when it dies or reports a device error (the
-// daemon side, Exec). Null is an output that plays nothing, for tests and
-// for machines without sound.
+// Package sink plays the daemon's sessions in a child process and reports
+// back what is heard. The device (package playback) is opened once per
+// process and keeps its first error for the life of the process, so the
+// daemon never opens it itself: it starts `cued sink` (the child side,
+// Serve), which opens the device and then plays one session at a time,
+// mixing it itself from a description the daemon sends (the session's
+// Spec: opaque here, built and read by cmd/cued), with the one player
+// `cued play` uses in-process. The daemon sends controls and restarts the
+// child when it dies or reports a device error (the daemon side, Exec and
+// Child). Null is an output that plays nothing, for tests and for machines
+// without sound.
 //
 // The protocol, daemon to child (stdin): messages of one byte of type, a
-// 4-byte little-endian payload length and the payload. 'D' carries PCM,
-// 16-bit signed little-endian interleaved stereo frames; 'F' (no payload)
-// drops whatever is queued. Closing stdin asks the child to play what is
-// queued and exit. Child to daemon (stdout): text lines. "ready" once the
-// device works; "played N", the total of frames handed to the device so
-// far; "flushed N" in answer to 'F', N being the played total at the flush;
-// "error MESSAGE" when the device fails, after which the child exits.
+// 4-byte little-endian payload length and the payload; every integer is
+// 8 bytes little-endian and none may be negative. 'S' starts a session, replacing any: its id, the
+// sample to start from, the session's length, one byte (1: start paused)
+// and the Spec. 'P' pauses, 'R' resumes and 'X' stops the session named by
+// the id that is their payload; 'K' seeks it: the id, the seek's sequence
+// number and the sample to go to. A control for another id than the
+// session playing is ignored. Closing stdin asks the child to exit.
+//
+// Child to daemon (stdout): text lines. "ready" once the device works;
+// "pos ID SEQ N" while session ID plays (ten times a second, and after each
+// control), N the sample the device takes next and SEQ the last seek it
+// applied; "ended ID" once session ID has been heard to its end; "error
+// MESSAGE" when the device fails, after which the child exits.
 package sink
 
 import (
@@ -22,20 +31,26 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 )
 
 // Message types of the daemon-to-child stream.
 const (
-	MsgData  = 'D'
-	MsgFlush = 'F'
+	MsgStart  = 'S'
+	MsgPause  = 'P'
+	MsgResume = 'R'
+	MsgSeek   = 'K'
+	MsgStop   = 'X'
 )
 
-// FrameBytes is the size of one stereo 16-bit frame.
-const FrameBytes = 4
+// MaxPayload bounds a message payload (a Spec of a 30-minute routine is
+// well under a megabyte), so that a corrupt stream cannot make the child
+// allocate without limit.
+const MaxPayload = 4 << 20
 
-// MaxPayload bounds a message payload (about a second of audio at 48 kHz),
-// so that a corrupt stream cannot make the child allocate without limit.
-const MaxPayload = 1 << 18
+// startHeader is the size of a start message before its Spec.
+const startHeader = 8 + 8 + 8 + 1
 
 // Errors callers test with errors.Is.
 var (
@@ -47,74 +62,172 @@ var (
 	ErrExited = errors.New("sink: child exited")
 )
 
-// writeMsg writes one message.
-func writeMsg(w io.Writer, typ byte, payload []byte) error {
-	var h [5]byte
-	h[0] = typ
-	binary.LittleEndian.PutUint32(h[1:], uint32(len(payload)))
-	if _, err := w.Write(h[:]); err != nil {
-		return err
-	}
-	if len(payload) > 0 {
-		_, err := w.Write(payload)
-		return err
-	}
-	return nil
+// Start is a start message: play Spec's session (Length samples) from
+// sample From, held there when Paused.
+type Start struct {
+	ID     int64
+	From   int
+	Length int
+	Paused bool
+	Spec   []byte
 }
 
-// readMsg reads one message into buf (grown as needed).
-func readMsg(r io.Reader, buf []byte) (typ byte, payload []byte, err error) {
+// control is one message of the daemon-to-child stream.
+type control struct {
+	typ   byte
+	id    int64
+	seq   int64 // of a seek
+	pos   int   // of a seek
+	start Start // of a start
+}
+
+// encode returns the message as it goes on the wire.
+func (c control) encode() []byte {
+	var p []byte
+	le := binary.LittleEndian
+	switch c.typ {
+	case MsgStart:
+		p = make([]byte, startHeader, startHeader+len(c.start.Spec))
+		le.PutUint64(p, uint64(c.start.ID))
+		le.PutUint64(p[8:], uint64(c.start.From))
+		le.PutUint64(p[16:], uint64(c.start.Length))
+		if c.start.Paused {
+			p[24] = 1
+		}
+		p = append(p, c.start.Spec...)
+	case MsgSeek:
+		p = le.AppendUint64(le.AppendUint64(le.AppendUint64(nil, uint64(c.id)), uint64(c.seq)), uint64(c.pos))
+	default:
+		p = le.AppendUint64(nil, uint64(c.id))
+	}
+	h := make([]byte, 5, 5+len(p))
+	h[0] = c.typ
+	le.PutUint32(h[1:], uint32(len(p)))
+	return append(h, p...)
+}
+
+// readControl reads one message. A message of an unknown type, of the
+// wrong size or with a negative position is an error wrapping ErrProtocol.
+func readControl(r io.Reader) (control, error) {
 	var h [5]byte
 	if _, err := io.ReadFull(r, h[:]); err != nil {
-		return 0, buf, err
+		return control{}, err
 	}
 	n := binary.LittleEndian.Uint32(h[1:])
-	if n > MaxPayload || (h[0] == MsgData && n%FrameBytes != 0) || (h[0] != MsgData && h[0] != MsgFlush) {
-		return 0, buf, fmt.Errorf("%w: message %q of %d bytes", ErrProtocol, h[0], n)
+	c := control{typ: h[0]}
+	want := map[byte]uint32{MsgPause: 8, MsgResume: 8, MsgStop: 8, MsgSeek: 24}
+	switch w, ok := want[c.typ]; {
+	case c.typ == MsgStart && n >= startHeader && n <= MaxPayload:
+	case ok && n == w:
+	default:
+		return control{}, fmt.Errorf("%w: message %q of %d bytes", ErrProtocol, h[0], n)
 	}
-	if cap(buf) < int(n) {
-		buf = make([]byte, n)
-	}
-	buf = buf[:n]
-	if _, err := io.ReadFull(r, buf); err != nil {
+	p := make([]byte, n)
+	if _, err := io.ReadFull(r, p); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
-		return 0, buf, err
+		return control{}, err
 	}
-	return h[0], buf, nil
-}
-
-// EncodeS16 appends frames to dst as 16-bit little-endian PCM, quantised as
-// playback does (clamp to [-1, 1], times 32767, truncated), and
-// returns the extended slice.
-func EncodeS16(dst []byte, frames [][2]float64) []byte {
-	for _, f := range frames {
-		for _, v := range f {
-			v = max(-1, min(1, v))
-			s := int16(v * 32767)
-			dst = append(dst, byte(s), byte(s>>8))
+	le := binary.LittleEndian
+	num := func(i int) int64 { return int64(le.Uint64(p[8*i:])) }
+	c.id = num(0)
+	if c.id < 0 {
+		return control{}, fmt.Errorf("%w: session id %d", ErrProtocol, c.id)
+	}
+	switch c.typ {
+	case MsgStart:
+		c.start = Start{ID: num(0), From: int(num(1)), Length: int(num(2)), Paused: p[24] == 1, Spec: p[startHeader:]}
+		if c.start.From < 0 || c.start.Length < 0 || c.start.From > c.start.Length || p[24] > 1 {
+			return control{}, fmt.Errorf("%w: start from %d of %d (paused byte %d)", ErrProtocol, c.start.From, c.start.Length, p[24])
+		}
+	case MsgSeek:
+		c.seq, c.pos = num(1), int(num(2))
+		if c.pos < 0 || c.seq < 0 {
+			return control{}, fmt.Errorf("%w: seek %d to %d", ErrProtocol, c.seq, c.pos)
 		}
 	}
-	return dst
+	return c, nil
 }
 
-// decodeS16 turns PCM back into samples that playback's quantisation
-// maps to exactly the same 16-bit values.
-func decodeS16(dst [][2]float64, pcm []byte) [][2]float64 {
-	for i := 0; i+FrameBytes <= len(pcm); i += FrameBytes {
-		var f [2]float64
-		for c := 0; c < 2; c++ {
-			x := float64(int16(binary.LittleEndian.Uint16(pcm[i+2*c:])))
-			switch {
-			case x > 0:
-				x += 0.5
-			case x < 0:
-				x -= 0.5
+// Report is one line of the child: "ready", a position, an end or an
+// error.
+type Report struct {
+	// Word is "ready", "pos", "ended" or "error".
+	Word string
+	// ID is the session a pos or ended line is about, Seq the last seek
+	// applied and Pos the sample the device takes next (pos).
+	ID, Seq int64
+	Pos     int
+	// Message is an error's.
+	Message string
+}
+
+// String is the report as the child writes it.
+func (r Report) String() string {
+	switch r.Word {
+	case "pos":
+		return fmt.Sprintf("pos %d %d %d", r.ID, r.Seq, r.Pos)
+	case "ended":
+		return fmt.Sprintf("ended %d", r.ID)
+	case "error":
+		return "error " + oneLine(r.Message)
+	}
+	return r.Word
+}
+
+// ParseReport reads one line of the child. A pos or ended line whose
+// numbers are not counts is an error wrapping ErrProtocol; a line of
+// another word is ignored (Word ""), so that a newer child may say more.
+func ParseReport(line string) (Report, error) {
+	word, arg, _ := strings.Cut(line, " ")
+	bad := func() (Report, error) { return Report{}, fmt.Errorf("%w: %q", ErrProtocol, line) }
+	nums := func(want int) ([]int64, bool) {
+		f := strings.Fields(arg)
+		if len(f) != want || arg != strings.Join(f, " ") {
+			return nil, false
+		}
+		out := make([]int64, want)
+		for i, s := range f {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || n < 0 {
+				return nil, false
 			}
-			f[c] = x / 32767
+			out[i] = n
 		}
-		dst = append(dst, f)
+		return out, true
 	}
-	return dst
+	switch word {
+	case "ready":
+		return Report{Word: word}, nil
+	case "pos":
+		n, ok := nums(3)
+		if !ok {
+			return bad()
+		}
+		return Report{Word: word, ID: n[0], Seq: n[1], Pos: int(n[2])}, nil
+	case "ended":
+		n, ok := nums(1)
+		if !ok {
+			return bad()
+		}
+		return Report{Word: word, ID: n[0]}, nil
+	case "error":
+		if arg == "" {
+			arg = "the audio device failed (the sink said no more)"
+		}
+		return Report{Word: word, Message: arg}, nil
+	}
+	return Report{}, nil
+}
+
+// oneLine keeps an error on one line of the protocol.
+func oneLine(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c == '\n' || c == '\r' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
 }

@@ -3,8 +3,8 @@ package sink
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -13,11 +13,9 @@ import (
 	"go.uber.org/goleak"
 )
 
-// The test binary doubles as a sink child when SINK_TEST_CHILD is set: it
-// serves stdin/stdout with a fake device that pulls in real time.
 func TestMain(m *testing.M) {
 	if mode := os.Getenv("SINK_TEST_CHILD"); mode != "" {
-		err := Serve(context.Background(), os.Stdin, os.Stdout, &fakeDevice{mode: mode}, 8000, 40)
+		err := Serve(context.Background(), os.Stdin, os.Stdout, &fakeBackend{mode: mode, rate: 8000}, 8000, 40)
 		if err != nil {
 			os.Exit(2)
 		}
@@ -26,47 +24,88 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// fakeDevice pulls 10 ms every 10 ms. Mode "fail" cannot open; "die" fails
-// 300 ms after it starts.
-type fakeDevice struct {
-	mode  string
-	mu    sync.Mutex
-	start time.Time
+// fakeBackend plays a session whose spec is its length in samples, in real
+// time at rate (instantly when rate is 0). Mode "fail" cannot open; "die"
+// fails 300 ms after it opened.
+type fakeBackend struct {
+	mode   string
+	rate   int
+	opened time.Time
 }
 
-func (d *fakeDevice) Start(rate, bufferMS int, src Source) error {
-	if d.mode == "fail" {
+func (b *fakeBackend) Open(rate, bufferMS int) error {
+	if b.mode == "fail" {
 		return errors.New("fake: no sound server\nsecond line")
 	}
-	d.start = time.Now()
-	go func() {
-		buf := make([][2]float64, rate/100)
-		for range time.Tick(10 * time.Millisecond) {
-			src.Stream(buf)
-		}
-	}()
+	b.opened = time.Now()
 	return nil
 }
 
-func (d *fakeDevice) Fed() {}
-
-func (d *fakeDevice) Health() error {
-	if d.mode == "die" && time.Since(d.start) > 300*time.Millisecond {
+func (b *fakeBackend) Health() error {
+	if b.mode == "die" && time.Since(b.opened) > 300*time.Millisecond {
 		return errors.New("fake: device unplugged")
 	}
 	return nil
 }
 
-func TestS16RoundTrip(t *testing.T) {
-	frames := make([][2]float64, 5000)
-	for i := range frames {
-		frames[i] = [2]float64{rand.Float64()*2.4 - 1.2, rand.Float64()*2 - 1}
+func (b *fakeBackend) Play(spec []byte, from int, paused bool) (Player, error) {
+	n, err := strconv.Atoi(string(spec))
+	if err != nil || n < from {
+		return nil, errors.New("fake: bad spec " + strconv.Quote(string(spec)))
 	}
-	frames[0] = [2]float64{1, -1}
-	pcm := EncodeS16(nil, frames)
-	again := EncodeS16(nil, decodeS16(nil, pcm))
-	if string(pcm) != string(again) {
-		t.Fatal("decode then encode changed the PCM")
+	return &fakePlayer{b: b, n: n, pos: from, t0: time.Now(), paused: paused, stop: make(chan struct{})}, nil
+}
+
+// fakePlayer is a session of n samples playing from pos at t0.
+type fakePlayer struct {
+	b        *fakeBackend
+	mu       sync.Mutex
+	n, pos   int
+	t0       time.Time
+	paused   bool
+	stop     chan struct{}
+	stopOnce sync.Once
+}
+
+func (p *fakePlayer) at() int {
+	if p.paused {
+		return p.pos
+	}
+	if p.b.rate == 0 {
+		return p.n
+	}
+	return min(p.n, p.pos+int(time.Since(p.t0).Seconds()*float64(p.b.rate)))
+}
+
+func (p *fakePlayer) Position() int { p.mu.Lock(); defer p.mu.Unlock(); return p.at() }
+func (p *fakePlayer) Pause()        { p.mu.Lock(); p.pos, p.paused = p.at(), true; p.mu.Unlock() }
+func (p *fakePlayer) Resume()       { p.mu.Lock(); p.t0, p.paused = time.Now(), false; p.mu.Unlock() }
+func (p *fakePlayer) Stop()         { p.stopOnce.Do(func() { close(p.stop) }) }
+func (p *fakePlayer) Seek(pos int) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.pos, p.t0 = min(pos, p.n), time.Now()
+	return nil
+}
+
+func (p *fakePlayer) Wait(ctx context.Context, _ func(int)) error {
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			p.Stop()
+			return ctx.Err()
+		case <-p.stop:
+			return context.Canceled
+		case <-t.C:
+		}
+		if p.b.Health() != nil {
+			return p.b.Health()
+		}
+		if p.Position() >= p.n {
+			return nil
+		}
 	}
 }
 
@@ -74,36 +113,70 @@ func child(mode string) *Exec {
 	return &Exec{Command: []string{os.Args[0]}, Env: append(os.Environ(), "SINK_TEST_CHILD="+mode), BufferMS: 40}
 }
 
+// next waits for the child's next report of word.
+func next(t *testing.T, c *Child, word string, within time.Duration) Report {
+	t.Helper()
+	timeout := time.After(within)
+	for {
+		select {
+		case r, ok := <-c.Reports():
+			if !ok {
+				t.Fatalf("the child exited waiting for %q: %v", word, c.Err())
+			}
+			if r.Word == word {
+				return r
+			}
+		case <-timeout:
+			t.Fatalf("no %q report within %v", word, within)
+		}
+	}
+}
+
+// TestChild plays sessions in a real child process: positions move on in
+// real time, a move is reported with its sequence number, a control for
+// another session is ignored, the end is reported, and a second session
+// plays on the same child.
 func TestChild(t *testing.T) {
-	s, err := child("ok").Open(context.Background(), 8000)
+	c, err := child("ok").Open(context.Background(), 8000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	chunk := make([]byte, 80*FrameBytes) // 10 ms
-	t0 := time.Now()
-	for range 50 { // 500 ms
-		if err := s.Write(chunk); err != nil {
-			t.Fatal(err)
+	defer c.Close()
+	if err := c.Play(Start{ID: 1, Length: 8000, Spec: []byte("8000")}); err != nil {
+		t.Fatal(err)
+	}
+	first := next(t, c, "pos", time.Second)
+	if first.ID != 1 || first.Pos > 800 {
+		t.Fatalf("first report %+v", first)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if r := next(t, c, "pos", time.Second); r.Pos < 800 {
+		t.Errorf("200 ms in, at sample %d", r.Pos)
+	}
+	c.Pause(2) // not the session playing: ignored
+	c.Move(1, 1, 6000)
+	for {
+		r := next(t, c, "pos", time.Second)
+		if r.Seq == 1 {
+			if r.Pos < 6000 || r.Pos > 7000 {
+				t.Errorf("after the move: %+v", r)
+			}
+			break
 		}
-		if q := s.written - s.Played(); q > 3*320 {
-			t.Fatalf("%d frames queued, more than three buffers (3 × 320)", q)
-		}
 	}
-	if d := time.Since(t0); d < 200*time.Millisecond {
-		t.Errorf("500 ms of audio accepted in %v: no flow control", d)
+	if r := next(t, c, "ended", 2*time.Second); r.ID != 1 {
+		t.Errorf("ended %+v", r)
 	}
-	n, err := s.Flush()
-	if err != nil || n < 2800 || n > 4000 {
-		t.Errorf("Flush: %d %v", n, err)
+	c.Play(Start{ID: 2, From: 100, Length: 200, Paused: true, Spec: []byte("200")})
+	if r := next(t, c, "pos", time.Second); r.ID != 2 || r.Pos != 100 {
+		t.Errorf("a paused start: %+v", r)
 	}
-	time.Sleep(50 * time.Millisecond)
-	if p := s.Played(); p != n {
-		t.Errorf("played %d after a flush at %d", p, n)
-	}
-	if err := s.Close(); err != nil {
+	c.Resume(2)
+	next(t, c, "ended", time.Second)
+	if err := c.Close(); err != nil {
 		t.Error(err)
 	}
-	<-s.Done()
+	<-c.Done()
 }
 
 func TestChildNoDevice(t *testing.T) {
@@ -114,69 +187,63 @@ func TestChildNoDevice(t *testing.T) {
 }
 
 func TestChildDies(t *testing.T) {
-	s, err := child("die").Open(context.Background(), 8000)
+	c, err := child("die").Open(context.Background(), 8000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	chunk := make([]byte, 80*FrameBytes)
-	deadline := time.Now().Add(3 * time.Second)
-	for {
-		if err = s.Write(chunk); err != nil {
+	defer c.Close()
+	c.Play(Start{ID: 1, Length: 80000, Spec: []byte("80000")})
+	select {
+	case <-c.Done():
+	case <-time.After(3 * time.Second):
+		t.Fatal("the child did not end after its device died")
+	}
+	for range c.Reports() {
+	}
+	if err := c.Err(); !errors.Is(err, ErrDevice) || !strings.Contains(err.Error(), "device unplugged") {
+		t.Errorf("Err: %v", err)
+	}
+	if err := c.Pause(1); err == nil {
+		t.Error("a control after the child died succeeded")
+	}
+}
+
+// TestNullRealtime: a realtime null device plays in real time, holds a
+// pause, moves, ends, and fails when told to.
+func TestNullRealtime(t *testing.T) {
+	d, _ := Null{Realtime: true}.Open(context.Background(), 8000)
+	defer d.Close()
+	t0 := time.Now()
+	d.Play(Start{ID: 7, Length: 2400, Spec: []byte("x")}) // 300 ms
+	var last Report
+	for r := range d.Reports() {
+		if r.Word == "ended" {
 			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("writes never failed")
+		last = r
+	}
+	if dt := time.Since(t0); dt < 250*time.Millisecond || dt > 700*time.Millisecond || last.Pos != 2400 {
+		t.Errorf("300 ms took %v, last report %+v", dt, last)
+	}
+	d.Play(Start{ID: 8, Length: 8000, Spec: []byte("x")})
+	time.Sleep(50 * time.Millisecond)
+	d.Pause(8)
+	r1 := <-d.Reports()
+	time.Sleep(60 * time.Millisecond)
+	d.Move(8, 3, 4000)
+	var r2 Report
+	for r2 = range d.Reports() {
+		if r2.Seq == 3 {
+			break
 		}
 	}
-	if !errors.Is(err, ErrDevice) || !strings.Contains(err.Error(), "device unplugged") {
-		t.Errorf("Write: %v", err)
+	if r2.Pos != 4000 {
+		t.Errorf("paused at %d, moved to %+v; want 4000, still paused", r1.Pos, r2)
 	}
-	select {
-	case <-s.Done():
-	case <-time.After(2 * time.Second):
-		t.Error("Done not closed after the child's error")
+	d.Fail(errors.New("gone"))
+	for range d.Reports() {
 	}
-}
-
-func TestNullRealtime(t *testing.T) {
-	s, _ := Null{Realtime: true, BufferFrames: 320}.Open(context.Background(), 8000)
-	chunk := make([]byte, 80*FrameBytes)
-	t0 := time.Now()
-	for range 40 { // 400 ms
-		s.Write(chunk)
-	}
-	if d := time.Since(t0); d < 300*time.Millisecond || d > 600*time.Millisecond {
-		t.Errorf("400 ms of audio took %v", d)
-	}
-	p, _ := s.Flush()
-	time.Sleep(30 * time.Millisecond)
-	if s.Played() != p {
-		t.Error("played moved after a flush")
-	}
-	s.Close()
-}
-
-// TestQueueStaysSmall plays a minute through the child's queue while the
-// daemon keeps it about ten chunks ahead, as in a session: the queue must
-// not keep the frames it has played.
-func TestQueueStaysSmall(t *testing.T) {
-	q := &queue{notify: make(chan struct{}, 1)}
-	chunk := EncodeS16(nil, make([][2]float64, 441))
-	out := make([][2]float64, 441)
-	for range 10 {
-		q.push(chunk)
-	}
-	maxCap := 0
-	for range 6000 { // 60 s of 10 ms chunks
-		q.push(chunk)
-		q.Stream(out)
-		maxCap = max(maxCap, cap(q.frames))
-	}
-	if queued := len(q.frames) - q.head; queued != 10*441 {
-		t.Fatalf("%d frames queued, want %d", queued, 10*441)
-	}
-	if maxCap > 64*441 {
-		t.Fatalf("the queue grew to %d frames for 11 chunks of 441: it keeps played frames", maxCap)
+	if err := d.Play(Start{ID: 9, Length: 1, Spec: []byte("x")}); err == nil || d.Err() == nil {
+		t.Error("a failed null device still plays")
 	}
 }

@@ -10,17 +10,26 @@ import (
 // resumed, skipped, stopped or recovered (after an audio fault) against the
 // session's render, sample for sample.
 //
-// What the daemon sends (daemon/pump.go): the session's samples, exactly as
-// rendered, up to the sample h the device had taken when the request came
-// (the "heard" position); then a fade-out of FadeLen samples of the
-// session from h (gain 0.5*(1+cos(pi*(i+1)/(n+1))), i < n); then silence
-// (the sink plays silence while nothing is queued); then, where playing
-// goes on at sample t (t = h for a resume, the next mark for a skip, the
-// played position for a recovery), a fade-in of FadeLen samples from t
-// (gain 0.5*(1-cos(pi*(k+1)/(n+1)))), then the session exactly from
+// What the daemon's sink child plays (package playback's Player): the
+// session's samples, exactly as rendered, up to the sample h where the
+// device was when the control came; then a fade-out of FadeLen samples of
+// the session from h (gain 1-(i+1)*Step, i < FadeLen: a linear ramp of
+// 12 ms); then silence (the device plays silence while nothing is
+// queued); then, where playing goes on at sample t (t = h+FadeLen for a
+// resume: a pause holds the session at the first sample it did not play;
+// the mark for a skip; the position held for a recovery), a fade-in of
+// FadeLen samples from t (gain (k+1)*Step), then the session exactly from
 // t+FadeLen. The fades are computed on the mixer's floating-point samples,
 // so they are compared with the float render within 1 LSB; everything else
 // must be equal to the 16-bit render exactly.
+
+// FadeStep is the gain step per frame of the player's fades (12 ms) at
+// rate.
+func FadeStep(rate int) float64 { return 1 / (0.012 * float64(rate)) }
+
+// FadeFrames is how many frames a fade of step lasts: those whose gain
+// lies strictly between 0 and 1.
+func FadeFrames(step float64) int { return int(math.Ceil(1/step-1e-9)) - 1 }
 
 // PCM16 is a stereo 16-bit signal as integers.
 type PCM16 struct {
@@ -58,16 +67,18 @@ func (p *PCM16) at(i int) (int, int) {
 	return p.L[i], p.R[i]
 }
 
-// FadeGain is the gain of sample i (0-based) of a fade of n samples, as
-// the daemon's pump computes it.
-func FadeGain(i, n int, in bool) float64 {
+// FadeGain is the gain of frame i (0-based) of a fade of step per frame,
+// rising (in) or falling, as the player steps it.
+func FadeGain(i int, step float64, in bool) float64 {
+	g := float64(i+1) * step
 	if in {
-		return 0.5 * (1 - math.Cos(math.Pi*float64(i+1)/float64(n+1)))
+		return min(1, g)
 	}
-	return 0.5 * (1 + math.Cos(math.Pi*float64(i+1)/float64(n+1)))
+	return max(0, 1-g)
 }
 
-// encode16 is sink.EncodeS16 of one value: clamp, times 32767, truncated.
+// encode16 is playback's conversion of one value: clamp, times 32767,
+// truncated.
 func encode16(v float64) int {
 	v = max(-1, min(1, v))
 	return int(int16(v * 32767))
@@ -80,8 +91,9 @@ type Splicer struct {
 	// RenderF is the float render (`cued render --format f32`), for the
 	// fades.
 	RenderF *Audio
-	// FadeLen is the daemon's fade length in samples (5 ms: 220 at
-	// 44.1 kHz).
+	// Step is the fades' gain step per frame (FadeStep) and FadeLen
+	// their length in frames (FadeFrames(Step): 529 at 44.1 kHz).
+	Step    float64
 	FadeLen int
 }
 
@@ -120,7 +132,7 @@ func (s *Splicer) ExactRun(r, i, limit int) int {
 func (s *Splicer) FadeErr(r, i int, in bool, n int) int {
 	worst := 0
 	for k := 0; k < n; k++ {
-		g := FadeGain(k, s.FadeLen, in)
+		g := FadeGain(k, s.Step, in)
 		l, rr := s.renF(i + k)
 		wl, wr := encode16(l*g), encode16(rr*g)
 		a, b := s.Rec.at(r + k)

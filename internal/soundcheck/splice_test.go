@@ -6,6 +6,12 @@ import (
 	"testing"
 )
 
+// The player's fades at the test rate.
+var (
+	step = FadeStep(rate)
+	L    = FadeFrames(step)
+)
+
 // spliceSession is a synthetic session: a 3 s noisy tone, 0.5 s of
 // silence, then a 2 s tone that starts with a soft attack at the mark
 // (sample markAt), like a chime after a part boundary.
@@ -37,7 +43,6 @@ func spliceSession() (render *PCM16, renderF *Audio, markAt int) {
 // the end; lead frames of silence first. lose drops that many frames after
 // the fade-in (an underrun that lost content).
 func daemonOut(f []float64, lead, h, gap, to, lose int) *PCM16 {
-	const L = 220
 	var out []int
 	put := func(v float64) { out = append(out, encode16(v)) }
 	for range lead {
@@ -47,13 +52,13 @@ func daemonOut(f []float64, lead, h, gap, to, lose int) *PCM16 {
 		put(f[i])
 	}
 	for k := 0; k < L; k++ {
-		put(f[h+k] * FadeGain(k, L, false))
+		put(f[h+k] * FadeGain(k, step, false))
 	}
 	for range gap {
 		put(0)
 	}
 	for k := 0; k < L; k++ {
-		put(f[to+k] * FadeGain(k, L, true))
+		put(f[to+k] * FadeGain(k, step, true))
 	}
 	for i := to + L + lose; i < len(f); i++ {
 		put(f[i])
@@ -67,7 +72,7 @@ func daemonOut(f []float64, lead, h, gap, to, lose int) *PCM16 {
 func TestSplicePauseResume(t *testing.T) {
 	render, renderF, _ := spliceSession()
 	h := rate + 12345
-	s := &Splicer{Rec: daemonOut(renderF.Chans[0], 1000, h, rate, h, 0), Render: render, RenderF: renderF, FadeLen: 220}
+	s := &Splicer{Rec: daemonOut(renderF.Chans[0], 1000, h, rate, h, 0), Render: render, RenderF: renderF, Step: step, FadeLen: L}
 	r0, err := s.Start()
 	if err != nil || r0 != 1000 {
 		t.Fatalf("Start = %d, %v; want 1000", r0, err)
@@ -77,11 +82,11 @@ func TestSplicePauseResume(t *testing.T) {
 	if !ok || c.Session != h || c.Ambiguous {
 		t.Fatalf("FindCut = %+v, %v; want the cut at %d", c, ok, h)
 	}
-	res, _, ok := s.FindResume(c.Ends(220), h, h, h)
-	if !ok || res.Session != h || res.Rec != c.Rec+220+rate {
-		t.Fatalf("FindResume = %+v, %v; want session %d at recording frame %d", res, ok, h, c.Rec+220+rate)
+	res, _, ok := s.FindResume(c.Ends(L), h, h, h)
+	if !ok || res.Session != h || res.Rec != c.Rec+L+rate {
+		t.Fatalf("FindResume = %+v, %v; want session %d at recording frame %d", res, ok, h, c.Rec+L+rate)
 	}
-	if end := res.Session + 220 + res.Exact; end < render.Len() {
+	if end := res.Session + L + res.Exact; end < render.Len() {
 		t.Errorf("exact only to %d of %d", end, render.Len())
 	}
 }
@@ -90,13 +95,13 @@ func TestSpliceResumeOneSampleOff(t *testing.T) {
 	render, renderF, _ := spliceSession()
 	h := rate + 12345
 	for _, d := range []int{-1, 1, 441} { // repeated, lost, lost a lot
-		s := &Splicer{Rec: daemonOut(renderF.Chans[0], 1000, h, rate, h+d, 0), Render: render, RenderF: renderF, FadeLen: 220}
+		s := &Splicer{Rec: daemonOut(renderF.Chans[0], 1000, h, rate, h+d, 0), Render: render, RenderF: renderF, Step: step, FadeLen: L}
 		k := s.ExactRun(1000, 0, math.MaxInt)
 		c, _ := s.FindCut(1000, 0, k)
-		if _, _, ok := s.FindResume(c.Ends(220), h, h, h); ok {
+		if _, _, ok := s.FindResume(c.Ends(L), h, h, h); ok {
 			t.Errorf("resume %+d samples off passed as exact", d)
 		}
-		res, _, ok := s.FindResume(c.Ends(220), -1, -1, h)
+		res, _, ok := s.FindResume(c.Ends(L), -1, -1, h)
 		if !ok || res.Session != h+d {
 			t.Errorf("resume %+d off: found %+v, %v; want session %d", d, res, ok, h+d)
 		}
@@ -108,20 +113,20 @@ func TestSpliceSkipToSoftStart(t *testing.T) {
 	// neither place is pinned by the audio alone, the pair is.
 	render, renderF, mark := spliceSession()
 	h := 3*rate + 4410 // in the silence after the first sound
-	s := &Splicer{Rec: daemonOut(renderF.Chans[0], 1000, h, 0, mark, 0), Render: render, RenderF: renderF, FadeLen: 220}
+	s := &Splicer{Rec: daemonOut(renderF.Chans[0], 1000, h, 0, mark, 0), Render: render, RenderF: renderF, Step: step, FadeLen: L}
 	k := s.ExactRun(1000, 0, math.MaxInt)
 	c, ok := s.FindCut(1000, 0, k)
 	if !ok || !c.Ambiguous {
 		t.Fatalf("FindCut = %+v, %v; want an ambiguous cut (silence)", c, ok)
 	}
-	res, _, ok := s.FindResume(c.Ends(220), mark, mark+45, mark)
-	if !ok || res.Session != mark || res.Rec != 1000+h+220 {
-		t.Fatalf("FindResume = %+v, %v; want session %d at recording frame %d", res, ok, mark, 1000+h+220)
+	res, _, ok := s.FindResume(c.Ends(L), mark, mark+45, mark)
+	if !ok || res.Session != mark || res.Rec != 1000+h+L {
+		t.Fatalf("FindResume = %+v, %v; want session %d at recording frame %d", res, ok, mark, 1000+h+L)
 	}
 	// Landing 100 samples past the mark is not the mark.
 	s.Rec = daemonOut(renderF.Chans[0], 1000, h, 0, mark+100, 0)
 	c, _ = s.FindCut(1000, 0, s.ExactRun(1000, 0, math.MaxInt))
-	if res, _, ok := s.FindResume(c.Ends(220), mark, mark+45, mark); ok {
+	if res, _, ok := s.FindResume(c.Ends(L), mark, mark+45, mark); ok {
 		t.Errorf("a skip to mark+100 passed as the mark: %+v", res)
 	}
 }
@@ -137,7 +142,7 @@ func TestSpliceDropoutIsNotACut(t *testing.T) {
 		}
 		rec.L, rec.R = append(rec.L, render.L[i]), append(rec.R, render.R[i])
 	}
-	s := &Splicer{Rec: rec, Render: render, RenderF: renderF, FadeLen: 220}
+	s := &Splicer{Rec: rec, Render: render, RenderF: renderF, Step: step, FadeLen: L}
 	k := s.ExactRun(0, 0, math.MaxInt)
 	if k != rate {
 		t.Fatalf("exact run %d, want %d", k, rate)
@@ -157,13 +162,13 @@ func TestSpliceRecovery(t *testing.T) {
 	for range rate {
 		out = append(out, 0)
 	}
-	for k := 0; k < 220; k++ {
-		out = append(out, encode16(f[to+k]*FadeGain(k, 220, true)))
+	for k := 0; k < L; k++ {
+		out = append(out, encode16(f[to+k]*FadeGain(k, step, true)))
 	}
-	for i := to + 220; i < len(f); i++ {
+	for i := to + L; i < len(f); i++ {
 		out = append(out, encode16(f[i]))
 	}
-	s := &Splicer{Rec: &PCM16{L: out, R: out}, Render: render, RenderF: renderF, FadeLen: 220}
+	s := &Splicer{Rec: &PCM16{L: out, R: out}, Render: render, RenderF: renderF, Step: step, FadeLen: L}
 	res, fits, ok := s.FindResume([]int{0}, -1, -1, -1)
 	if !ok || res.Session != to || res.Rec != rate || fits != 1 {
 		t.Fatalf("FindResume = %+v, fits %d, %v; want session %d at frame %d", res, fits, ok, to, rate)

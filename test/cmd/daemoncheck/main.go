@@ -53,7 +53,6 @@ func main() {
 	tolMS := flag.Float64("sink-tol-ms", 80, "allowed pause latency beyond one device buffer (the sink's own latency and the CLI's start)")
 	maxRecover := flag.Float64("max-recover", 6, "largest time in seconds from the server coming back to the session heard again")
 	near := flag.Int("near-ms", -1, "recover: where the daemon said it holds the session (ms), a hint")
-	fadeMS := flag.Float64("fade-ms", 5, "the daemon's fade length")
 	label := flag.String("label", "daemoncheck", "prefix of the output lines")
 	flag.Parse()
 
@@ -71,8 +70,9 @@ func main() {
 		os.Exit(1)
 	}
 	rate := float64(ren.Rate)
+	step := soundcheck.FadeStep(ren.Rate)
 	s := &soundcheck.Splicer{Rec: soundcheck.ToPCM16(rec), Render: soundcheck.ToPCM16(ren), RenderF: renF,
-		FadeLen: int(float64(ren.Rate) * *fadeMS / 1000)}
+		Step: step, FadeLen: soundcheck.FadeFrames(step)}
 	var marks []int
 	for _, e := range tl.Events {
 		if e.Kind == "mark" {
@@ -128,7 +128,7 @@ func main() {
 				break
 			}
 			back := wall(res.Rec) - o.at
-			say("recovery: the session goes on at session sample %d (%.1f ms)%s with the 5 ms fade-in (max error %d LSB), heard %.2f s after the sound server came back (limit %.1f s)",
+			say("recovery: the session goes on at session sample %d (%.1f ms)%s with the 12 ms fade-in (max error %d LSB), heard %.2f s after the sound server came back (limit %.1f s)",
 				res.Session, ms(res.Session), ambiguous(fits), res.FadeErr, back, *maxRecover)
 			if *near >= 0 {
 				// Status times are whole ms, truncated.
@@ -177,7 +177,7 @@ func main() {
 		case "pause", "next", "prev", "stop":
 			c, ok := s.FindCut(r, i, k)
 			if !ok {
-				fail("%s: the recording differs from the render at session sample %d (%.1f ms; recording frame %d) without the daemon's fade-out (a dropout, glitch or lost samples) %s",
+				fail("%s: the recording differs from the render at session sample %d (%.1f ms; recording frame %d) without the player's fade-out (a dropout, glitch or lost samples) %s",
 					o.name, i+k, ms(i+k), r+k, diff(s, r+k, i+k))
 				break
 			}
@@ -211,15 +211,18 @@ func main() {
 					break
 				}
 				n++
-				res, _, ok := s.FindResume(froms, c.Session, c.Session, c.Session)
+				// A pause holds the session at the first sample it did
+				// not play: the one after the fade-out.
+				held := c.Session + L
+				res, _, ok := s.FindResume(froms, held, held, held)
 				if !ok {
-					alt, _, _ := s.FindResume(froms, -1, -1, c.Session)
-					fail("resume: the session does not go on at session sample %d with a fade-in: it goes on at %d (%+d samples: %s) %s",
-						c.Session, alt.Session, alt.Session-c.Session, lostOrRepeated(alt.Session-c.Session), fmt.Sprintf("(fade error %d, exact %d)", res.FadeErr, res.Exact))
+					alt, _, _ := s.FindResume(froms, -1, -1, held)
+					fail("resume: the session does not go on at session sample %d (after the pause's fade-out) with a fade-in: it goes on at %d (%+d samples: %s) %s",
+						held, alt.Session, alt.Session-held, lostOrRepeated(alt.Session-held), fmt.Sprintf("(fade error %d, exact %d)", res.FadeErr, res.Exact))
 					break
 				}
 				gap := res.Rec - from
-				say("resume: requested %.3f s after the pause; sound back at the sink %.1f ms after the request; the session goes on at session sample %d, the very sample it was paused at: 0 lost, 0 repeated (fade-in max error %d LSB; the silence between the fades %.1f ms)",
+				say("resume: requested %.3f s after the pause; sound back at the sink %.1f ms after the request; the session goes on at session sample %d, the first after the pause's fade-out: 0 lost, 0 repeated (fade-in max error %d LSB; the silence between the fades %.1f ms)",
 					list[n].at-o.at, (wall(res.Rec)-list[n].at)*1000, res.Session, res.FadeErr, ms(gap))
 				r, i = res.Rec+L, res.Session+L
 			case "next", "prev":
@@ -269,7 +272,7 @@ func main() {
 				}
 				cutLine(c)
 				which := map[string]string{"next": "the next mark", "prev": "the mark prev goes back to"}[o.name]
-				say("%s: skipped from session sample %d (%.1f ms) to %d (%.1f ms)%s, %s (timeline %.0f ms), with the 5 ms fade-in (max error %d LSB); %.1f ms of silence between the fades; the new part heard %.1f ms after the request",
+				say("%s: skipped from session sample %d (%.1f ms) to %d (%.1f ms)%s, %s (timeline %.0f ms), with the 12 ms fade-in (max error %d LSB); %.1f ms of silence between the fades; the new part heard %.1f ms after the request",
 					o.name, c.Session, ms(c.Session), res.Session, ms(res.Session), ambiguous(fits), which, ms(want), res.FadeErr, ms(res.Rec-from), (wall(res.Rec)-o.at)*1000)
 				r, i = res.Rec+L, res.Session+L
 			case "stop":

@@ -1,0 +1,254 @@
+// A session on the output: started on a device, controlled, followed by
+// the device's reports, and moved to a new device when one dies.
+
+package daemon
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/cued-dev/cued/daemon/api"
+	"github.com/cued-dev/cued/daemon/sink"
+)
+
+// playing is a session on the output: the current session or a prompt's
+// chime. Only the player goroutine touches it.
+type playing struct {
+	sess Session
+	id   int64
+	// dev plays it; nil while the output is down (a reopen is then due
+	// or under way).
+	dev Device
+	// pos is the sample heard, as the device last reported it (or where
+	// a skip or a fault put it).
+	pos int
+	// seq counts the seeks sent: a report of an earlier one is stale.
+	seq     int64
+	paused  bool
+	backoff time.Duration
+}
+
+// Notes from a device's watcher and from a reopen.
+type (
+	devReport struct {
+		dev Device
+		r   sink.Report
+	}
+	devGone struct {
+		dev Device
+		err error
+	}
+	reopened struct {
+		id  int64
+		dev Device
+		err error
+	}
+)
+
+// begin starts sess on dev and returns it playing.
+func (p *player) begin(sess Session, dev Device) *playing {
+	p.adopt(dev)
+	p.sessions++
+	pl := &playing{sess: sess, id: p.sessions, dev: dev, backoff: p.o.DeviceRetry}
+	pl.send(pl.dev.Play(pl.startMsg()))
+	return pl
+}
+
+func (pl *playing) startMsg() sink.Start {
+	return sink.Start{ID: pl.id, From: pl.pos, Length: pl.sess.Audio.Len(), Paused: pl.paused, Spec: pl.sess.Spec}
+}
+
+// send ignores a control's error: a device that fails says so through its
+// watcher (devGone), which is where the fault is handled.
+func (pl *playing) send(error) {}
+
+func (pl *playing) pause() {
+	pl.paused = true
+	if pl.dev != nil {
+		pl.send(pl.dev.Pause(pl.id))
+	}
+}
+
+func (pl *playing) resume() {
+	pl.paused = false
+	if pl.dev != nil {
+		pl.send(pl.dev.Resume(pl.id))
+	}
+}
+
+// seek moves the session to sample to: heard at once in status, and by
+// the listener after the device's fade.
+func (pl *playing) seek(to int) {
+	pl.seq++
+	pl.pos = to
+	if pl.dev != nil {
+		pl.send(pl.dev.Move(pl.id, pl.seq, to))
+	}
+}
+
+// adopt watches a device the player has not seen yet: its reports and its
+// end become notes.
+func (p *player) adopt(dev Device) {
+	if p.devices[dev] {
+		return
+	}
+	p.devices[dev] = true
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for r := range dev.Reports() {
+			select {
+			case p.notes <- devReport{dev, r}:
+			case <-p.ctx.Done():
+				dev.Close()
+			}
+		}
+		select {
+		case p.notes <- devGone{dev, dev.Err()}:
+		case <-p.ctx.Done():
+		}
+	}()
+}
+
+// playingOn returns the session on dev named id, if it is the current one
+// or the prompt's.
+func (p *player) playingOn(dev Device, id int64) *playing {
+	for _, pl := range []*playing{p.curPlaying(), p.invite} {
+		if pl != nil && pl.dev == dev && pl.id == id {
+			return pl
+		}
+	}
+	return nil
+}
+
+func (p *player) curPlaying() *playing {
+	if p.cur == nil {
+		return nil
+	}
+	return p.cur.run
+}
+
+// report applies a device's report.
+func (p *player) report(n devReport) {
+	pl := p.playingOn(n.dev, n.r.ID)
+	if pl == nil {
+		return
+	}
+	switch n.r.Word {
+	case "pos":
+		if n.r.Seq >= pl.seq {
+			pl.pos = min(n.r.Pos, pl.sess.Audio.Len())
+		}
+	case "ended":
+		pl.pos = pl.sess.Audio.Len()
+		if pl == p.curPlaying() {
+			p.finish(true, api.EventEnd, "")
+		} else {
+			p.invite = nil
+			p.keepSpare(pl.dev, pl.sess.Rate)
+		}
+	}
+}
+
+// gone handles a device that died or closed.
+func (p *player) gone(n devGone) {
+	delete(p.devices, n.dev)
+	n.dev.Close()
+	if p.spare == n.dev {
+		p.spare = nil
+	}
+	err := n.err
+	if err == nil {
+		err = sink.ErrExited
+	}
+	if pl := p.curPlaying(); pl != nil && pl.dev == n.dev {
+		p.fault(pl, err)
+	}
+	if p.invite != nil && p.invite.dev == n.dev {
+		p.invite = nil
+		p.setDevice(api.DeviceFault, err)
+		p.probe()
+	}
+}
+
+// fault takes pl off its dead device: it steps back what the device held
+// (Options.FaultRewind) and waits for a new one.
+func (p *player) fault(pl *playing, err error) {
+	pl.dev = nil
+	pl.pos = max(0, pl.pos-int(int64(pl.sess.Rate)*int64(p.o.FaultRewind)/int64(time.Second)))
+	p.setDevice(api.DeviceFault, err)
+	p.log.Warn("audio output failed; retrying", "err", err)
+	p.publish(api.EventFault, "audio output failed: "+err.Error())
+	p.reopen(pl, pl.backoff/4)
+}
+
+// reopen opens a new device for pl after delay, off the player goroutine.
+func (p *player) reopen(pl *playing, delay time.Duration) {
+	id, rate := pl.id, pl.sess.Rate
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		select {
+		case <-time.After(delay):
+		case <-p.ctx.Done():
+			return
+		}
+		dev, err := p.o.Output.Open(p.ctx, rate)
+		select {
+		case p.notes <- reopened{id, dev, err}:
+		case <-p.ctx.Done():
+			if dev != nil {
+				dev.Close()
+			}
+		}
+	}()
+}
+
+// reopened puts the current session on the device a reopen got, from the
+// sample it held, or tries again later.
+func (p *player) reopened(n reopened) {
+	pl := p.curPlaying()
+	if pl == nil || pl.id != n.id {
+		if n.dev != nil {
+			p.keepSpare(n.dev, 0)
+		}
+		return
+	}
+	if n.err != nil {
+		pl.backoff = min(pl.backoff*2, 8*p.o.DeviceRetry)
+		p.reopen(pl, pl.backoff/2)
+		return
+	}
+	pl.backoff = p.o.DeviceRetry
+	pl.dev = n.dev
+	pl.seq = 0 // the new device counts its own seeks; the old one's reports are gone with it
+	p.adopt(n.dev)
+	pl.send(pl.dev.Play(pl.startMsg()))
+	p.setDevice(api.DeviceOK, nil)
+	p.log.Info("audio output recovered", slog.Int("at_ms", int(int64(pl.pos)*1000/int64(pl.sess.Rate))))
+	p.publish(api.EventRecovered, "audio output works again")
+}
+
+// stopPlaying stops pl and keeps its device for the next session.
+func (p *player) stopPlaying(pl *playing) {
+	if pl.dev == nil {
+		return
+	}
+	pl.send(pl.dev.Stop(pl.id))
+	p.keepSpare(pl.dev, pl.sess.Rate)
+	pl.dev = nil
+}
+
+// keepSpare keeps a device that works as the spare (Options.Linger), or
+// closes it. rate 0 means unknown: it is closed.
+func (p *player) keepSpare(dev Device, rate int) {
+	if dev == p.spare {
+		return
+	}
+	if p.o.Linger < 0 || rate == 0 || dev.Err() != nil {
+		dev.Close()
+		return
+	}
+	p.dropSpare()
+	p.spare, p.spareRate, p.spareSince = dev, rate, time.Now()
+}
