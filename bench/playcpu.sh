@@ -14,7 +14,9 @@
 # DAEMON=1) measures after the session instead: it is stopped 3 s in, and
 # the window starts 7 s later, while the child stays open for the next
 # session (daemon linger) with its device stopped (playback's idleStop,
-# 5 s); context switches a second are printed too.
+# 5 s); context switches a second are printed too. APLAY=1 also plays
+# the routine's render with aplay at the same buffer through the same
+# server, in the same run, as the reference (CPU and context switches).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 routine=${1:-tspine-basic}
@@ -46,6 +48,19 @@ report() {
 		}' "$work/a" "$work/b"
 }
 for buf in ${BUFFERS:-40 100}; do
+	if [[ ${APLAY:-0} == 1 ]]; then
+		# The reference: aplay of the same session's render, same buffer.
+		[[ -f $work/ref.wav ]] || "$work/cued" render -o "$work/ref.wav" "$routine"
+		aplay -q -D default --buffer-time=$((buf * 1000)) "$work/ref.wav" &
+		apid=$!
+		sleep 3
+		snap $apid >"$work/a"; acs0=$(switches $apid)
+		sleep "$window"
+		snap $apid >"$work/b"; acs1=$(switches $apid)
+		kill $apid; wait $apid 2>/dev/null || true
+		echo "buffer $buf ms, aplay (reference): context switches a second: $(((acs1 - acs0) / window))"
+		report "buffer $buf ms, aplay (reference)"
+	fi
 	if [[ ${DAEMON:-0} == 1 ]]; then
 		export XDG_RUNTIME_DIR=$work/run XDG_STATE_HOME=$work/state
 		mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
