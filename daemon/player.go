@@ -269,12 +269,13 @@ func (p *player) handle(c command) reply {
 			return conflict("nothing is playing")
 		}
 		run := p.cur.run
-		to := run.sess.Audio.Prev(run.pos)
+		pos := run.heard(time.Now())
+		to := run.sess.Audio.Prev(pos)
 		if c.op == cmdNext {
 			var ok bool
 			// Past the last part there is nothing to skip to: that ends
 			// the session as a stop, never as a completed one.
-			if to, ok = run.sess.Audio.MarkAfter(run.pos); !ok {
+			if to, ok = run.sess.Audio.MarkAfter(pos); !ok {
 				p.finish(false, api.EventStop, "skipped past the last part")
 				break
 			}
@@ -562,7 +563,7 @@ func (p *player) record(event string, completed bool) history.Record {
 // not live to end is still in the history with how far it got.
 func (p *player) checkMark() {
 	c := p.cur
-	m, ok := c.sess.Audio.MarkBefore(c.run.pos + 1)
+	m, ok := c.sess.Audio.MarkBefore(c.run.heard(time.Now()) + 1)
 	if !ok || m == c.mark {
 		return
 	}
@@ -670,7 +671,7 @@ func (p *player) elapsed() time.Duration {
 	if p.cur == nil || p.cur.sess.Rate <= 0 {
 		return 0
 	}
-	return time.Duration(p.cur.run.pos) * time.Second / time.Duration(p.cur.sess.Rate)
+	return time.Duration(p.cur.run.heard(time.Now())) * time.Second / time.Duration(p.cur.sess.Rate)
 }
 
 // partAt returns the index of the part playing at d, or -1.

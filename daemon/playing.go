@@ -20,8 +20,9 @@ type playing struct {
 	// or under way).
 	dev Device
 	// pos is the sample heard, as the device last reported it (or where
-	// a skip or a fault put it).
-	pos int
+	// a skip or a fault put it), at posAt; heard moves it on from there.
+	pos   int
+	posAt time.Time
 	// seq counts the seeks sent: a report of an earlier one is stale.
 	seq     int64
 	paused  bool
@@ -49,7 +50,7 @@ type (
 func (p *player) begin(sess Session, dev Device) *playing {
 	p.adopt(dev)
 	p.sessions++
-	pl := &playing{sess: sess, id: p.sessions, dev: dev, backoff: p.o.DeviceRetry}
+	pl := &playing{sess: sess, id: p.sessions, dev: dev, backoff: p.o.DeviceRetry, posAt: time.Now()}
 	pl.send(pl.dev.Play(pl.startMsg()))
 	return pl
 }
@@ -58,11 +59,28 @@ func (pl *playing) startMsg() sink.Start {
 	return sink.Start{ID: pl.id, From: pl.pos, Length: pl.sess.Audio.Len(), Paused: pl.paused, Spec: pl.sess.Spec}
 }
 
+// heard is the sample the listener hears now: the last position reported,
+// moved on in real time while the session plays on a device (a device
+// reports every sink.ReportInterval), at most two reports' worth past it,
+// so that a device that stalls does not run the session away.
+func (pl *playing) heard(now time.Time) int {
+	if pl.paused || pl.dev == nil || pl.posAt.IsZero() {
+		return pl.pos
+	}
+	ahead := now.Sub(pl.posAt).Seconds() * float64(pl.sess.Rate)
+	most := 2 * sink.ReportInterval.Seconds() * float64(pl.sess.Rate)
+	return min(pl.pos+int(min(ahead, most)), pl.sess.Audio.Len())
+}
+
+// at sets the position heard, as of now.
+func (pl *playing) at(pos int) { pl.pos, pl.posAt = pos, time.Now() }
+
 // send ignores a control's error: a device that fails says so through its
 // watcher (devGone), which is where the fault is handled.
 func (pl *playing) send(error) {}
 
 func (pl *playing) pause() {
+	pl.at(pl.heard(time.Now()))
 	pl.paused = true
 	if pl.dev != nil {
 		pl.send(pl.dev.Pause(pl.id))
@@ -71,6 +89,7 @@ func (pl *playing) pause() {
 
 func (pl *playing) resume() {
 	pl.paused = false
+	pl.at(pl.pos)
 	if pl.dev != nil {
 		pl.send(pl.dev.Resume(pl.id))
 	}
@@ -80,7 +99,7 @@ func (pl *playing) resume() {
 // the listener after the device's fade.
 func (pl *playing) seek(to int) {
 	pl.seq++
-	pl.pos = to
+	pl.at(to)
 	if pl.dev != nil {
 		pl.send(pl.dev.Move(pl.id, pl.seq, to))
 	}
@@ -137,7 +156,7 @@ func (p *player) report(n devReport) {
 	switch n.r.Word {
 	case "pos":
 		if n.r.Seq >= pl.seq {
-			pl.pos = min(n.r.Pos, pl.sess.Audio.Len())
+			pl.at(min(n.r.Pos, pl.sess.Audio.Len()))
 		}
 	case "ended":
 		pl.pos = pl.sess.Audio.Len()
@@ -171,8 +190,9 @@ func (p *player) gone(n devGone) {
 	}
 }
 
-// fault takes pl off its dead device: it steps back what the device held
-// (Options.FaultRewind) and waits for a new one.
+// fault takes pl off its dead device: from the last position the device
+// reported (not moved on: it may have died since), it steps back what the
+// device held (Options.FaultRewind) and waits for a new one.
 func (p *player) fault(pl *playing, err error) {
 	pl.dev = nil
 	pl.pos = max(0, pl.pos-int(int64(pl.sess.Rate)*int64(p.o.FaultRewind)/int64(time.Second)))
@@ -222,6 +242,7 @@ func (p *player) reopened(n reopened) {
 	pl.backoff = p.o.DeviceRetry
 	pl.dev = n.dev
 	pl.seq = 0 // the new device counts its own seeks; the old one's reports are gone with it
+	pl.at(pl.pos)
 	p.adopt(n.dev)
 	pl.send(pl.dev.Play(pl.startMsg()))
 	p.setDevice(api.DeviceOK, nil)

@@ -38,10 +38,12 @@ type Backend interface {
 }
 
 // ReportInterval is how often the child reports the position of the
-// session playing; IdleHealthInterval how often it checks the device while
-// nothing plays (a child kept open between sessions).
+// session playing (the daemon moves it on in real time in between; each
+// report costs both processes wake-ups); IdleHealthInterval how often it
+// checks the device while nothing plays (a child kept open between
+// sessions).
 const (
-	ReportInterval     = 100 * time.Millisecond
+	ReportInterval     = 500 * time.Millisecond
 	IdleHealthInterval = time.Second
 )
 

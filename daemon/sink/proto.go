@@ -20,8 +20,8 @@
 // session playing is ignored. Closing stdin asks the child to exit.
 //
 // Child to daemon (stdout): text lines. "ready" once the device works;
-// "pos ID SEQ N" while session ID plays (ten times a second, and after each
-// control), N the sample the device takes next and SEQ the last seek it
+// "pos ID SEQ N" while session ID plays (every ReportInterval, and after
+// each control), N the sample the device takes next and SEQ the last seek it
 // applied; "ended ID" once session ID has been heard to its end; "error
 // MESSAGE" when the device fails, after which the child exits.
 package sink
