@@ -22,7 +22,12 @@ cd "$(dirname "$0")/.."
 routine=${1:-tspine-basic}
 window=${2:-30}
 work=$(mktemp -d "${TMPDIR:-/tmp}/cued-playcpu.XXXXXX")
-cleanup() { test/soundserver stop "$work/ss" >/dev/null 2>&1 || true; rm -rf "$work"; }
+serve=
+cleanup() {
+	[[ -z $serve ]] || { kill -TERM "$serve" 2>/dev/null; wait "$serve" 2>/dev/null || true; }
+	test/soundserver stop "$work/ss" >/dev/null 2>&1 || true
+	rm -rf "$work"
+}
 trap cleanup EXIT
 go build -o "$work/cued" ./cmd/cued
 set +e
@@ -47,20 +52,24 @@ report() {
 				label, 100 * tot / w, 100 * go / w, 100 * wr / w, 100 * other / w, w
 		}' "$work/a" "$work/b"
 }
+# aplay_ref BUF: with APLAY=1, the reference: aplay of the same session's
+# render at the same buffer, measured as cued is (after it, on the same
+# server).
+aplay_ref() {
+	[[ ${APLAY:-0} == 1 ]] || return 0
+	local buf=$1 apid acs0 acs1
+	[[ -f $work/ref.wav ]] || "$work/cued" render -o "$work/ref.wav" "$routine"
+	aplay -q -D default --buffer-time=$((buf * 1000)) "$work/ref.wav" 2>/dev/null &
+	apid=$!
+	sleep 3
+	snap $apid >"$work/a"; acs0=$(switches $apid)
+	sleep "$window"
+	snap $apid >"$work/b"; acs1=$(switches $apid)
+	kill $apid; wait $apid 2>/dev/null || true
+	echo "buffer $buf ms, aplay (reference): context switches a second: $(((acs1 - acs0) / window))"
+	report "buffer $buf ms, aplay (reference)"
+}
 for buf in ${BUFFERS:-40 100}; do
-	if [[ ${APLAY:-0} == 1 ]]; then
-		# The reference: aplay of the same session's render, same buffer.
-		[[ -f $work/ref.wav ]] || "$work/cued" render -o "$work/ref.wav" "$routine"
-		aplay -q -D default --buffer-time=$((buf * 1000)) "$work/ref.wav" &
-		apid=$!
-		sleep 3
-		snap $apid >"$work/a"; acs0=$(switches $apid)
-		sleep "$window"
-		snap $apid >"$work/b"; acs1=$(switches $apid)
-		kill $apid; wait $apid 2>/dev/null || true
-		echo "buffer $buf ms, aplay (reference): context switches a second: $(((acs1 - acs0) / window))"
-		report "buffer $buf ms, aplay (reference)"
-	fi
 	if [[ ${DAEMON:-0} == 1 ]]; then
 		export XDG_RUNTIME_DIR=$work/run XDG_STATE_HOME=$work/state
 		mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
@@ -82,9 +91,11 @@ for buf in ${BUFFERS:-40 100}; do
 		echo "buffer $buf ms${AFTER:+, after the session}: context switches a second: daemon $(((cs1 - cs0) / window)), child $(((ccs1 - ccs0) / window))"
 		"$work/cued" stop >/dev/null 2>&1 || true
 		kill -TERM "$serve"; wait "$serve" || true
+		serve=
 		report "buffer $buf ms, daemon (cued serve)"
 		mv "$work/ca" "$work/a"; mv "$work/cb" "$work/b"
 		report "buffer $buf ms, its sink child (cued sink)"
+		aplay_ref "$buf"
 		continue
 	fi
 	CUED_AUDIO_BUFFER_MS=$buf "$work/cued" play -q "$routine" </dev/null &
@@ -95,4 +106,5 @@ for buf in ${BUFFERS:-40 100}; do
 	snap $pid >"$work/b"
 	kill -INT $pid; wait $pid || true
 	report "buffer $buf ms"
+	aplay_ref "$buf"
 done
