@@ -55,7 +55,8 @@ type Options struct {
 	// from the environment (DBUS_SESSION_BUS_ADDRESS,
 	// DBUS_SYSTEM_BUS_ADDRESS) or the defaults.
 	SessionBus, SystemBus string
-	// Retry is how often a missing bus is tried again (default 10 s).
+	// Retry is how soon a missing bus is tried again (default 10 s); each
+	// try that fails doubles the wait, up to maxRetry.
 	Retry time.Duration
 	// PauseRelease is how long a pause holds the inhibitor (default 3
 	// minutes): a session left paused must not keep the machine awake.
@@ -103,33 +104,43 @@ func Run(ctx context.Context, c Controller, o Options) error {
 // returns what stopped it.
 type serveFunc func(ctx context.Context, conn *dbus.Conn, c Controller, o *Options) error
 
-// keepConnected connects to a bus and serves it, again after Retry each
+// maxRetry bounds the wait between tries of a missing bus: a headless
+// machine that never has one is tried every few minutes, not every few
+// seconds.
+const maxRetry = 5 * time.Minute
+
+// keepConnected connects to a bus and serves it, again after a wait each
 // time the bus cannot be reached or goes away, until ctx ends. It logs when
 // the bus is missing, goes or comes back, not at every try.
 func keepConnected(ctx context.Context, name, addr string, c Controller, o *Options, serve serveFunc) {
 	missing := false
+	wait := o.Retry
 	for ctx.Err() == nil {
 		conn, err := connect(ctx, name, addr)
 		if err == nil {
 			if missing {
 				o.Logger.Info("desktop: the " + name + " bus is back")
 			}
-			missing = false
+			missing, wait = false, o.Retry
 			err = serve(ctx, conn, c, o)
 			conn.Close()
 			if ctx.Err() != nil {
 				return
 			}
-			o.Logger.Warn("desktop: lost the "+name+" bus; trying again", "err", err, "every", o.Retry)
+			o.Logger.Warn("desktop: lost the "+name+" bus; trying again", "err", err, "after", wait)
 			missing = true
 		} else if !missing {
-			o.Logger.Warn("desktop: no "+name+" bus; the daemon runs without it and tries again", "err", err, "every", o.Retry)
+			o.Logger.Warn("desktop: no "+name+" bus; the daemon runs without it and tries again", "err", err, "after", wait)
 			missing = true
+		} else {
+			wait = min(2*wait, maxRetry)
 		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
-		case <-time.After(o.Retry):
+		case <-t.C:
 		}
+		t.Stop()
 	}
 }
 
