@@ -78,3 +78,16 @@ func BenchmarkNewSession(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheck is what the daemon does instead of NewSession: every
+// check, no tone synthesised.
+func BenchmarkCheck(b *testing.B) {
+	tl, clips := realistic(44100)
+	o := testOptions(44100)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Check(tl, clips, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

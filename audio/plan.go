@@ -58,6 +58,8 @@ type voiceParts struct {
 
 // planner builds a Session.
 type planner struct {
+	// synth is false for Check: everything is checked, no tone is made.
+	synth  bool
 	o      Options
 	clips  Clips
 	srcs   []source
@@ -70,13 +72,26 @@ type planner struct {
 // or time) and synthesises every tone, so that streaming cannot fail. The
 // session keeps references to the clips; tl may change afterwards.
 func NewSession(tl *sequencer.Timeline, clips Clips, o Options) (*Session, error) {
+	return build(tl, clips, o, true)
+}
+
+// Check reports what NewSession would refuse in tl, clips and o, without
+// synthesising the tones: for a caller that does not mix (the daemon,
+// whose sink child mixes the session) and must still refuse a session that
+// could not play, in a third of the time.
+func Check(tl *sequencer.Timeline, clips Clips, o Options) error {
+	_, err := build(tl, clips, o, false)
+	return err
+}
+
+func build(tl *sequencer.Timeline, clips Clips, o Options, synth bool) (*Session, error) {
 	if tl == nil {
 		return nil, errors.New("audio: nil timeline")
 	}
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	p := &planner{o: o, clips: clips, tones: map[toneKey]toneBuf{}, voices: map[string]*voiceParts{}}
+	p := &planner{synth: synth, o: o, clips: clips, tones: map[toneKey]toneBuf{}, voices: map[string]*voiceParts{}}
 	length := samples(max(tl.Length, 0), o.Rate)
 	var marks []int
 	for i, e := range tl.Events {
@@ -101,11 +116,13 @@ func NewSession(tl *sequencer.Timeline, clips Clips, o Options) (*Session, error
 			return nil, err
 		}
 	}
+	if !synth {
+		return nil, nil
+	}
 	for _, s := range p.srcs {
 		length = max(length, s.end)
 	}
-	s := &Session{rate: o.Rate, length: length, srcs: p.srcs, mix: make([]float32, chunkFrames)}
-	s.marks = marksIn(marks, length)
+	s := &Session{Index: *newIndex(o.Rate, length, marks), srcs: p.srcs, mix: make([]float32, chunkFrames)}
 	s.segs, s.active = plan(p.srcs, length, o)
 	return s, nil
 }
@@ -185,7 +202,7 @@ func (p *planner) addTone(e sequencer.Event) error {
 		return fmt.Errorf("audio: tone %q (%s event at %v) has no pitch in the audio options", e.Tone, e.Kind, e.Start)
 	}
 	n := samples(e.Length, p.o.Rate)
-	if n == 0 {
+	if n == 0 || !p.synth {
 		return nil
 	}
 	k := toneKey{e.Tone, e.Kind, n, e.GainDB}
@@ -203,16 +220,6 @@ func (p *planner) addTone(e sequencer.Event) error {
 	at := samples(e.Start, p.o.Rate)
 	p.srcs = append(p.srcs, source{start: at, end: at + len(tb.buf), buf: tb.buf, gain: 1, peak: tb.peak})
 	return nil
-}
-
-// marksIn returns the distinct mark positions within [0, length], sorted.
-func marksIn(ms []int, length int) []int {
-	out := make([]int, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, min(m, length))
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // plan cuts [0, length) into segments at every source start and end and

@@ -2,9 +2,12 @@ package audio
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/gopxl/beep/v2"
+
+	"github.com/cued-dev/cued/sequencer"
 )
 
 // Session is the mix of one timeline: a beep.StreamSeeker of stereo
@@ -17,12 +20,10 @@ import (
 // under the player's lock. A Session is not safe for concurrent use: the
 // player's lock (or the caller) must serialise calls.
 type Session struct {
-	rate   int
-	length int
+	Index
 	srcs   []source
 	segs   []segment
 	active []int
-	marks  []int
 
 	pos int // next sample to stream
 	seg int // index of the segment that contains pos, while pos < length
@@ -65,7 +66,7 @@ func (s *Session) Err() error { return nil }
 
 // Len is the length of the session in samples: the timeline's length, or
 // the end of the last sound if a clip runs past it.
-func (s *Session) Len() int { return s.length }
+func (x *Index) Len() int { return x.length }
 
 // Position is the index of the next sample Stream will produce.
 func (s *Session) Position() int { return s.pos }
@@ -92,26 +93,26 @@ func (s *Session) Seek(p int) error {
 
 // Sample converts a time from the start of the session to a sample index,
 // as the sequencer defines it: floor(d*rate/1s). Negative times give 0.
-func (s *Session) Sample(d time.Duration) int {
-	return samples(max(d, 0), s.rate)
+func (x *Index) Sample(d time.Duration) int {
+	return samples(max(d, 0), x.rate)
 }
 
 // Time converts a sample index to the time from the start of the session,
 // rounded down to the nanosecond.
-func (s *Session) Time(p int) time.Duration {
-	r := int64(s.rate)
+func (x *Index) Time(p int) time.Duration {
+	r := int64(x.rate)
 	return time.Duration(int64(p)/r)*time.Second + time.Duration(int64(p)%r*int64(time.Second)/r)
 }
 
 // Marks returns the sample positions of the timeline's marks (step and
 // segment boundaries), distinct and sorted. The slice is shared: do not
 // modify it.
-func (s *Session) Marks() []int { return s.marks }
+func (x *Index) Marks() []int { return x.marks }
 
 // MarkAfter returns the first mark strictly after sample p: where "next"
 // skips to. It reports false when there is none.
-func (s *Session) MarkAfter(p int) (int, bool) {
-	for _, m := range s.marks {
+func (x *Index) MarkAfter(p int) (int, bool) {
+	for _, m := range x.marks {
 		if m > p {
 			return m, true
 		}
@@ -122,10 +123,10 @@ func (s *Session) MarkAfter(p int) (int, bool) {
 // MarkBefore returns the last mark strictly before sample p: where
 // "previous" skips to (a caller that wants "restart this part first" passes
 // p less a grace period). It reports false when there is none.
-func (s *Session) MarkBefore(p int) (int, bool) {
-	for i := len(s.marks) - 1; i >= 0; i-- {
-		if s.marks[i] < p {
-			return s.marks[i], true
+func (x *Index) MarkBefore(p int) (int, bool) {
+	for i := len(x.marks) - 1; i >= 0; i-- {
+		if x.marks[i] < p {
+			return x.marks[i], true
 		}
 	}
 	return 0, false
@@ -139,10 +140,45 @@ const PrevGrace = 2 * time.Second
 // segment p is in, or of the one before while p is within PrevGrace of
 // that start, or 0. It is the one rule for `cued play`'s key and the
 // daemon's prev.
-func (s *Session) Prev(p int) int {
-	m, ok := s.MarkBefore(max(p-s.Sample(PrevGrace), 0) + 1)
+func (x *Index) Prev(p int) int {
+	m, ok := x.MarkBefore(max(p-x.Sample(PrevGrace), 0) + 1)
 	if !ok {
 		return 0
 	}
 	return m
+}
+
+// Index is where a session's parts and segments begin and how long it is,
+// in samples at its rate: what skipping and saying where a session is
+// need, without the mix. A Session carries its Index; NewIndex gives the
+// same one from the timeline alone, for a caller that does not mix (the
+// daemon, whose sink child mixes).
+type Index struct {
+	rate   int
+	length int
+	marks  []int
+}
+
+// NewIndex lays out tl's marks and length at rate as NewSession does: a
+// mark at floor(start*rate/1s), the length floor(tl.Length*rate/1s).
+// (NewSession lengthens a session whose sounds end after tl.Length, which
+// a compiled timeline never has.)
+func NewIndex(tl *sequencer.Timeline, rate int) *Index {
+	var marks []int
+	for _, e := range tl.Events {
+		if e.Kind == sequencer.KindMark {
+			marks = append(marks, samples(max(e.Start, 0), rate))
+		}
+	}
+	return newIndex(rate, samples(max(tl.Length, 0), rate), marks)
+}
+
+// newIndex keeps the distinct marks within [0, length], sorted.
+func newIndex(rate, length int, marks []int) *Index {
+	out := make([]int, 0, len(marks))
+	for _, m := range marks {
+		out = append(out, min(m, length))
+	}
+	slices.Sort(out)
+	return &Index{rate: rate, length: length, marks: slices.Compact(out)}
 }

@@ -1,8 +1,10 @@
 package audio
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/cued-dev/cued/sequencer"
@@ -335,5 +337,52 @@ func TestStreamDoesNotAllocate(t *testing.T) {
 	})
 	if allocs != 0 || seeks != 0 {
 		t.Fatalf("allocations per Stream: %g, per Seek+Stream: %g", allocs, seeks)
+	}
+}
+
+// TestIndex: NewIndex lays out a timeline's marks and length as
+// NewSession does, at both rates.
+func TestIndex(t *testing.T) {
+	for _, rate := range []int{44100, 48000} {
+		t.Run(fmt.Sprint(rate), func(t *testing.T) {
+			tl, clips := realistic(rate)
+			s, err := NewSession(tl, clips, testOptions(rate))
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := NewIndex(tl, rate)
+			if x.Len() != s.Len() || !slices.Equal(x.Marks(), s.Marks()) || len(x.Marks()) == 0 {
+				t.Fatalf("NewIndex: length %d, marks %v; NewSession: %d, %v", x.Len(), x.Marks(), s.Len(), s.Marks())
+			}
+			for _, p := range []int{0, x.Marks()[0], x.Len() / 2, x.Len()} {
+				if x.Prev(p) != s.Prev(p) {
+					t.Errorf("Prev(%d): %d, session %d", p, x.Prev(p), s.Prev(p))
+				}
+			}
+		})
+	}
+}
+
+// TestCheck: Check refuses what NewSession refuses, and passes what it
+// builds.
+func TestCheck(t *testing.T) {
+	tl, clips := realistic(44100)
+	o := testOptions(44100)
+	if err := Check(tl, clips, o); err != nil {
+		t.Fatalf("Check of a good session: %v", err)
+	}
+	bad := map[string]func() (*sequencer.Timeline, Clips, Options){
+		"no clip":  func() (*sequencer.Timeline, Clips, Options) { return tl, fakeClips{}, o },
+		"no pitch": func() (*sequencer.Timeline, Clips, Options) { o2 := o; o2.Tones = map[string]Tone{}; return tl, clips, o2 },
+		"bad rate": func() (*sequencer.Timeline, Clips, Options) { o2 := o; o2.Rate = 1; return tl, clips, o2 },
+	}
+	for name, f := range bad {
+		t.Run(name, func(t *testing.T) {
+			tl, c, o := f()
+			_, want := NewSession(tl, c, o)
+			if err := Check(tl, c, o); err == nil || want == nil || err.Error() != want.Error() {
+				t.Errorf("Check: %v; NewSession: %v", err, want)
+			}
+		})
 	}
 }

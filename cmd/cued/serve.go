@@ -174,21 +174,26 @@ func (s *server) prepare(ctx context.Context, req api.PlayRequest) (daemon.Sessi
 		return daemon.Session{}, err
 	}
 	f := &sessionFlags{level: req.Level, work: req.Work(), reps: req.Reps, segments: req.Segments}
-	a, tl, err := prepareRoutine(ctx, &c, r, f)
+	tl, bank, err := compileRoutine(ctx, &c, r, f)
 	if err != nil {
 		return daemon.Session{}, err
 	}
-	return sessionOf(&c, a, tl, sequencer.CueTexts(r))
+	// What the child would refuse to mix is refused here, as the user's.
+	if err := audio.Check(tl, bank, mixOptions(&c)); err != nil {
+		return daemon.Session{}, err
+	}
+	return sessionOf(&c, tl, sequencer.CueTexts(r))
 }
 
-// sessionOf describes a mixed session for the daemon, with the spec its
-// output mixes it from (texts: of the cues it speaks).
-func sessionOf(c *Config, a *audio.Session, tl *sequencer.Timeline, texts map[string]string) (daemon.Session, error) {
+// sessionOf describes a session for the daemon: its index (the daemon does
+// not mix: its sink child does) and the spec the child mixes it from
+// (texts: of the cues it speaks).
+func sessionOf(c *Config, tl *sequencer.Timeline, texts map[string]string) (daemon.Session, error) {
 	spec, err := specOf(c, tl, texts)
 	if err != nil {
 		return daemon.Session{}, err
 	}
-	ds := daemon.Session{Audio: a, Rate: int(a.Format().SampleRate), Spec: spec, Routine: tl.Routine, Name: tl.Name, Level: tl.Level}
+	ds := daemon.Session{Audio: audio.NewIndex(tl, c.Audio.Rate), Rate: c.Audio.Rate, Spec: spec, Routine: tl.Routine, Name: tl.Name, Level: tl.Level}
 	for _, st := range tl.Steps {
 		ds.Parts = append(ds.Parts, daemon.Part{Name: st.Name, Start: st.Start, End: st.End})
 	}
@@ -207,11 +212,10 @@ func (s *server) invite(ctx context.Context, occ schedule.Occurrence) (daemon.Se
 		return daemon.Session{}, err
 	}
 	tl := inviteTimeline(&c, r, bank)
-	a, err := audio.NewSession(tl, bank, mixOptions(&c))
-	if err != nil {
+	if err := audio.Check(tl, bank, mixOptions(&c)); err != nil {
 		return daemon.Session{}, err
 	}
-	return sessionOf(&c, a, tl, sequencer.CueTexts(r))
+	return sessionOf(&c, tl, sequencer.CueTexts(r))
 }
 
 // find returns the routine named id and a copy of the config, as of the

@@ -91,6 +91,20 @@ func prepareSession(ctx context.Context, name string, f *sessionFlags) (*audio.S
 // `cued render` and the daemon all go through it, so what plays is what
 // renders.
 func prepareRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessionFlags) (*audio.Session, *sequencer.Timeline, error) {
+	tl, bank, err := compileRoutine(ctx, c, r, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := audio.NewSession(tl, bank, mixOptions(c))
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, tl, nil
+}
+
+// compileRoutine loads the routine's clips and compiles its timeline with
+// their lengths: all that the daemon does before its sink child mixes.
+func compileRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessionFlags) (*sequencer.Timeline, *voice.Bank, error) {
 	o, err := f.options(c)
 	if err != nil {
 		return nil, nil, err
@@ -103,9 +117,5 @@ func prepareRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessi
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := audio.NewSession(tl, bank, mixOptions(c))
-	if err != nil {
-		return nil, nil, err
-	}
-	return s, tl, nil
+	return tl, bank, nil
 }
