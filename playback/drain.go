@@ -58,5 +58,6 @@ func (g geometry) dur(n uint64) time.Duration {
 // a session paused or ended, or none started) before it stops its
 // device, which then costs nothing: the speaker suspended, the ALSA
 // stream dropped. Longer than a pause one would hold a listener's place
-// for in a hurry; frames bring it back within about 50 ms.
+// for in a hurry; frames bring it back (the ALSA thread at once, woken
+// by publish; the speaker within its next pull).
 const idleStop = 5 * time.Second

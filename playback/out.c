@@ -6,7 +6,10 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -73,9 +76,15 @@ int cued_out_open(cued_out **op, const char *name, unsigned int rate,
 		*where = "calloc";
 		return -ENOMEM;
 	}
+	o->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pthread_mutex_init(&o->mu, NULL);
 	*op = o;
 	return 0;
+}
+
+void cued_out_wake(cued_out *o) {
+	uint64_t one = 1;
+	if (o->wakefd >= 0 && write(o->wakefd, &one, sizeof one) < 0) { /* full: a wake is pending */ }
 }
 
 // write_all hands n frames at f to ALSA, waiting for room as it goes; it
@@ -132,6 +141,7 @@ cued_out *cued_out_fake(unsigned int rate, unsigned long buffer_frames, uint64_t
 	o->cap = ring_frames;
 	o->ring = calloc(ring_frames * 2, sizeof(int16_t));
 	o->zeros = calloc(o->period * 2 + 2, sizeof(int16_t));
+	o->wakefd = -1;
 	pthread_mutex_init(&o->mu, NULL);
 	return o;
 }
@@ -151,16 +161,28 @@ static int lead(cued_out *o) {
 	return 0;
 }
 
-// doze stops the device while the ring stays empty: snd_pcm_drop, then a
-// look at the ring every 50 ms (a C thread's nanosleep: nothing of Go or
-// ALSA wakes), then snd_pcm_prepare and the lead-in silence once frames
-// come. It returns 0, or the error that stopped the device.
+// doze stops the device while the ring stays empty: snd_pcm_drop, then it
+// waits on the wake eventfd (Go writes it when it publishes frames and
+// sees asleep; nothing else wakes the thread but a look once a second),
+// then snd_pcm_prepare and the lead-in silence once frames come. It
+// returns 0, or the error that stopped the device.
 static int doze(cued_out *o) {
 	snd_pcm_drop(o->pcm);
 	STORE(&o->asleep, 1);
+	// Go stores w, then loads asleep; here asleep is stored, then w is
+	// loaded: with a full fence between, one of the two sees the other.
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	while (!LOAD(&o->stop) && LOAD(&o->w) == o->r) {
-		struct timespec ts = {0, 50000000};
-		nanosleep(&ts, NULL);
+		if (o->wakefd < 0) {
+			struct timespec ts = {0, 50000000};
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		struct pollfd p = {.fd = o->wakefd, .events = POLLIN};
+		if (poll(&p, 1, 1000) > 0) {
+			uint64_t v;
+			if (read(o->wakefd, &v, sizeof v) < 0) { /* EAGAIN: woken already */ }
+		}
 	}
 	// Awake before the device restarts: a device that hangs in
 	// snd_pcm_prepare or in the lead-in is a stall Wait reports.
@@ -239,6 +261,7 @@ uint64_t cued_out_cut(cued_out *o) {
 
 int cued_out_close(cued_out *o) {
 	STORE(&o->stop, 1);
+	cued_out_wake(o);
 	if (o->thread) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -250,6 +273,7 @@ int cued_out_close(cued_out *o) {
 		snd_pcm_close(o->pcm);
 	}
 	pthread_mutex_destroy(&o->mu);
+	if (o->wakefd >= 0) close(o->wakefd);
 	free(o->ring);
 	free(o->zeros);
 	free(o);

@@ -139,8 +139,14 @@ func (o *out) setIdle(d time.Duration) { o.c.idle = C.uint64_t(d.Seconds() * flo
 // whenever the ring was empty.
 func (o *out) silent() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Pointer(&o.c.silent))) }
 
-// publish hands the frames before w to the thread.
-func (o *out) publish(w uint64) { atomic.StoreUint64((*uint64)(unsafe.Pointer(&o.c.w)), w) }
+// publish hands the frames before w to the thread, waking it if it dozes
+// (a cgo call then only: the device restarts at once).
+func (o *out) publish(w uint64) {
+	atomic.StoreUint64((*uint64)(unsafe.Pointer(&o.c.w)), w)
+	if o.asleep() && w != o.claimed() {
+		C.cued_out_wake(o.c)
+	}
+}
 
 // cut takes back every published frame the thread has not claimed, and
 // returns the index Go writes from next.

@@ -30,6 +30,7 @@ typedef struct cued_out {
 	pthread_mutex_t mu;
 	pthread_t thread;
 	int16_t *zeros; // one period of silence
+	int wakefd;     // an eventfd that wakes a dozing thread (-1: none, it looks every 50 ms)
 } cued_out;
 
 // cued_out_open opens the ALSA device name for playback of interleaved
@@ -44,9 +45,14 @@ int cued_out_open(cued_out **o, const char *name, unsigned int rate,
 // the ring, which Go fills first so that the session follows at once.
 // After idle frames of silence in a row (the ring empty: nothing to play,
 // or paused) it stops the device (snd_pcm_drop) and sleeps, looking at the
-// ring 20 times a second; when frames come it prepares the device again
+// ring (woken by cued_out_wake, and once a second); when frames come it prepares the device again
 // and writes 20 ms of silence before them, as at the start.
 int cued_out_start(cued_out *o);
+
+// cued_out_wake wakes the thread if it dozes (asleep set): Go calls it
+// after publishing frames to a dozing device, which then restarts at once
+// rather than at its next look.
+void cued_out_wake(cued_out *o);
 
 // cued_out_cut drops every frame Go wrote that the thread has not claimed
 // yet, and returns the index from which Go writes again.
