@@ -112,6 +112,18 @@ func (p *player) probeAfter(delay time.Duration) {
 		return
 	}
 	p.probing = true
+	p.openAfter(delay, p.o.ProbeRate, func(dev Device, err error) any {
+		if dev != nil {
+			dev.Close()
+		}
+		return probeResult{err}
+	})
+}
+
+// openAfter opens the output at rate after delay, off the player
+// goroutine, and sends the player the note that note makes of the result;
+// a device opened as the daemon stops is closed.
+func (p *player) openAfter(delay time.Duration, rate int, note func(Device, error) any) {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -120,13 +132,13 @@ func (p *player) probeAfter(delay time.Duration) {
 		case <-p.ctx.Done():
 			return
 		}
-		dev, err := p.o.Output.Open(p.ctx, p.o.ProbeRate)
-		if dev != nil {
-			dev.Close()
-		}
+		dev, err := p.o.Output.Open(p.ctx, rate)
 		select {
-		case p.notes <- probeResult{err}:
+		case p.notes <- note(dev, err):
 		case <-p.ctx.Done():
+			if dev != nil {
+				dev.Close()
+			}
 		}
 	}()
 }

@@ -204,24 +204,8 @@ func (p *player) fault(pl *playing, err error) {
 
 // reopen opens a new device for pl after delay, off the player goroutine.
 func (p *player) reopen(pl *playing, delay time.Duration) {
-	id, rate := pl.id, pl.sess.Rate
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		select {
-		case <-time.After(delay):
-		case <-p.ctx.Done():
-			return
-		}
-		dev, err := p.o.Output.Open(p.ctx, rate)
-		select {
-		case p.notes <- reopened{id, dev, err}:
-		case <-p.ctx.Done():
-			if dev != nil {
-				dev.Close()
-			}
-		}
-	}()
+	id := pl.id
+	p.openAfter(delay, pl.sess.Rate, func(dev Device, err error) any { return reopened{id, dev, err} })
 }
 
 // reopened puts the current session on the device a reopen got, from the
