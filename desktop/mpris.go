@@ -237,13 +237,26 @@ func (m *mpris) update(e api.Event) {
 	}
 	for name, v := range want {
 		if !equalValue(m.props.GetMust(PlayerIface, name), v) {
-			m.props.SetMust(PlayerIface, name, v)
+			m.set(name, v)
 		}
 	}
 	if e.Type == api.EventSeek || e.Type == api.EventRecovered {
 		start, _ := trackSpan(st)
 		_ = m.conn.Emit(ObjectPath, PlayerIface+".Seeked", max(0, st.ElapsedMS-start)*1000)
 	}
+}
+
+// set stores a Player property and announces it. prop's SetMust panics
+// when the announcement fails (the bus went away under it): the value is
+// stored by then, and the lost bus is seen and handled by the event loop
+// (keepConnected), so the panic is contained here.
+func (m *mpris) set(name string, v any) {
+	defer func() {
+		if r := recover(); r != nil && m.conn.Connected() {
+			panic(r) // not the bus going away: a bug to see
+		}
+	}()
+	m.props.SetMust(PlayerIface, name, v)
 }
 
 // playbackStatus is MPRIS's word for the player's state.
