@@ -1,24 +1,29 @@
 package playback
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
 
 // TestHeld: what each output holds, the one rule the speaker's geometry
-// and the daemon's rewind after a fault both use.
+// and the daemon's rewind after a fault (Lost) both use.
 func TestHeld(t *testing.T) {
+	ms := time.Millisecond
 	for _, tt := range []struct {
-		o    Options
-		want time.Duration
+		o          Options
+		held, lost time.Duration
 	}{
-		{Options{Output: ALSA, BufferMS: 100}, 100 * time.Millisecond},
-		{Options{Output: Beep, BufferMS: 100}, 200 * time.Millisecond},
-		{Options{Output: Beep, BufferMS: 40}, 80 * time.Millisecond},
+		{Options{Output: ALSA, BufferMS: 100}, 100 * ms, 200 * ms},
+		{Options{Output: Beep, BufferMS: 100}, 200 * ms, 1300 * ms},
+		{Options{Output: Beep, BufferMS: 40}, 80 * ms, 1120 * ms},
 	} {
-		t.Run(string(tt.o.Output), func(t *testing.T) {
-			if got := tt.o.Held(); got != tt.want {
-				t.Errorf("%+v: Held %v, want %v", tt.o, got, tt.want)
+		t.Run(fmt.Sprintf("%s %d", tt.o.Output, tt.o.BufferMS), func(t *testing.T) {
+			if got := tt.o.Held(); got != tt.held {
+				t.Errorf("%+v: Held %v, want %v", tt.o, got, tt.held)
+			}
+			if got := tt.o.Lost(); got != tt.lost {
+				t.Errorf("%+v: Lost %v, want %v", tt.o, got, tt.lost)
 			}
 		})
 	}

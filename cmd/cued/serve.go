@@ -102,11 +102,10 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		Output:      out,
 		Routines:    s.routines,
 		Reload:      s.reload,
-		// A dead sound server takes with it what it held: what the
-		// output holds past the position the child reports
-		// (playback.Options.Held). Step back that much, so nothing is
-		// lost.
-		FaultRewind:  playbackOptions(&cfg).Held(),
+		// A dead sound server takes with it what the output had taken
+		// past what was heard (playback.Options.Lost). Step back that
+		// much, so nothing is lost.
+		FaultRewind:  playbackOptions(&cfg).Lost(),
 		ProbeAtStart: sinkKind == "child",
 		ProbeRate:    cfg.Audio.Rate,
 		Snooze:       cfg.Desktop.Snooze,
