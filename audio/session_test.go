@@ -372,8 +372,12 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("Check of a good session: %v", err)
 	}
 	bad := map[string]func() (*sequencer.Timeline, Clips, Options){
-		"no clip":  func() (*sequencer.Timeline, Clips, Options) { return tl, fakeClips{}, o },
-		"no pitch": func() (*sequencer.Timeline, Clips, Options) { o2 := o; o2.Tones = map[string]Tone{}; return tl, clips, o2 },
+		"no clip": func() (*sequencer.Timeline, Clips, Options) { return tl, fakeClips{}, o },
+		"no pitch": func() (*sequencer.Timeline, Clips, Options) {
+			o2 := o
+			o2.Tones = map[string]Tone{}
+			return tl, clips, o2
+		},
 		"bad rate": func() (*sequencer.Timeline, Clips, Options) { o2 := o; o2.Rate = 1; return tl, clips, o2 },
 	}
 	for name, f := range bad {
