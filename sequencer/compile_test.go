@@ -409,3 +409,40 @@ steps:
 		t.Errorf("the work after the start cue's then: 1.5s begins at %v, want %v", got, want)
 	}
 }
+
+// TestSilences finds the stretches where nothing sounds: a timed part
+// without pacing is one, the built-ins have none over 10 s.
+func TestSilences(t *testing.T) {
+	src := `id: quiet
+name: Quiet
+announce: {halfway: false, countdown: 0}
+steps:
+  - id: lie
+    name: Lie still
+    start: {cue: lie, say: Lie still.}
+    work: 30s
+`
+	r, err := routine.Parse("quiet.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := Compile(r, Options{}, fakeClips(CueTexts(r)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := tl.Silences(10 * time.Second)
+	if len(got) != 1 || got[0].End-got[0].Start < 30*time.Second || got[0].After.Cue != "lie" || got[0].Step != 0 {
+		t.Fatalf("silences %+v, want the 30 s after the start cue", got)
+	}
+	for _, b := range builtin(t) {
+		for _, l := range routine.Levels {
+			tl, err := Compile(b, Options{Level: l}, fakeClips(CueTexts(b)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := tl.Silences(10 * time.Second); len(s) > 0 {
+				t.Errorf("%s %s: silences over 10 s: %+v", b.ID, l, s)
+			}
+		}
+	}
+}

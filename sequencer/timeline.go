@@ -189,3 +189,39 @@ func (t *Timeline) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
+
+// Silence is a stretch of the session where nothing sounds.
+type Silence struct {
+	Start, End time.Duration
+	// Step is the part it begins in (-1 before the first); After is the
+	// last sound before it (its Kind is "" when it opens the session).
+	Step  int
+	After Event
+}
+
+// Silences returns every stretch longer than limit in which no event of t
+// sounds (the session's lead-in and tail included), in order: what a
+// listener with eyes closed may take for the end.
+func (t *Timeline) Silences(limit time.Duration) []Silence {
+	var out []Silence
+	var last Event
+	var end time.Duration // the end of the sound so far
+	add := func(to time.Duration) {
+		if to-end > limit {
+			out = append(out, Silence{Start: end, End: to, Step: t.StepAt(end), After: last})
+		}
+	}
+	for _, e := range t.Events {
+		if !e.Audible() {
+			continue
+		}
+		if e.Start > end {
+			add(e.Start)
+		}
+		if e.End() > end {
+			end, last = e.End(), e
+		}
+	}
+	add(t.Length)
+	return out
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -11,14 +12,23 @@ import (
 )
 
 func init() {
-	rootCmd.AddCommand(&cobra.Command{
+	var limit time.Duration
+	cmd := &cobra.Command{
 		Use:   "check FILE...",
 		Short: "Validate routine files: every problem as file:line:col, exit status 1 if any",
-		Args:  cobra.MinimumNArgs(1),
+		Long: "Check parses and compiles each routine file at every level and prints every\n" +
+			"problem as file:line:col, or a one-line summary. It warns (exit status 0) about\n" +
+			"a warm-up over its budget, a silence longer than --silence-limit in which a\n" +
+			"listener with eyes closed may think the session stopped, and a breath phase\n" +
+			"shorter than 1s.",
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if limit <= 0 {
+				return fmt.Errorf("--silence-limit %v must be positive (e.g. 10s)", limit)
+			}
 			bad := false
 			for _, f := range args {
-				if !checkFile(cmd, f) {
+				if !checkFile(cmd, f, limit) {
 					bad = true
 				}
 			}
@@ -27,12 +37,17 @@ func init() {
 			}
 			return nil
 		},
-	})
+	}
+	cmd.Flags().DurationVar(&limit, "silence-limit", 10*time.Second, "warn about silences longer than this")
+	rootCmd.AddCommand(cmd)
 }
+
+// minPhase is the shortest breath phase a listener can follow by its tone.
+const minPhase = time.Second
 
 // checkFile prints the problems of one routine file, or a one-line summary
 // (and any budget warning) when it is valid. It reports whether it was.
-func checkFile(cmd *cobra.Command, path string) bool {
+func checkFile(cmd *cobra.Command, path string, limit time.Duration) bool {
 	w := cmd.OutOrStdout()
 	r, err := routines.ParseFile(path)
 	if err != nil {
@@ -48,6 +63,8 @@ func checkFile(cmd *cobra.Command, path string) bool {
 	}
 	var lengths []string
 	var longest *sequencer.Timeline
+	var warnings []string
+	seen := map[string]bool{}
 	for _, l := range routine.Levels {
 		tl, err := sequencer.Compile(r, sequencer.Options{Level: l}, clips)
 		if err != nil {
@@ -56,6 +73,12 @@ func checkFile(cmd *cobra.Command, path string) bool {
 		}
 		lengths = append(lengths, shortClock(tl.Length))
 		longest = tl
+		for _, sl := range tl.Silences(limit) {
+			if msg := silenceWarning(path, r, tl, sl, l); !seen[msg.key] {
+				seen[msg.key] = true
+				warnings = append(warnings, msg.text)
+			}
+		}
 	}
 	fmt.Fprintf(w, "%s: ok: %s %q, %d parts, %s / %s / %s (gentle / standard / full)\n",
 		path, r.ID, r.Name, len(r.Steps), lengths[0], lengths[1], lengths[2])
@@ -63,5 +86,61 @@ func checkFile(cmd *cobra.Command, path string) bool {
 		fmt.Fprintf(w, "%s:%d:%d: warning: at level full the session lasts %s, over its warm-up budget of %s (shorten the talk or the ranges, or raise budget)\n",
 			path, r.BudgetPos.Line, r.BudgetPos.Col, shortClock(longest.Length), routine.FormatDuration(r.Budget))
 	}
+	for _, m := range warnings {
+		fmt.Fprintln(w, m)
+	}
+	for _, m := range shortPhases(path, r) {
+		fmt.Fprintln(w, m)
+	}
 	return true
+}
+
+// warning is a check warning and what makes it the same at another level.
+type warning struct{ key, text string }
+
+// silenceWarning says where a silence is: at the cue before it when there
+// is one, else at its part.
+func silenceWarning(path string, r *routine.Routine, tl *sequencer.Timeline, sl sequencer.Silence, l routine.Level) warning {
+	pos := r.Pos
+	if sl.Step >= 0 && sl.Step < len(r.Steps) {
+		pos = r.Steps[sl.Step].Pos
+	}
+	after := "at the start"
+	if a := sl.After; a.Kind != "" {
+		after = fmt.Sprintf("after the %s %s%s", a.Kind, a.Cue, a.Tone)
+		for _, c := range r.Cues() {
+			if c.ID == a.Cue {
+				pos = c.Pos
+			}
+		}
+	}
+	part := ""
+	if sl.Step >= 0 && sl.Step < len(tl.Steps) {
+		part = fmt.Sprintf(" in part %d %q", sl.Step+1, tl.Steps[sl.Step].Name)
+	}
+	text := fmt.Sprintf("%s:%d:%d: warning: %.1f s of silence at %s%s (level %s), %s: a listener with eyes closed may think the session stopped (add pacing, a countdown or a cue; --silence-limit sets the limit)",
+		path, pos.Line, pos.Col, (sl.End - sl.Start).Seconds(), shortClock(sl.Start), part, l, after)
+	return warning{key: fmt.Sprintf("%d:%d %s", pos.Line, pos.Col, after), text: text}
+}
+
+// shortPhases warns about breath phases shorter than minPhase at the low
+// end of their range.
+func shortPhases(path string, r *routine.Routine) []string {
+	var out []string
+	for _, s := range r.Steps {
+		b := s.Breaths
+		if b == nil {
+			continue
+		}
+		for _, ph := range []struct {
+			name string
+			d    routine.DurationRange
+		}{{"inhale", b.Inhale}, {"exhale", b.Exhale}, {"hold", b.Hold}, {"return", b.Return}} {
+			if ph.d.Min > 0 && ph.d.Min < minPhase {
+				out = append(out, fmt.Sprintf("%s:%d:%d: warning: the %s of part %q lasts %s at level gentle, too short to follow by its tone (at least %s)",
+					path, s.Pos.Line, s.Pos.Col, ph.name, s.Name, routine.FormatDuration(ph.d.Min), routine.FormatDuration(minPhase)))
+			}
+		}
+	}
+	return out
 }

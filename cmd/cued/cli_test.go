@@ -140,12 +140,19 @@ func TestCheck(t *testing.T) {
 	good, _ := filepath.Abs("../../routines/tspine-basic.yaml")
 	warm := filepath.Join(dir, "warm.yaml")
 	os.WriteFile(warm, []byte("id: w\nname: W\nwarmup: true\nbudget: 1m\nsteps:\n  - {id: a, name: A, work: 30s-2m}\n"), 0o644)
+	quiet := filepath.Join(dir, "quiet.yaml")
+	os.WriteFile(quiet, []byte("id: quiet\nname: Quiet\nannounce: {halfway: false, countdown: 0}\nsteps:\n"+
+		"  - id: lie\n    name: Lie still\n    start: {cue: lie, say: Lie still.}\n    work: 30s\n"+
+		"  - id: breathe\n    name: Fast breaths\n    breaths: {reps: 5, inhale: 0.5s, exhale: 2s}\n"), 0o644)
 
 	tests := []struct {
 		file string
 		code int
 		want []string
 	}{
+		{quiet, 0, []string{quiet + ": ok:",
+			quiet + `:7:12: warning: 30.`, `s of silence at 0:02 in part 1 "Lie still" (level gentle), after the voice lie: a listener with eyes closed may think the session stopped`,
+			quiet + `:9:5: warning: the inhale of part "Fast breaths" lasts 0.5s at level gentle, too short to follow by its tone (at least 1s)`}},
 		{bad, 1, []string{bad + ":6:11: work 60s-30s has its low end above its high end (write it low-high, e.g. 30s-1m)",
 			bad + `:7:5: unknown key "colour" in a step (valid: id, name, setup, start, work, segments, between, oscillate, breaths, announce)`}},
 		{good, 0, []string{good + `: ok: tspine-basic "Basic thoracic spine roll", 1 parts,`}},
@@ -153,15 +160,20 @@ func TestCheck(t *testing.T) {
 		{filepath.Join(dir, "missing.yaml"), 1, []string{"missing.yaml: no such file"}},
 	}
 	for _, tt := range tests {
-		out, _, code := run(t, "check", tt.file)
-		if code != tt.code {
-			t.Errorf("check %s: exit %d, want %d\n%s", tt.file, code, tt.code, out)
-		}
-		for _, w := range tt.want {
-			if !strings.Contains(out, w) {
-				t.Errorf("check %s: output lacks %q:\n%s", tt.file, w, out)
+		t.Run(filepath.Base(tt.file), func(t *testing.T) {
+			out, _, code := run(t, "check", tt.file)
+			if code != tt.code {
+				t.Errorf("check %s: exit %d, want %d\n%s", tt.file, code, tt.code, out)
 			}
-		}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("check %s: output lacks %q:\n%s", tt.file, w, out)
+				}
+			}
+			if tt.file == good && strings.Contains(out, "warning") {
+				t.Errorf("check of the built-in basic roll warns:\n%s", out)
+			}
+		})
 	}
 }
 
