@@ -111,7 +111,7 @@ func Parse(file string, data []byte) (r *Routine, err error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
-		return nil, ErrorList{syntaxError(file, err)}
+		return nil, ErrorList{syntaxError(file, data, err)}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, ErrorList{{File: file, Pos: Pos{1, 1}, Msg: "the file is empty (a routine needs id, name and steps)"}}
@@ -121,7 +121,7 @@ func Parse(file string, data []byte) (r *Routine, err error) {
 		return nil, ErrorList{{File: file, Pos: Pos{next.Line, next.Column},
 			Msg: "a second YAML document (a routine file holds one routine; remove the --- and what follows, or put it in its own file)"}}
 	} else if err != io.EOF {
-		return nil, ErrorList{syntaxError(file, err)}
+		return nil, ErrorList{syntaxError(file, data, err)}
 	}
 	r = d.routine(doc.Content[0])
 	r.File = file
@@ -138,13 +138,38 @@ func Parse(file string, data []byte) (r *Routine, err error) {
 // syntaxError turns a YAML syntax error into a positioned Error. yaml.v3
 // names the line where it noticed the problem, which can be a line or two
 // away from the mistake and has no column: the message says "near".
-func syntaxError(file string, err error) *Error {
+func syntaxError(file string, src []byte, err error) *Error {
 	line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
+	if strings.Contains(msg, "tab character") {
+		// yaml.v3 names the line before the tab: point at the tab itself.
+		if l, c, ok := indentTab(src, line); ok {
+			return &Error{File: file, Pos: Pos{l, c}, Msg: "a tab in the indentation (indent with spaces: YAML does not allow tabs there)"}
+		}
+	}
 	return &Error{File: file, Pos: Pos{line, 1}, Msg: fmt.Sprintf("not valid YAML near line %d: %s (check indentation with spaces, not tabs, and the : after every key)", line, msg)}
+}
+
+// indentTab finds the first tab in the leading whitespace of a line of src
+// from line on (1-based), and its column.
+func indentTab(src []byte, from int) (line, col int, ok bool) {
+	for i, l := range strings.Split(string(src), "\n") {
+		if i+1 < from {
+			continue
+		}
+		for j, c := range l {
+			if c == '\t' {
+				return i + 1, j + 1, true
+			}
+			if c != ' ' {
+				break
+			}
+		}
+	}
+	return 0, 0, false
 }
 
 var routineKeys = []string{"id", "name", "description", "warmup", "budget", "announce", "intro", "steps", "outro"}

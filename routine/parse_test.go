@@ -54,6 +54,8 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"empty", ``, "x.yaml:1:1: the file is empty"},
 		{"not yaml", "id: [a\n", "x.yaml:1:1: not valid YAML near line 1: did not find expected"},
+		{"tab", "id: t\nname: T\nsteps:\n  - id: a\n\tname: A\n    work: 30s\n", "x.yaml:5:1: a tab in the indentation (indent with spaces"},
+		{"tab after spaces", "id: t\nname: T\nsteps:\n  - id: a\n  \t  name: A\n    work: 30s\n", "x.yaml:5:3: a tab in the indentation"},
 		{"two documents", "id: a\nname: A\nsteps:\n  - {id: s, name: S, work: 30s}\n---\nid: b\n", "x.yaml:5:1: a second YAML document"},
 		{"not a mapping", "- a\n", "x.yaml:1:1: the routine must be a mapping"},
 		{"missing steps", "id: a\nname: A\n", "x.yaml:1:1: the routine has no steps"},
