@@ -66,6 +66,9 @@ type Cue struct {
 	ThenPos Pos
 }
 
+// MaxSides is the most sides a step may have.
+const MaxSides = 4
+
 // MaxThen is the longest settle time a cue may have.
 const MaxThen = 30 * time.Second
 
@@ -153,6 +156,9 @@ type Step struct {
 	Between []Cue
 	// Segments is how many times the work is repeated (2-3 segments).
 	Segments IntRange
+	// Sides repeats the step's segments per side, in order: "left" and
+	// "right", or "1" to "4" for a count; nil for a step without sides.
+	Sides []string
 	// Work is the length of one timed segment; zero for a breath step.
 	Work DurationRange
 	// Oscillate paces timed work; nil for no pacing.

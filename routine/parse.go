@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -172,6 +173,41 @@ func indentTab(src []byte, from int) (line, col int, ok bool) {
 	return 0, 0, false
 }
 
+// sides reads sides: [left, right] (either order) or a count, 2 to
+// MaxSides (the sides then are "1", "2", ...).
+func (d *decoder) sides(n *yaml.Node) []string {
+	const want = "[left, right], [right, left], or a count from 2 to 4"
+	if n.Kind == yaml.ScalarNode {
+		k := d.integer(n, "sides", 2, MaxSides)
+		var out []string
+		for i := 1; i <= k; i++ {
+			out = append(out, strconv.Itoa(i))
+		}
+		return out
+	}
+	items := d.list(n, "sides")
+	var out []string
+	for _, it := range items {
+		v, ok := d.scalar(it, "a side", "left or right")
+		if !ok {
+			continue
+		}
+		if v != "left" && v != "right" {
+			d.errf(it, "side %q is not a side (sides: %s)", v, want)
+			continue
+		}
+		if slices.Contains(out, v) {
+			d.errf(it, "side %q is named twice (sides: %s)", v, want)
+			continue
+		}
+		out = append(out, v)
+	}
+	if len(items) > 0 && len(out) == len(items) && len(out) != 2 {
+		d.errf(n, "sides lists %d side(s) (sides: %s)", len(out), want)
+	}
+	return out
+}
+
 var routineKeys = []string{"id", "name", "description", "warmup", "budget", "announce", "intro", "steps", "outro"}
 
 func (d *decoder) routine(n *yaml.Node) *Routine {
@@ -292,7 +328,7 @@ func (d *decoder) cue(n *yaml.Node, key string) (Cue, bool) {
 	return c, c.ID != "" && c.Text != ""
 }
 
-var stepKeys = []string{"id", "name", "setup", "start", "work", "segments", "between", "oscillate", "breaths", "announce"}
+var stepKeys = []string{"id", "name", "setup", "start", "work", "segments", "sides", "between", "oscillate", "breaths", "announce"}
 
 func (d *decoder) step(n *yaml.Node, ann Announce) Step {
 	s := Step{Pos: Pos{n.Line, n.Column}, Segments: IntRange{1, 1}, Announce: ann}
@@ -327,6 +363,9 @@ func (d *decoder) step(n *yaml.Node, ann Announce) Step {
 	}
 	if v := f["segments"]; v != nil {
 		s.Segments = d.intRange(v, "segments", 1, maxSegments)
+	}
+	if v := f["sides"]; v != nil {
+		s.Sides = d.sides(v)
 	}
 	switch {
 	case f["work"] != nil && f["breaths"] != nil:

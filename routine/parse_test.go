@@ -56,6 +56,10 @@ func TestParseErrors(t *testing.T) {
 		{"not yaml", "id: [a\n", "x.yaml:1:1: not valid YAML near line 1: did not find expected"},
 		{"tab", "id: t\nname: T\nsteps:\n  - id: a\n\tname: A\n    work: 30s\n", "x.yaml:5:1: a tab in the indentation (indent with spaces"},
 		{"tab after spaces", "id: t\nname: T\nsteps:\n  - id: a\n  \t  name: A\n    work: 30s\n", "x.yaml:5:3: a tab in the indentation"},
+		{"side unknown", step("work: 30s\n    sides: [left, up]"), `x.yaml:7:19: side "up" is not a side (sides: [left, right], [right, left], or a count from 2 to 4)`},
+		{"side twice", step("work: 30s\n    sides: [left, left]"), `x.yaml:7:19: side "left" is named twice`},
+		{"one side", step("work: 30s\n    sides: [left]"), "x.yaml:7:12: sides lists 1 side(s)"},
+		{"sides count", step("work: 30s\n    sides: 5"), "x.yaml:7:12: sides 5 is out of range (2 to 4)"},
 		{"two documents", "id: a\nname: A\nsteps:\n  - {id: s, name: S, work: 30s}\n---\nid: b\n", "x.yaml:5:1: a second YAML document"},
 		{"not a mapping", "- a\n", "x.yaml:1:1: the routine must be a mapping"},
 		{"missing steps", "id: a\nname: A\n", "x.yaml:1:1: the routine has no steps"},
@@ -122,6 +126,25 @@ func TestParseErrors(t *testing.T) {
 // line 6, column 5.
 func step(keys string) string {
 	return "id: a\nname: A\nsteps:\n  - id: s\n    name: S\n    " + keys + "\n"
+}
+
+// TestSides reads sides by name and by count.
+func TestSides(t *testing.T) {
+	for _, tt := range []struct{ src, want string }{
+		{"sides: [right, left]", "right left"},
+		{"sides: 3", "1 2 3"},
+		{"segments: 2", ""},
+	} {
+		t.Run(tt.src, func(t *testing.T) {
+			r, err := Parse("x.yaml", []byte(step("work: 30s\n    "+tt.src)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(r.Steps[0].Sides, " "); got != tt.want {
+				t.Errorf("sides %q, want %q", got, tt.want)
+			}
+		})
+	}
 }
 
 // TestThen reads settle times and checks where the timeline puts them.

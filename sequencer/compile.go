@@ -52,6 +52,7 @@ const (
 	tickLen    = 90 * time.Millisecond   // one pacing tick
 	pipLen     = 150 * time.Millisecond  // one countdown pip
 	zeroLen    = 400 * time.Millisecond  // the two notes at the countdown's zero
+	sideSettle = 5 * time.Second         // after "now the right side": to turn over and set up again
 	endLen     = 1500 * time.Millisecond // end-of-session chime
 	tail       = time.Second             // after the last sound
 	msPerChar  = 70 * time.Millisecond   // speech rate estimate for a clip without a length
@@ -240,11 +241,42 @@ func (c *compiler) compileStep(t time.Duration, s *routine.Step, info *StepInfo)
 	if c.o.Segments != 0 && s.Segments.Max > 1 {
 		info.Segments = c.o.Segments
 	}
+	info.Sides = s.Sides
+	sides := s.Sides
+	if len(sides) == 0 {
+		sides = []string{""}
+	}
+	for side, name := range sides {
+		c.seg = side * info.Segments
+		if name != "" {
+			// Each side after the first is a part of its own to skip to,
+			// and is said: time to turn over (sideSettle) follows.
+			label := fmt.Sprintf("part %d/%d: %s, side %d/%d: %s", c.step+1, n, s.Name, side+1, len(sides), name)
+			if side > 0 {
+				c.add(Event{Start: t, Kind: KindMark, Label: label})
+			}
+			t = c.say(t, SideCue(name, side == 0), speechGap) + speechGap
+			if side > 0 {
+				t += sideSettle
+			}
+		}
+		t = c.segments(t, s, info, side, len(sides), name)
+	}
+	return t
+}
+
+// segments lays out the segments of one side of a step (the step's only
+// side when side is "").
+func (c *compiler) segments(t time.Duration, s *routine.Step, info *StepInfo, side, sides int, name string) time.Duration {
+	n := len(c.r.Steps)
 	for seg := 0; seg < info.Segments; seg++ {
-		c.seg = seg
+		c.seg = side*info.Segments + seg
 		if seg > 0 {
-			c.add(Event{Start: t, Kind: KindMark,
-				Label: fmt.Sprintf("part %d/%d: %s, segment %d/%d", c.step+1, n, s.Name, seg+1, info.Segments)})
+			label := fmt.Sprintf("part %d/%d: %s, segment %d/%d", c.step+1, n, s.Name, seg+1, info.Segments)
+			if name != "" {
+				label = fmt.Sprintf("part %d/%d: %s, side %d/%d: %s, segment %d/%d", c.step+1, n, s.Name, side+1, sides, name, seg+1, info.Segments)
+			}
+			c.add(Event{Start: t, Kind: KindMark, Label: label})
 			t = c.talk(t, s.Between)
 		}
 		start, settle := WordBegin, time.Duration(0)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -444,5 +445,66 @@ steps:
 				t.Errorf("%s %s: silences over 10 s: %+v", b.ID, l, s)
 			}
 		}
+	}
+}
+
+// TestSides repeats a step's segments per side: the first side is said
+// after the set-up, each later one is a mark of its own, said, with time
+// to turn over; segments count within their side.
+func TestSides(t *testing.T) {
+	src := `id: couch
+name: Couch stretch
+steps:
+  - id: stretch
+    name: Couch stretch
+    setup: [{cue: knee, say: Kneel with one knee against the wall.}]
+    sides: [left, right]
+    segments: 2
+    work: 30s
+`
+	r, err := routine.Parse("couch.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := Compile(r, Options{}, fakeClips(CueTexts(r)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(tl); err != nil {
+		t.Fatal(err)
+	}
+	var labels, said []string
+	var now Event
+	for _, e := range tl.Events {
+		switch e.Kind {
+		case KindMark:
+			labels = append(labels, e.Label)
+		case KindVoice:
+			if strings.HasPrefix(e.Cue, "word-side-") || strings.HasPrefix(e.Cue, "word-now-") {
+				said = append(said, e.Cue)
+			}
+			if e.Cue == SideCue("right", false) {
+				now = e
+			}
+		}
+	}
+	want := []string{"part 1/1: Couch stretch", "part 1/1: Couch stretch, side 1/2: left, segment 2/2",
+		"part 1/1: Couch stretch, side 2/2: right", "part 1/1: Couch stretch, side 2/2: right, segment 2/2"}
+	if strings.Join(labels, "|") != strings.Join(want, "|") {
+		t.Errorf("marks %q, want %q", labels, want)
+	}
+	if strings.Join(said, " ") != "word-side-left word-now-right" {
+		t.Errorf("side cues %q", said)
+	}
+	for _, e := range tl.Events {
+		if e.Kind == KindVoice && e.Cue == WordBegin && e.Start > now.Start {
+			if gap := e.Start - now.End(); gap < sideSettle {
+				t.Errorf("the right side begins %v after it is said, want at least %v to turn over", gap, sideSettle)
+			}
+			break
+		}
+	}
+	if tl.Steps[0].Segments != 2 || strings.Join(tl.Steps[0].Sides, " ") != "left right" {
+		t.Errorf("step info %+v", tl.Steps[0])
 	}
 }

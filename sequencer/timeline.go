@@ -77,9 +77,10 @@ type StepInfo struct {
 	Name     string
 	Start    time.Duration
 	End      time.Duration
-	Segments int
+	Segments int           // per side
 	Work     time.Duration // per segment, for timed steps
 	Reps     int           // for breath-paced steps
+	Sides    []string      // the sides, in order; nil for none
 }
 
 // Timeline is a compiled session: plain data, sorted by Start.
@@ -133,13 +134,14 @@ type jsonEvent struct {
 }
 
 type jsonStep struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	StartMS  int64  `json:"start_ms"`
-	EndMS    int64  `json:"end_ms"`
-	Segments int    `json:"segments"`
-	WorkMS   int64  `json:"work_ms,omitempty"`
-	Reps     int    `json:"reps,omitempty"`
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	StartMS  int64    `json:"start_ms"`
+	EndMS    int64    `json:"end_ms"`
+	Segments int      `json:"segments"`
+	WorkMS   int64    `json:"work_ms,omitempty"`
+	Reps     int      `json:"reps,omitempty"`
+	Sides    []string `json:"sides,omitempty"`
 }
 
 type jsonTimeline struct {
@@ -159,7 +161,7 @@ func (t *Timeline) MarshalJSON() ([]byte, error) {
 		Steps: make([]jsonStep, len(t.Steps)), Events: make([]jsonEvent, len(t.Events))}
 	for i, s := range t.Steps {
 		j.Steps[i] = jsonStep{s.ID, s.Name, s.Start.Milliseconds(), s.End.Milliseconds(),
-			s.Segments, s.Work.Milliseconds(), s.Reps}
+			s.Segments, s.Work.Milliseconds(), s.Reps, s.Sides}
 	}
 	for i, e := range t.Events {
 		j.Events[i] = jsonEvent{e.Start.Milliseconds(), e.Length.Milliseconds(), e.Kind,
@@ -178,7 +180,7 @@ func (t *Timeline) UnmarshalJSON(b []byte) error {
 	*t = Timeline{Routine: j.Routine, Name: j.Name, Level: j.Level, Length: ms(j.LengthMS),
 		Estimated: j.Estimated}
 	for _, s := range j.Steps {
-		t.Steps = append(t.Steps, StepInfo{s.ID, s.Name, ms(s.StartMS), ms(s.EndMS), s.Segments, ms(s.WorkMS), s.Reps})
+		t.Steps = append(t.Steps, StepInfo{s.ID, s.Name, ms(s.StartMS), ms(s.EndMS), s.Segments, ms(s.WorkMS), s.Reps, s.Sides})
 	}
 	for _, e := range j.Events {
 		if e.LengthMS < 0 || e.StartMS < 0 {

@@ -21,6 +21,16 @@ var numberWords = []string{"zero", "One", "Two", "Three", "Four", "Five", "Six",
 // NumberCue is the cue id that speaks the number n (1 to 20).
 func NumberCue(n int) string { return fmt.Sprintf("num-%d", n) }
 
+// SideCue is the cue id that announces a side as it begins: the first
+// side ("Left side.", "Side one.") or a later one ("Now the right side.",
+// "Now side two.").
+func SideCue(side string, first bool) string {
+	if first {
+		return "word-side-" + side
+	}
+	return "word-now-" + side
+}
+
 // LastCue is the cue id that announces the last n reps (2 to 5).
 func LastCue(n int) string { return fmt.Sprintf("word-last-%d", n) }
 
@@ -38,7 +48,23 @@ func Words() map[string]string {
 	for n := 2; n <= 5; n++ {
 		w[LastCue(n)] = "Last " + lower(numberWords[n]) + "."
 	}
+	for _, side := range []string{"left", "right"} {
+		w[SideCue(side, true)] = upper(side) + " side."
+		w[SideCue(side, false)] = "Now the " + side + " side."
+	}
+	w[SideCue("1", true)] = "Side one."
+	for n := 2; n <= 4; n++ {
+		w[SideCue(fmt.Sprint(n), false)] = "Now side " + lower(numberWords[n]) + "."
+	}
 	return w
+}
+
+func upper(s string) string {
+	b := []byte(s)
+	if len(b) > 0 && b[0] >= 'a' && b[0] <= 'z' {
+		b[0] -= 'a' - 'A'
+	}
+	return string(b)
 }
 
 func lower(s string) string {
