@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cued-dev/cued/routine"
+	"github.com/cued-dev/cued/sequencer"
 )
 
 // TestSeedNumbers pins the coach's numbers in the built-in routines.
@@ -112,5 +113,35 @@ func TestLoadOver(t *testing.T) {
 	}
 	if _, err := set.Find("new"); err != nil {
 		t.Errorf("the new file was not taken: %v", err)
+	}
+}
+
+// TestExamples: every example routine in examples/ parses, compiles at
+// every level into a timeline that keeps its invariants, and has no silence
+// `cued check` would warn about.
+func TestExamples(t *testing.T) {
+	files, _ := filepath.Glob("examples/*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no example routines")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			r, err := ParseFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range routine.Levels {
+				tl, err := sequencer.Compile(r, sequencer.Options{Level: l}, nil)
+				if err != nil {
+					t.Fatalf("%s: %v", l, err)
+				}
+				if err := sequencer.Check(tl); err != nil {
+					t.Errorf("%s: %v", l, err)
+				}
+				if s := tl.Silences(10 * time.Second); len(s) > 0 {
+					t.Errorf("%s: silences over 10 s: %+v", l, s)
+				}
+			}
+		})
 	}
 }
