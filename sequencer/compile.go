@@ -3,7 +3,9 @@ package sequencer
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/cued-dev/cued/routine"
@@ -30,9 +32,21 @@ type Options struct {
 	Work     time.Duration
 	Reps     int
 	Segments int
+	// Steps overrides the level (and Work, Reps, Segments) for the steps
+	// it names by id; each value must lie within that step's range and
+	// apply to it (work to a timed step, reps to breaths, segments to a
+	// repeated one).
+	Steps map[string]Override
 	// Gains sets the level in dB of tones by name; names not set here
 	// take DefaultGains.
 	Gains map[string]float64
+}
+
+// Override is what Options.Steps sets for one step; zero keeps the value.
+type Override struct {
+	Work     time.Duration
+	Reps     int
+	Segments int
 }
 
 // DefaultGains are the tone levels in dB used where Options.Gains is silent.
@@ -158,7 +172,7 @@ func checkOverrides(r *routine.Routine, o Options) error {
 		}
 		return nil
 	}
-	return errors.Join(
+	return errors.Join(checkSteps(r, o),
 		check(fmt.Sprintf("--work %s", routine.FormatDuration(o.Work)), o.Work != 0, func(s *routine.Step) (bool, bool, string) {
 			return s.Timed(), s.Work.Contains(o.Work), s.Work.String()
 		}),
@@ -172,6 +186,49 @@ func checkOverrides(r *routine.Routine, o Options) error {
 			return s.Segments.Max > 1, s.Segments.Contains(o.Segments), s.Segments.String()
 		}),
 	)
+}
+
+// checkSteps checks Options.Steps: each names a step of r, and each value
+// applies to that step and lies within its range.
+func checkSteps(r *routine.Routine, o Options) error {
+	var errs []error
+	ids := make([]string, len(r.Steps))
+	for i := range r.Steps {
+		ids[i] = r.Steps[i].ID
+	}
+	names := make([]string, 0, len(o.Steps))
+	for id := range o.Steps {
+		names = append(names, id)
+	}
+	sort.Strings(names)
+	for _, id := range names {
+		ov := o.Steps[id]
+		i := slices.Index(ids, id)
+		if i < 0 {
+			errs = append(errs, fmt.Errorf("%w: routine %q has no step %q (its steps: %s)", ErrOverride, r.ID, id, strings.Join(ids, ", ")))
+			continue
+		}
+		s := &r.Steps[i]
+		bad := func(what, rng string) {
+			errs = append(errs, fmt.Errorf("%w: %s=%s is outside step %q's range %s", ErrOverride, id, what, id, rng))
+		}
+		switch {
+		case ov.Work != 0 && !s.Timed():
+			errs = append(errs, fmt.Errorf("%w: %s=%s: step %q is paced by breaths, not timed", ErrOverride, id, routine.FormatDuration(ov.Work), id))
+		case ov.Work != 0 && !s.Work.Contains(ov.Work):
+			bad(routine.FormatDuration(ov.Work), s.Work.String())
+		}
+		switch {
+		case ov.Reps != 0 && s.Breaths == nil:
+			errs = append(errs, fmt.Errorf("%w: %s=%d reps: step %q has no breaths", ErrOverride, id, ov.Reps, id))
+		case ov.Reps != 0 && !s.Breaths.Reps.Contains(ov.Reps):
+			bad(fmt.Sprint(ov.Reps), s.Breaths.Reps.String())
+		}
+		if ov.Segments != 0 && !s.Segments.Contains(ov.Segments) {
+			bad(fmt.Sprint(ov.Segments)+" segments", s.Segments.String())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (c *compiler) add(e Event) {
@@ -237,9 +294,13 @@ func (c *compiler) compileStep(t time.Duration, s *routine.Step, info *StepInfo)
 		t = c.talk(t, c.r.Intro)
 	}
 	t = c.talk(t, s.Setup)
+	ov := c.o.Steps[s.ID]
 	info.Segments = s.Segments.At(c.o.Level)
 	if c.o.Segments != 0 && s.Segments.Max > 1 {
 		info.Segments = c.o.Segments
+	}
+	if ov.Segments != 0 {
+		info.Segments = ov.Segments
 	}
 	info.Sides = s.Sides
 	sides := s.Sides
@@ -289,11 +350,17 @@ func (c *compiler) segments(t time.Duration, s *routine.Step, info *StepInfo, si
 			if c.o.Work != 0 {
 				info.Work = c.o.Work
 			}
+			if w := c.o.Steps[s.ID].Work; w != 0 {
+				info.Work = w
+			}
 			t = c.timedWork(t, s, info.Work)
 		} else {
 			info.Reps = s.Breaths.Reps.At(c.o.Level)
 			if c.o.Reps != 0 {
 				info.Reps = c.o.Reps
+			}
+			if n := c.o.Steps[s.ID].Reps; n != 0 {
+				info.Reps = n
 			}
 			t = c.breathWork(t, s, info.Reps)
 		}

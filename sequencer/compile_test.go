@@ -508,3 +508,37 @@ steps:
 		t.Errorf("step info %+v", tl.Steps[0])
 	}
 }
+
+// TestStepOverrides sets one step's values by id, each within its range.
+func TestStepOverrides(t *testing.T) {
+	rs := map[string]*routine.Routine{}
+	for _, r := range builtin(t) {
+		rs[r.ID] = r
+	}
+	r := rs["tspine-3way"]
+	tl, err := Compile(r, Options{Level: routine.Gentle, Steps: map[string]Override{"arm-hug": {Work: 40 * time.Second}, "extension": {Reps: 13}}},
+		fakeClips(CueTexts(r)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w0, w1, reps := tl.Steps[0].Work, tl.Steps[1].Work, tl.Steps[2].Reps; w0 != 30*time.Second || w1 != 40*time.Second || reps != 13 {
+		t.Errorf("work %v and %v, reps %d; want 30s (the level's), 40s and 13 (the overrides)", w0, w1, reps)
+	}
+	for _, tt := range []struct {
+		steps map[string]Override
+		want  string
+	}{
+		{map[string]Override{"hug": {Work: 40 * time.Second}}, `routine "tspine-3way" has no step "hug" (its steps: arms-extended, arm-hug, extension)`},
+		{map[string]Override{"arm-hug": {Work: 50 * time.Second}}, `arm-hug=50s is outside step "arm-hug"'s range 30s-45s`},
+		{map[string]Override{"extension": {Work: 40 * time.Second}}, `extension=40s: step "extension" is paced by breaths, not timed`},
+		{map[string]Override{"arm-hug": {Reps: 12}}, `arm-hug=12 reps: step "arm-hug" has no breaths`},
+		{map[string]Override{"arm-hug": {Segments: 2}}, `arm-hug=2 segments is outside step "arm-hug"'s range 1`},
+	} {
+		t.Run(tt.want, func(t *testing.T) {
+			_, err := Compile(r, Options{Steps: tt.steps}, nil)
+			if !errors.Is(err, ErrOverride) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want ErrOverride saying %q", err, tt.want)
+			}
+		})
+	}
+}

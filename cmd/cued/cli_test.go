@@ -236,3 +236,32 @@ func TestRoutinesList(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
+
+// TestStepOverrideFlags: --work, --reps and --segments take part=value for
+// one part beside a plain value for all, each checked against its part.
+func TestStepOverrideFlags(t *testing.T) {
+	out, errOut, code := run(t, "timeline", "tspine-3way", "--json", "--level", "gentle", "--work", "arm-hug=40s", "--reps", "extension=13")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var tl sequencer.Timeline
+	if err := json.Unmarshal([]byte(out), &tl); err != nil {
+		t.Fatal(err)
+	}
+	if tl.Steps[0].Work != 30*time.Second || tl.Steps[1].Work != 40*time.Second || tl.Steps[2].Reps != 13 {
+		t.Errorf("steps %+v: want 30s (gentle), 40s and 13 reps (the overrides)", tl.Steps)
+	}
+	for _, tt := range []struct{ flag, want string }{
+		{"--work=hug=40s", `no step "hug" (its steps: arms-extended, arm-hug, extension)`},
+		{"--work=arm-hug=50s", `arm-hug=50s is outside step "arm-hug"'s range 30s-45s`},
+		{"--work=arm-hug=4x", `--work "arm-hug=4x" is not a length (e.g. 45s, or arm-hug=40s for one part)`},
+		{"--reps=arm-hug=12", `arm-hug=12 reps: step "arm-hug" has no breaths`},
+	} {
+		t.Run(tt.flag, func(t *testing.T) {
+			_, errOut, code := run(t, "timeline", "tspine-3way", tt.flag)
+			if code == 0 || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d, stderr %q; want an error saying %q", code, errOut, tt.want)
+			}
+		})
+	}
+}

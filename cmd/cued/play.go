@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cued-dev/cued/audio"
-	"github.com/cued-dev/cued/daemon/api"
 	"github.com/cued-dev/cued/playback"
 	"github.com/cued-dev/cued/sequencer"
 )
@@ -41,8 +40,11 @@ func init() {
 				cfg.Audio.Output, local = output, true
 			}
 			if !local {
-				req := api.PlayRequest{Routine: args[0], Level: f.level,
-					WorkMS: f.work.Milliseconds(), Reps: f.reps, Segments: f.segments}
+				req, err := f.request()
+				if err != nil {
+					return err
+				}
+				req.Routine = args[0]
 				if handled, err := tryDaemonPlay(req); handled {
 					if err == nil && !quiet {
 						fmt.Fprintln(cmd.ErrOrStderr(), "cued: playing through the daemon (cued status --follow shows progress; cued stop ends it)")

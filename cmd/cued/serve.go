@@ -172,7 +172,7 @@ func (s *server) prepare(ctx context.Context, req api.PlayRequest) (daemon.Sessi
 	if err != nil {
 		return daemon.Session{}, err
 	}
-	f := &sessionFlags{level: req.Level, work: req.Work(), reps: req.Reps, segments: req.Segments}
+	f := &sessionFlags{req: &req}
 	tl, bank, err := compileRoutine(ctx, &c, r, f)
 	if err != nil {
 		return daemon.Session{}, err

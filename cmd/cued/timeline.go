@@ -2,32 +2,102 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/cued-dev/cued/daemon/api"
 	"github.com/cued-dev/cued/routine"
 	"github.com/cued-dev/cued/sequencer"
 )
 
 // sessionFlags are the flags every command that compiles a session takes.
 type sessionFlags struct {
-	level    string
-	work     time.Duration
-	reps     int
-	segments int
+	level                string
+	work, reps, segments []string
+	// req, when set, holds the choices already (a play request the
+	// daemon got): the flags are not read.
+	req *api.PlayRequest
 }
 
 func (f *sessionFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.level, "level", "", "gentle, standard or full (default: session.level from config)")
-	cmd.Flags().DurationVar(&f.work, "work", 0, "length of each timed segment, e.g. 45s (within the routine's range)")
-	cmd.Flags().IntVar(&f.reps, "reps", 0, "number of breaths in breath-paced parts (within the routine's range)")
-	cmd.Flags().IntVar(&f.segments, "segments", 0, "number of segments in repeated parts (within the routine's range)")
+	cmd.Flags().StringArrayVar(&f.work, "work", nil, "length of each timed segment, e.g. 45s, or of one part's, e.g. arm-hug=40s (repeatable; within the routine's range)")
+	cmd.Flags().StringArrayVar(&f.reps, "reps", nil, "number of breaths in breath-paced parts, e.g. 12, or in one part's, e.g. extension=12")
+	cmd.Flags().StringArrayVar(&f.segments, "segments", nil, "number of segments in repeated parts, e.g. 3, or in one part's, e.g. roll=3")
+}
+
+// request turns the flags into the play request they describe (without a
+// routine): a plain value for every part, part=value for one.
+func (f *sessionFlags) request() (api.PlayRequest, error) {
+	if f.req != nil {
+		return *f.req, nil
+	}
+	req := api.PlayRequest{Level: f.level}
+	step := func(id string) api.StepOverride { return req.Steps[id] }
+	set := func(id string, o api.StepOverride) {
+		if req.Steps == nil {
+			req.Steps = map[string]api.StepOverride{}
+		}
+		req.Steps[id] = o
+	}
+	for _, v := range f.work {
+		id, val, per := strings.Cut(v, "=")
+		if !per {
+			val = id
+		}
+		d, err := time.ParseDuration(val)
+		if err != nil || d <= 0 {
+			return req, fmt.Errorf("--work %q is not a length (e.g. 45s, or arm-hug=40s for one part)", v)
+		}
+		if per {
+			o := step(id)
+			o.WorkMS = d.Milliseconds()
+			set(id, o)
+		} else {
+			req.WorkMS = d.Milliseconds()
+		}
+	}
+	for _, fl := range []struct {
+		name string
+		vals []string
+		all  *int
+		one  func(*api.StepOverride) *int
+	}{
+		{"reps", f.reps, &req.Reps, func(o *api.StepOverride) *int { return &o.Reps }},
+		{"segments", f.segments, &req.Segments, func(o *api.StepOverride) *int { return &o.Segments }},
+	} {
+		for _, v := range fl.vals {
+			id, val, per := strings.Cut(v, "=")
+			if !per {
+				val = id
+			}
+			n, err := strconv.Atoi(val)
+			if err != nil || n <= 0 {
+				return req, fmt.Errorf("--%s %q is not a count (e.g. 12, or part=12 for one part)", fl.name, v)
+			}
+			if per {
+				o := step(id)
+				*fl.one(&o) = n
+				set(id, o)
+			} else {
+				*fl.all = n
+			}
+		}
+	}
+	return req, nil
 }
 
 // options turns the flags and config c into sequencer options.
 func (f *sessionFlags) options(c *Config) (sequencer.Options, error) {
-	lv := f.level
+	req, err := f.request()
+	if err != nil {
+		return sequencer.Options{}, err
+	}
+	lv := req.Level
 	if lv == "" {
 		lv = c.Session.Level
 	}
@@ -39,7 +109,14 @@ func (f *sessionFlags) options(c *Config) (sequencer.Options, error) {
 	for name, t := range c.Audio.Tones {
 		gains[name] = t.GainDB
 	}
-	return sequencer.Options{Level: l, Work: f.work, Reps: f.reps, Segments: f.segments, Gains: gains}, nil
+	o := sequencer.Options{Level: l, Work: req.Work(), Reps: req.Reps, Segments: req.Segments, Gains: gains}
+	for id, so := range req.Steps {
+		if o.Steps == nil {
+			o.Steps = map[string]sequencer.Override{}
+		}
+		o.Steps[id] = sequencer.Override{Work: time.Duration(so.WorkMS) * time.Millisecond, Reps: so.Reps, Segments: so.Segments}
+	}
+	return o, nil
 }
 
 func init() {

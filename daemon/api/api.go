@@ -82,6 +82,17 @@ type PlayRequest struct {
 	Reps int `json:"reps,omitempty"`
 	// Segments overrides the number of segments of repeated parts.
 	Segments int `json:"segments,omitempty"`
+	// Steps overrides those values for the steps it names by id
+	// (`cued play --work arm-hug=40s`).
+	Steps map[string]StepOverride `json:"steps,omitempty"`
+}
+
+// StepOverride is what PlayRequest.Steps sets for one step; zero keeps the
+// routine's level choice (or the request's own value).
+type StepOverride struct {
+	WorkMS   int64 `json:"work_ms,omitempty"`
+	Reps     int   `json:"reps,omitempty"`
+	Segments int   `json:"segments,omitempty"`
 }
 
 // Work returns WorkMS as a duration.
@@ -96,6 +107,11 @@ func (r PlayRequest) Validate() error {
 	}
 	if r.WorkMS < 0 || r.Reps < 0 || r.Segments < 0 {
 		return fmt.Errorf("work_ms, reps and segments must not be negative")
+	}
+	for id, o := range r.Steps {
+		if o.WorkMS < 0 || o.Reps < 0 || o.Segments < 0 {
+			return fmt.Errorf("steps.%s: work_ms, reps and segments must not be negative", id)
+		}
 	}
 	return nil
 }
