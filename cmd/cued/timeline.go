@@ -37,55 +37,47 @@ func (f *sessionFlags) request() (api.PlayRequest, error) {
 		return *f.req, nil
 	}
 	req := api.PlayRequest{Level: f.level}
-	step := func(id string) api.StepOverride { return req.Steps[id] }
-	set := func(id string, o api.StepOverride) {
-		if req.Steps == nil {
-			req.Steps = map[string]api.StepOverride{}
-		}
-		req.Steps[id] = o
+	length := func(v string) (int64, bool) {
+		d, err := time.ParseDuration(v)
+		return d.Milliseconds(), err == nil && d > 0
 	}
-	for _, v := range f.work {
-		id, val, per := strings.Cut(v, "=")
-		if !per {
-			val = id
-		}
-		d, err := time.ParseDuration(val)
-		if err != nil || d <= 0 {
-			return req, fmt.Errorf("--work %q is not a length (e.g. 45s, or arm-hug=40s for one part)", v)
-		}
-		if per {
-			o := step(id)
-			o.WorkMS = d.Milliseconds()
-			set(id, o)
-		} else {
-			req.WorkMS = d.Milliseconds()
-		}
+	count := func(v string) (int64, bool) {
+		n, err := strconv.Atoi(v)
+		return int64(n), err == nil && n > 0
 	}
 	for _, fl := range []struct {
-		name string
-		vals []string
-		all  *int
-		one  func(*api.StepOverride) *int
+		name, what string
+		vals       []string
+		parse      func(string) (int64, bool)
+		all        func(n int64)
+		one        func(o *api.StepOverride, n int64)
 	}{
-		{"reps", f.reps, &req.Reps, func(o *api.StepOverride) *int { return &o.Reps }},
-		{"segments", f.segments, &req.Segments, func(o *api.StepOverride) *int { return &o.Segments }},
+		{"work", "a length (e.g. 45s, or arm-hug=40s for one part)", f.work, length,
+			func(n int64) { req.WorkMS = n }, func(o *api.StepOverride, n int64) { o.WorkMS = n }},
+		{"reps", "a count (e.g. 12, or part=12 for one part)", f.reps, count,
+			func(n int64) { req.Reps = int(n) }, func(o *api.StepOverride, n int64) { o.Reps = int(n) }},
+		{"segments", "a count (e.g. 3, or part=3 for one part)", f.segments, count,
+			func(n int64) { req.Segments = int(n) }, func(o *api.StepOverride, n int64) { o.Segments = int(n) }},
 	} {
 		for _, v := range fl.vals {
 			id, val, per := strings.Cut(v, "=")
 			if !per {
 				val = id
 			}
-			n, err := strconv.Atoi(val)
-			if err != nil || n <= 0 {
-				return req, fmt.Errorf("--%s %q is not a count (e.g. 12, or part=12 for one part)", fl.name, v)
+			n, ok := fl.parse(val)
+			if !ok {
+				return req, fmt.Errorf("--%s %q is not %s", fl.name, v, fl.what)
 			}
-			if per {
-				o := step(id)
-				*fl.one(&o) = n
-				set(id, o)
-			} else {
-				*fl.all = n
+			if !per {
+				fl.all(n)
+				continue
 			}
+			if req.Steps == nil {
+				req.Steps = map[string]api.StepOverride{}
+			}
+			o := req.Steps[id]
+			fl.one(&o, n)
+			req.Steps[id] = o
 		}
 	}
 	return req, nil
