@@ -93,7 +93,6 @@ func build(tl *sequencer.Timeline, clips Clips, o Options, synth bool) (*Session
 	}
 	p := &planner{synth: synth, o: o, clips: clips, tones: map[toneKey]toneBuf{}, voices: map[string]*voiceParts{}}
 	length := samples(max(tl.Length, 0), o.Rate)
-	var marks []int
 	for i, e := range tl.Events {
 		if e.Start < 0 || e.Length < 0 {
 			return nil, fmt.Errorf("audio: event %d (%s at %v) has a negative time", i, e.Kind, e.Start)
@@ -104,7 +103,6 @@ func build(tl *sequencer.Timeline, clips Clips, o Options, synth bool) (*Session
 		var err error
 		switch e.Kind {
 		case sequencer.KindMark:
-			marks = append(marks, samples(e.Start, o.Rate))
 		case sequencer.KindVoice:
 			err = p.addVoice(e)
 		case sequencer.KindTone, sequencer.KindPacing, sequencer.KindBreath:
@@ -122,7 +120,7 @@ func build(tl *sequencer.Timeline, clips Clips, o Options, synth bool) (*Session
 	for _, s := range p.srcs {
 		length = max(length, s.end)
 	}
-	s := &Session{Index: *newIndex(o.Rate, length, marks), srcs: p.srcs, mix: make([]float32, chunkFrames)}
+	s := &Session{Index: *newIndex(o.Rate, length, markSamples(tl, o.Rate)), srcs: p.srcs, mix: make([]float32, chunkFrames)}
 	s.segs, s.active = plan(p.srcs, length, o)
 	return s, nil
 }

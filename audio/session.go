@@ -164,13 +164,18 @@ type Index struct {
 // (NewSession lengthens a session whose sounds end after tl.Length, which
 // a compiled timeline never has.)
 func NewIndex(tl *sequencer.Timeline, rate int) *Index {
+	return newIndex(rate, samples(max(tl.Length, 0), rate), markSamples(tl, rate))
+}
+
+// markSamples is where tl's marks begin, in samples at rate.
+func markSamples(tl *sequencer.Timeline, rate int) []int {
 	var marks []int
 	for _, e := range tl.Events {
 		if e.Kind == sequencer.KindMark {
 			marks = append(marks, samples(max(e.Start, 0), rate))
 		}
 	}
-	return newIndex(rate, samples(max(tl.Length, 0), rate), marks)
+	return marks
 }
 
 // newIndex keeps the distinct marks within [0, length], sorted.

@@ -230,75 +230,18 @@ func conflict(format string, args ...any) reply {
 
 func (p *player) handle(c command) reply {
 	switch c.op {
-	case cmdStatus:
 	case cmdPlay:
 		return p.play(c)
 	case cmdToggle:
-		switch p.state {
-		case api.StatePrompt:
-			return p.play(command{op: cmdPlay, reply: c.reply})
-		case api.StatePlaying:
-			return p.handle(command{op: cmdPause})
-		case api.StatePaused:
-			return p.handle(command{op: cmdResume})
-		default:
-			return conflict("nothing is playing or waiting to be played")
-		}
+		return p.toggle(c)
 	case cmdPause:
-		switch p.state {
-		case api.StatePaused:
-		case api.StatePlaying:
-			p.cur.run.pause()
-			p.state = api.StatePaused
-			p.publish(api.EventPause, "")
-		default:
-			return conflict("nothing is playing")
-		}
+		return p.pause()
 	case cmdResume:
-		switch p.state {
-		case api.StatePlaying:
-		case api.StatePaused:
-			p.cur.run.resume()
-			p.state = api.StatePlaying
-			p.publish(api.EventResume, "")
-		default:
-			return conflict("nothing is paused")
-		}
+		return p.resume()
 	case cmdNext, cmdPrev:
-		if p.cur == nil {
-			return conflict("nothing is playing")
-		}
-		run := p.cur.run
-		pos := run.heard(time.Now())
-		to := run.sess.Audio.Prev(pos)
-		if c.op == cmdNext {
-			var ok bool
-			// Past the last part there is nothing to skip to: that ends
-			// the session as a stop, never as a completed one.
-			if to, ok = run.sess.Audio.MarkAfter(pos); !ok {
-				p.finish(false, api.EventStop, "skipped past the last part")
-				break
-			}
-		}
-		run.seek(to)
-		p.checkPart()
-		p.publish(api.EventSeek, "")
+		return p.skip(c.op == cmdNext)
 	case cmdStop:
-		switch {
-		case p.cur != nil:
-			p.finish(false, api.EventStop, "")
-		case p.state == api.StatePrompt:
-			p.clearPrompt()
-			p.publish(api.EventStop, "the prompt was dismissed")
-		case p.snoozed != nil && p.state == api.StateIdle:
-			p.dropSnooze()
-			p.publish(api.EventStop, "the snoozed prompt was dismissed")
-		case p.state == api.StateStarting:
-			p.startPrompt = nil // a stop dismisses the prompt too
-			p.failStart(&api.Error{Status: http.StatusConflict, Message: "stopped before it started"}, api.EventStop)
-		default:
-			return conflict("nothing is playing")
-		}
+		return p.stop()
 	case cmdFire:
 		p.fire(c.occ)
 	case cmdSnooze:
@@ -307,7 +250,93 @@ func (p *player) handle(c command) reply {
 		}
 		p.snooze()
 	}
-	return reply{status: p.status()}
+	return p.answer()
+}
+
+// answer is the answer of a control that was done: the status after it.
+func (p *player) answer() reply { return reply{status: p.status()} }
+
+// toggle pauses, resumes, or starts the session a prompt offers.
+func (p *player) toggle(c command) reply {
+	switch p.state {
+	case api.StatePrompt:
+		return p.play(command{op: cmdPlay, reply: c.reply})
+	case api.StatePlaying:
+		return p.pause()
+	case api.StatePaused:
+		return p.resume()
+	}
+	return conflict("nothing is playing or waiting to be played")
+}
+
+func (p *player) pause() reply {
+	switch p.state {
+	case api.StatePaused:
+	case api.StatePlaying:
+		p.cur.run.pause()
+		p.state = api.StatePaused
+		p.publish(api.EventPause, "")
+	default:
+		return conflict("nothing is playing")
+	}
+	return p.answer()
+}
+
+func (p *player) resume() reply {
+	switch p.state {
+	case api.StatePlaying:
+	case api.StatePaused:
+		p.cur.run.resume()
+		p.state = api.StatePlaying
+		p.publish(api.EventResume, "")
+	default:
+		return conflict("nothing is paused")
+	}
+	return p.answer()
+}
+
+// skip moves the session to the next mark, or back as prev does. Past the
+// last part there is nothing to skip to: that ends the session as a stop,
+// never as a completed one.
+func (p *player) skip(next bool) reply {
+	if p.cur == nil {
+		return conflict("nothing is playing")
+	}
+	run := p.cur.run
+	pos := run.heard(time.Now())
+	to := run.sess.Audio.Prev(pos)
+	if next {
+		var ok bool
+		if to, ok = run.sess.Audio.MarkAfter(pos); !ok {
+			p.finish(false, api.EventStop, "skipped past the last part")
+			return p.answer()
+		}
+	}
+	run.seek(to)
+	p.checkPart()
+	p.publish(api.EventSeek, "")
+	return p.answer()
+}
+
+// stop stops the session, or dismisses a prompt, a snoozed prompt or a
+// start under way.
+func (p *player) stop() reply {
+	switch {
+	case p.cur != nil:
+		p.finish(false, api.EventStop, "")
+	case p.state == api.StatePrompt:
+		p.clearPrompt()
+		p.publish(api.EventStop, "the prompt was dismissed")
+	case p.snoozed != nil && p.state == api.StateIdle:
+		p.dropSnooze()
+		p.publish(api.EventStop, "the snoozed prompt was dismissed")
+	case p.state == api.StateStarting:
+		p.startPrompt = nil // a stop dismisses the prompt too
+		p.failStart(&api.Error{Status: http.StatusConflict, Message: "stopped before it started"}, api.EventStop)
+	default:
+		return conflict("nothing is playing")
+	}
+	return p.answer()
 }
 
 // play starts c.play, or the prompt's session when c.play names no

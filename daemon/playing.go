@@ -12,7 +12,9 @@ import (
 )
 
 // playing is a session on the output: the current session or a prompt's
-// chime. Only the player goroutine touches it.
+// chime. Only the player goroutine touches it. Its controls' errors are
+// dropped: a device that fails says so through its watcher (devGone),
+// which is where the fault is handled.
 type playing struct {
 	sess Session
 	id   int64
@@ -51,7 +53,7 @@ func (p *player) begin(sess Session, dev Device) *playing {
 	p.adopt(dev)
 	p.sessions++
 	pl := &playing{sess: sess, id: p.sessions, dev: dev, backoff: p.o.DeviceRetry, posAt: time.Now()}
-	pl.send(pl.dev.Play(pl.startMsg()))
+	_ = pl.dev.Play(pl.startMsg())
 	return pl
 }
 
@@ -75,15 +77,11 @@ func (pl *playing) heard(now time.Time) int {
 // at sets the position heard, as of now.
 func (pl *playing) at(pos int) { pl.pos, pl.posAt = pos, time.Now() }
 
-// send ignores a control's error: a device that fails says so through its
-// watcher (devGone), which is where the fault is handled.
-func (pl *playing) send(error) {}
-
 func (pl *playing) pause() {
 	pl.at(pl.heard(time.Now()))
 	pl.paused = true
 	if pl.dev != nil {
-		pl.send(pl.dev.Pause(pl.id))
+		_ = pl.dev.Pause(pl.id)
 	}
 }
 
@@ -91,7 +89,7 @@ func (pl *playing) resume() {
 	pl.paused = false
 	pl.at(pl.pos)
 	if pl.dev != nil {
-		pl.send(pl.dev.Resume(pl.id))
+		_ = pl.dev.Resume(pl.id)
 	}
 }
 
@@ -101,7 +99,7 @@ func (pl *playing) seek(to int) {
 	pl.seq++
 	pl.at(to)
 	if pl.dev != nil {
-		pl.send(pl.dev.Move(pl.id, pl.seq, to))
+		_ = pl.dev.Move(pl.id, pl.seq, to)
 	}
 }
 
@@ -228,7 +226,7 @@ func (p *player) reopened(n reopened) {
 	pl.seq = 0 // the new device counts its own seeks; the old one's reports are gone with it
 	pl.at(pl.pos)
 	p.adopt(n.dev)
-	pl.send(pl.dev.Play(pl.startMsg()))
+	_ = pl.dev.Play(pl.startMsg())
 	p.setDevice(api.DeviceOK, nil)
 	p.log.Info("audio output recovered", slog.Int("at_ms", int(int64(pl.pos)*1000/int64(pl.sess.Rate))))
 	p.publish(api.EventRecovered, "audio output works again")
@@ -239,7 +237,7 @@ func (p *player) stopPlaying(pl *playing) {
 	if pl.dev == nil {
 		return
 	}
-	pl.send(pl.dev.Stop(pl.id))
+	_ = pl.dev.Stop(pl.id)
 	p.keepSpare(pl.dev, pl.sess.Rate)
 	pl.dev = nil
 }

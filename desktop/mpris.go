@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/godbus/dbus/v5"
@@ -27,17 +26,18 @@ const (
 	NoTrack = dbus.ObjectPath("/org/mpris/MediaPlayer2/TrackList/NoTrack")
 )
 
-// mpris is the player object on one bus connection. Its methods run on
-// godbus's goroutines; update runs on the event loop's.
+// mpris is the player object on one bus connection. Its D-Bus methods run
+// on godbus's goroutines and touch only props (safe) and the daemon;
+// update runs on the event loop's.
 type mpris struct {
 	conn  *dbus.Conn
 	c     Controller
 	o     *Options
 	props *prop.Properties
 
-	mu sync.Mutex
 	// session is the history id of the session the track ids count, and
-	// serial how many sessions were seen (track ids must not repeat).
+	// serial how many sessions were seen (track ids must not repeat);
+	// only update (the event loop) touches them.
 	session string
 	serial  int
 }
@@ -277,13 +277,11 @@ func (m *mpris) metadata(st api.Status) map[string]dbus.Variant {
 	md := map[string]dbus.Variant{}
 	switch {
 	case st.Session != "":
-		m.mu.Lock()
 		if st.Session != m.session {
 			m.session = st.Session
 			m.serial++
 		}
 		id := dbus.ObjectPath(fmt.Sprintf("/org/cued/session%d/part%d", m.serial, st.PartIndex+1))
-		m.mu.Unlock()
 		_, length := trackSpan(st)
 		title := st.Part
 		if title == "" {

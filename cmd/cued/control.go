@@ -73,6 +73,11 @@ func init() {
 		},
 	})
 
+	rootCmd.AddCommand(statusCommand())
+}
+
+// statusCommand is `cued status [--json] [--follow]`.
+func statusCommand() *cobra.Command {
 	var asJSON, follow bool
 	status := &cobra.Command{
 		Use:   "status",
@@ -101,7 +106,7 @@ func init() {
 	}
 	status.Flags().BoolVar(&asJSON, "json", false, "print the status (with --follow: every event) as JSON (docs/protocol.md)")
 	status.Flags().BoolVarP(&follow, "follow", "f", false, "keep showing progress, parts, pauses and audio faults until interrupted")
-	rootCmd.AddCommand(status)
+	return status
 }
 
 // clientError words a client error for the user.

@@ -68,28 +68,9 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 	}
 	s.set = set
 
-	var out daemon.Output
-	switch sinkKind {
-	case "null":
-		out = daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Device, error) {
-			return sink.Null{Realtime: true}.Open(ctx, rate)
-		})
-	case "child":
-		exe, err := os.Executable()
-		if err != nil {
-			return fmt.Errorf("cannot find the cued binary for the sink: %w", err)
-		}
-		args := []string{exe, "sink", "--output", cfg.Audio.Output} // a change needs a restart
-		ex := &sink.Exec{Command: args, BufferMS: cfg.Audio.BufferMS, Stderr: os.Stderr}
-		out = daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Device, error) {
-			ch, err := ex.Open(ctx, rate)
-			if err != nil {
-				return nil, err
-			}
-			return ch, nil
-		})
-	default:
-		return fmt.Errorf("--sink %q is not a sink (child or null)", sinkKind)
+	out, err := sinkOutput(sinkKind)
+	if err != nil {
+		return err
 	}
 
 	d, err := daemon.New(daemon.Options{
@@ -118,25 +99,11 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-hup:
-				d.Reload(ctx)
-			}
-		}
-	}()
+	go reloadOnHangup(ctx, d, hup)
 	desk := make(chan struct{})
 	go func() {
 		defer close(desk)
-		select {
-		case <-d.Ready():
-		case <-ctx.Done():
-			return
-		}
-		_ = desktop.Run(ctx, d, desktopOptions(&cfg, s.logger))
+		runDesktop(ctx, d, desktopOptions(&cfg, s.logger))
 	}()
 	err = d.Run(ctx)
 	stop() // Run may return before ctx ends (the socket is taken)
@@ -145,6 +112,54 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		return fmt.Errorf("%w; stop it first (cued stop only stops a session: use systemctl --user stop cued or kill it)", err)
 	}
 	return err
+}
+
+// sinkOutput is the daemon's output: a `cued sink` child per device
+// ("child"), or a null device ("null").
+func sinkOutput(kind string) (daemon.Output, error) {
+	switch kind {
+	case "null":
+		return daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Device, error) {
+			return sink.Null{Realtime: true}.Open(ctx, rate)
+		}), nil
+	case "child":
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("cannot find the cued binary for the sink: %w", err)
+		}
+		args := []string{exe, "sink", "--output", cfg.Audio.Output} // a change needs a restart
+		ex := &sink.Exec{Command: args, BufferMS: cfg.Audio.BufferMS, Stderr: os.Stderr}
+		return daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Device, error) {
+			ch, err := ex.Open(ctx, rate)
+			if err != nil {
+				return nil, err // not a nil *sink.Child in the interface
+			}
+			return ch, nil
+		}), nil
+	}
+	return nil, fmt.Errorf("--sink %q is not a sink (child or null)", kind)
+}
+
+// reloadOnHangup reloads d at each SIGHUP until ctx ends.
+func reloadOnHangup(ctx context.Context, d *daemon.Daemon, hup <-chan os.Signal) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			d.Reload(ctx)
+		}
+	}
+}
+
+// runDesktop serves the desktop pieces once d listens, until ctx ends.
+func runDesktop(ctx context.Context, d *daemon.Daemon, o desktop.Options) {
+	select {
+	case <-d.Ready():
+	case <-ctx.Done():
+		return
+	}
+	_ = desktop.Run(ctx, d, o)
 }
 
 // desktopOptions maps the desktop section of config c.
