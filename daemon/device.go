@@ -105,19 +105,28 @@ func (e noDevice) Unwrap() []error { return []error{ErrNoDevice, e.err} }
 // works again.
 func (p *player) probe() { p.probeAfter(p.o.DeviceRetry) }
 
-// probeAfter opens and closes the output after delay, in the background,
-// and reports the result to the player as a probeResult.
+// probeAfter opens the output after delay, in the background, and reports
+// the result to the player as a probeResult (see keepProbed).
 func (p *player) probeAfter(delay time.Duration) {
 	if p.probing {
 		return
 	}
 	p.probing = true
 	p.openAfter(delay, p.o.ProbeRate, func(dev Device, err error) any {
-		if dev != nil {
-			dev.Close()
-		}
-		return probeResult{err}
+		return probeResult{dev, err}
 	})
+}
+
+// keepProbed keeps the output a probe opened as the spare (Options.Linger),
+// when nothing plays or starts and there is no spare, so that the first
+// session after the daemon starts or recovers does not wait for a new
+// child and its device. Otherwise it is closed.
+func (p *player) keepProbed(dev Device) {
+	if p.cur != nil || p.spare != nil || p.state == api.StateStarting {
+		dev.Close()
+		return
+	}
+	p.keepSpare(dev, p.o.ProbeRate)
 }
 
 // openAfter opens the output at rate after delay, off the player

@@ -58,7 +58,12 @@ type prepared struct {
 	trigger string
 }
 
-type probeResult struct{ err error }
+// probeResult is what a device probe found: an output that works (dev),
+// or why none does.
+type probeResult struct {
+	dev Device
+	err error
+}
 
 // current is the session that plays.
 type current struct {
@@ -437,6 +442,9 @@ func (p *player) note(n any) {
 		}
 	case probeResult:
 		p.probing = false
+		if n.dev != nil {
+			p.keepProbed(n.dev)
+		}
 		if n.err == nil {
 			if p.device.State == api.DeviceFault {
 				p.setDevice(api.DeviceIdle, nil)

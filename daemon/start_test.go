@@ -189,3 +189,33 @@ func TestHistoryWhileStarting(t *testing.T) {
 		t.Errorf("history after stop: %+v", recs)
 	}
 }
+
+// TestProbeKeepsDevice: the device the start-up probe opened is kept as the
+// spare, so the first session plays on it without a second Open; with
+// Linger negative it is closed and the session opens its own.
+func TestProbeKeepsDevice(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		linger time.Duration
+		opens  int32
+	}{
+		{"kept", 0, 1},
+		{"linger off", -1, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := start(t, func(o *daemon.Options) { o.ProbeAtStart, o.ProbeRate, o.Linger = true, rate, tc.linger })
+			deadline := time.Now().Add(3 * time.Second)
+			for h.out.opens.Load() == 0 && time.Now().Before(deadline) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			time.Sleep(50 * time.Millisecond) // the probe's result reaches the player
+			if _, err := h.c.Play(t.Context(), api.PlayRequest{Routine: "r1"}); err != nil {
+				t.Fatal(err)
+			}
+			h.waitFor("playing", func(s api.Status) bool { return s.State == api.StatePlaying })
+			if n := h.out.opens.Load(); n != tc.opens {
+				t.Errorf("%d opens, want %d", n, tc.opens)
+			}
+		})
+	}
+}

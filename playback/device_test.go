@@ -130,7 +130,23 @@ func TestDevice(t *testing.T) {
 	if err := p.Seek(44100 * 2); err != nil {
 		t.Fatal(err)
 	}
+	o, alsa := device.e.o.(*out)
+	var before uint64
+	if alsa {
+		before = o.restarts()
+	}
 	p.Resume()
+	if alsa {
+		// The device held only silence (the pause): the thread drops it
+		// rather than make the resume wait behind it.
+		deadline := time.Now().Add(time.Second)
+		for o.restarts() == before && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if o.restarts() == before {
+			t.Errorf("the resume after a pause did not drop the silence the device held")
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := p.Wait(ctx, nil); err != nil {

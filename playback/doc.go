@@ -33,7 +33,11 @@
 // about half a second ahead (the lookahead) and a few times a second, with
 // atomic loads and stores on shared memory and no cgo call. When the ring
 // is empty (paused, or Go late) the thread writes silence, so the device
-// never underruns on our account.
+// never underruns on our account. When frames come again and the device
+// holds only that silence (more than the 30 ms a restart costs), the
+// thread drops it and restarts the device, so that a start or a resume is
+// not heard a buffer late; Go wakes it for that through an eventfd it
+// polls beside the device.
 //
 // Why not beep's speaker: its driver (oto) blocks a goroutine inside a cgo
 // call for every ALSA period, and the Go runtime answers every such call

@@ -192,6 +192,59 @@ static int doze(cued_out *o) {
 	return e;
 }
 
+// wait_room waits up to ms for a period of room on the device, or for Go's
+// wake (frames published while the thread writes silence), whichever
+// comes first: poll(2) on the device's descriptors and the wake eventfd.
+// It returns as snd_pcm_wait does: 1 (room, or woken), 0 (timed out) or a
+// negative error.
+static int wait_room(cued_out *o, int ms) {
+	struct pollfd p[17];
+	int n = snd_pcm_poll_descriptors_count(o->pcm);
+	if (o->wakefd < 0 || n <= 0 || n > 16) return snd_pcm_wait(o->pcm, ms);
+	if ((n = snd_pcm_poll_descriptors(o->pcm, p, n)) <= 0) return snd_pcm_wait(o->pcm, ms);
+	p[n] = (struct pollfd){.fd = o->wakefd, .events = POLLIN};
+	for (;;) {
+		int k = poll(p, n + 1, ms);
+		if (k < 0 && errno == EINTR) continue;
+		if (k < 0) return -errno;
+		if (k == 0) return 0;
+		if (p[n].revents) {
+			uint64_t v;
+			if (read(o->wakefd, &v, sizeof v) < 0) { /* EAGAIN: woken already */ }
+			return 1;
+		}
+		unsigned short rev = 0;
+		int e = snd_pcm_poll_descriptors_revents(o->pcm, p, n, &rev);
+		if (e < 0) return e;
+		if (rev & (POLLERR | POLLNVAL)) {
+			switch (snd_pcm_state(o->pcm)) {
+			case SND_PCM_STATE_XRUN: return -EPIPE;
+			case SND_PCM_STATE_SUSPENDED: return -ESTRPIPE;
+			default: return -EIO;
+			}
+		}
+		if (rev & POLLOUT) return 1;
+	}
+}
+
+// restart drops what the device holds when that is only silence (the
+// ring ran empty: a session paused, ended or not yet started) and more of
+// it than the restart costs, so that the frames that came are heard
+// without waiting it out: snd_pcm_drop, snd_pcm_prepare and the lead-in
+// silence, as after a doze. Silence only: dropping sound would cut it
+// without its fade. quiet is the silence written since the last frames of
+// the ring. It returns 0, or the error that stopped the device.
+static int restart(cued_out *o, uint64_t quiet) {
+	snd_pcm_sframes_t queued = 0;
+	if (snd_pcm_delay(o->pcm, &queued) < 0 || queued <= 0) return 0;
+	if ((uint64_t)queued > quiet || (unsigned long)queued < o->rate / 50 + o->rate / 100) return 0;
+	snd_pcm_drop(o->pcm);
+	int e = snd_pcm_prepare(o->pcm);
+	if (e == 0) e = lead(o);
+	if (e == 0) STORE(&o->restarts, LOAD(&o->restarts) + 1);
+	return e;
+}
+
 static void *run(void *arg) {
 	cued_out *o = arg;
 	lead(o); // a little silence first (a session's ring is filled before the thread starts)
@@ -203,6 +256,12 @@ static void *run(void *arg) {
 			quiet = 0;
 			continue;
 		}
+		if (quiet > 0 && LOAD(&o->w) != o->r) {
+			STORE(&o->hungry, 0);
+			int e = restart(o, quiet);
+			if (e < 0) { STORE(&o->err, e); break; }
+			quiet = 0;
+		}
 		// Wait for a period of room: what aplay does, in poll(2), with
 		// a timeout so that stop is seen even if the device wedges.
 		snd_pcm_sframes_t avail = snd_pcm_avail_update(o->pcm);
@@ -212,7 +271,7 @@ static void *run(void *arg) {
 			continue;
 		}
 		if ((snd_pcm_uframes_t)avail < o->period) {
-			int e = snd_pcm_wait(o->pcm, 1000);
+			int e = wait_room(o, 1000);
 			if (e < 0) {
 				e = snd_pcm_recover(o->pcm, e, 1);
 				if (e < 0) { STORE(&o->err, e); break; }
@@ -232,8 +291,14 @@ static void *run(void *arg) {
 			e = write_all(o, o->zeros, o->period);
 			if (e == 0) STORE(&o->silent, LOAD(&o->silent) + o->period);
 			quiet += o->period;
+			// Go stores w, then loads hungry; here hungry is stored,
+			// then w is loaded at the top of the loop: with a full fence
+			// between, one of the two sees the other (as for asleep).
+			STORE(&o->hungry, 1);
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		} else {
 			quiet = 0;
+			STORE(&o->hungry, 0);
 			uint64_t at = start % o->cap, first = o->cap - at;
 			if (first > n) first = n;
 			e = write_all(o, o->ring + 2 * at, first);

@@ -140,13 +140,22 @@ func (o *out) setIdle(d time.Duration) { o.c.idle = C.uint64_t(d.Seconds() * flo
 func (o *out) silent() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Pointer(&o.c.silent))) }
 
 // publish hands the frames before w to the thread, waking it if it dozes
-// (a cgo call then only: the device restarts at once).
+// or writes silence for want of frames (a cgo call then only: the first
+// frames after a start, a resume or a doze are not kept waiting for a
+// period of room behind the silence; see restart in out.c).
 func (o *out) publish(w uint64) {
 	atomic.StoreUint64((*uint64)(unsafe.Pointer(&o.c.w)), w)
-	if o.asleep() && w != o.claimed() {
+	if (o.asleep() || o.hungry()) && w != o.claimed() {
 		C.cued_out_wake(o.c)
 	}
 }
+
+// hungry reports whether the thread writes silence for want of frames.
+func (o *out) hungry() bool { return atomic.LoadInt32((*int32)(unsafe.Pointer(&o.c.hungry))) != 0 }
+
+// restarts counts the times the thread dropped queued silence for frames
+// that came (see restart in out.c).
+func (o *out) restarts() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Pointer(&o.c.restarts))) }
 
 // cut takes back every published frame the thread has not claimed, and
 // returns the index Go writes from next.

@@ -21,6 +21,8 @@ typedef struct cued_out {
 	int32_t stop;    // set by Go to end the thread
 	int32_t asleep;  // set while the thread has stopped the device, idle (thread stores)
 	uint64_t idle;   // frames of silence in a row after which the device is stopped (0: never)
+	int32_t hungry;  // set while the thread writes silence for want of frames (thread stores)
+	uint64_t restarts; // times the thread dropped queued silence for frames that came (thread stores)
 	int16_t *ring;   // cap interleaved stereo frames, 16-bit
 	uint64_t cap;
 	unsigned long period; // frames per ALSA period, as granted

@@ -45,6 +45,7 @@ const tmpMaxAge = time.Hour
 // cache reads and writes clip cache files in dir; a zero dir disables it.
 type cache struct {
 	dir    string
+	memo   *Memo // clips kept in memory, looked at before dir (nil: none)
 	logf   func(string, ...any)
 	warned sync.Once // one warning per Load for a cache that cannot be written
 }
@@ -56,6 +57,9 @@ func (c *cache) path(key [32]byte) string {
 // get returns the cached samples for key at rate, if an intact file holds
 // them.
 func (c *cache) get(key [32]byte, rate int) ([]float32, bool) {
+	if s, ok := c.memo.get(key); ok {
+		return s, true
+	}
 	if c.dir == "" {
 		return nil, false
 	}
@@ -66,6 +70,7 @@ func (c *cache) get(key [32]byte, rate int) ([]float32, bool) {
 	}
 	s, ok := parseCacheFile(b, key, rate)
 	if ok {
+		c.memo.put(key, s)
 		now := time.Now()
 		_ = os.Chtimes(path, now, now) // used: see prune
 	}
@@ -125,6 +130,7 @@ func parseCacheFile(b []byte, key [32]byte, rate int) ([]float32, bool) {
 // place), so that a concurrent reader never sees half a file. A failure
 // costs only a warning: the next run decodes again.
 func (c *cache) put(key [32]byte, rate int, s []float32) {
+	c.memo.put(key, s)
 	if c.dir == "" {
 		return
 	}

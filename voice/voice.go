@@ -108,6 +108,9 @@ type Options struct {
 	Synth string
 	// Logf receives warnings (nil discards them).
 	Logf func(format string, args ...any)
+	// Memo, if not nil, keeps the clips in memory for the next Load with
+	// the same Memo (see Memo).
+	Memo *Memo
 }
 
 // Bank holds every clip of a session as mono float32 samples at one rate.
@@ -186,7 +189,8 @@ func Load(ctx context.Context, o Options) (*Bank, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	c := &cache{dir: o.CacheDir, logf: logf}
+	c := &cache{dir: o.CacheDir, logf: logf, memo: o.Memo}
+	o.Memo.begin()
 
 	ids := make([]string, 0, len(o.Texts))
 	for id := range o.Texts {

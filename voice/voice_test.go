@@ -373,3 +373,60 @@ func TestLoadPrunesTheCache(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadMemo: a Memo gives the second Load its clips without decoding
+// (and without a cache folder), a changed file is decoded again, and a
+// clip unused for memoLoads Loads is forgotten.
+func TestLoadMemo(t *testing.T) {
+	user, builtin := testPacks(t)
+	memo := &Memo{}
+	o := Options{Rate: 44100, Packs: []Pack{user, builtin}, Texts: map[string]string{"a": "A.", "b": "Bee."},
+		Synth: SynthNone, Memo: memo}
+	load := func() *Bank {
+		t.Helper()
+		b, err := Load(t.Context(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	first, second := load(), load()
+	if first.decoded != 2 || second.decoded != 0 {
+		t.Fatalf("decoded %d then %d files, want 2 then 0", first.decoded, second.decoded)
+	}
+	for _, id := range []string{"a", "b"} {
+		x, _ := first.Clip(id)
+		y, _ := second.Clip(id)
+		if len(x) == 0 || &x[0] != &y[0] {
+			t.Errorf("%s: the second load did not share the first's samples", id)
+		}
+	}
+
+	changed := fstest.MapFS{"a.wav": {Data: readTestdata(t, "float_ext.wav")}}
+	o.Packs = []Pack{{Name: "user", FS: changed}, builtin}
+	if b := load(); b.decoded != 1 {
+		t.Errorf("after a.wav changed, decoded %d files, want 1 (a)", b.decoded)
+	}
+
+	o.Texts = map[string]string{"a": "A."}
+	for range memoLoads + 1 {
+		load()
+	}
+	o.Texts = map[string]string{"a": "A.", "b": "Bee."}
+	if b := load(); b.decoded != 1 {
+		t.Errorf("b unused for %d loads: decoded %d files, want 1 (b, forgotten)", memoLoads+1, b.decoded)
+	}
+}
+
+// BenchmarkLoadMemo is a warm Load of the test clips from a Memo, beside
+// BenchmarkLoadTestdata (decoding them).
+func BenchmarkLoadMemo(b *testing.B) {
+	user, builtin := testPacks(b)
+	o := Options{Rate: 44100, Packs: []Pack{user, builtin}, Texts: map[string]string{"a": "A", "b": "B"},
+		Synth: SynthNone, Memo: &Memo{}}
+	for b.Loop() {
+		if _, err := Load(b.Context(), o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/cued-dev/cued/routine"
 	"github.com/cued-dev/cued/routines"
 	"github.com/cued-dev/cued/sequencer"
+	"github.com/cued-dev/cued/voice"
 )
 
 func init() {
@@ -50,10 +51,12 @@ type server struct {
 	set    *routines.Set
 	level  *slog.LevelVar
 	logger *slog.Logger
+	// memo keeps the voice clips between sessions (see voice.Memo).
+	memo *voice.Memo
 }
 
 func runServe(cmd *cobra.Command, sinkKind string) error {
-	s := &server{cmd: cmd, level: new(slog.LevelVar)}
+	s := &server{cmd: cmd, level: new(slog.LevelVar), memo: &voice.Memo{}}
 	if err := s.level.UnmarshalText([]byte(cfg.Daemon.LogLevel)); err != nil {
 		return fmt.Errorf("daemon.log_level %q is not a level (debug, info, warn or error)", cfg.Daemon.LogLevel)
 	}
@@ -188,7 +191,7 @@ func (s *server) prepare(ctx context.Context, req api.PlayRequest) (daemon.Sessi
 		return daemon.Session{}, err
 	}
 	f := &sessionFlags{req: &req}
-	tl, bank, err := compileRoutine(ctx, &c, r, f)
+	tl, bank, err := compileRoutine(ctx, &c, r, f, s.memo)
 	if err != nil {
 		return daemon.Session{}, err
 	}
@@ -221,7 +224,7 @@ func (s *server) invite(ctx context.Context, occ schedule.Occurrence) (daemon.Se
 	if err != nil {
 		return daemon.Session{}, err
 	}
-	bank, err := loadBank(ctx, &c, r)
+	bank, err := loadBank(ctx, &c, s.memo, r)
 	if err != nil {
 		return daemon.Session{}, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cued-dev/cued/daemon/sink"
 	"github.com/cued-dev/cued/playback"
+	"github.com/cued-dev/cued/voice"
 )
 
 // The sink child: `cued sink --rate R --buffer-ms N --output O`, started
@@ -51,6 +52,7 @@ type sinkBackend struct {
 	ctx    context.Context
 	output playback.Output
 	o      playback.Options
+	memo   voice.Memo // the clips, kept between sessions
 }
 
 // Open opens the device.
@@ -66,7 +68,7 @@ func (b *sinkBackend) Play(spec []byte, from int, paused bool) (sink.Player, err
 	if err != nil {
 		return nil, err
 	}
-	s, err := sp.session(b.ctx)
+	s, err := sp.session(b.ctx, &b.memo)
 	if err != nil {
 		return nil, err
 	}

@@ -31,13 +31,14 @@ var voiceWarn = func(msg string) { fmt.Fprintln(os.Stderr, "cued: "+msg) }
 
 // loadBank decodes (or reads from the cache) every clip the routines speak,
 // as config c says.
-func loadBank(ctx context.Context, c *Config, rs ...*routine.Routine) (*voice.Bank, error) {
-	return loadBankTexts(ctx, c, sequencer.CueTexts(rs...))
+func loadBank(ctx context.Context, c *Config, memo *voice.Memo, rs ...*routine.Routine) (*voice.Bank, error) {
+	return loadBankTexts(ctx, c, sequencer.CueTexts(rs...), memo)
 }
 
 // loadBankTexts decodes (or reads from the cache) the clips of texts (cue
-// id to text), as config c says.
-func loadBankTexts(ctx context.Context, c *Config, texts map[string]string) (*voice.Bank, error) {
+// id to text), as config c says; memo (nil: none) keeps them in memory for
+// the next load, in the processes that play many sessions.
+func loadBankTexts(ctx context.Context, c *Config, texts map[string]string, memo *voice.Memo) (*voice.Bank, error) {
 	cache := c.Voice.CacheDir
 	if cache == "" {
 		cache = filepath.Join(cacheHome(), "cued")
@@ -54,13 +55,14 @@ func loadBankTexts(ctx context.Context, c *Config, texts map[string]string) (*vo
 		CacheDir: filepath.Join(cache, "clips"),
 		Synth:    c.Voice.Synth,
 		Logf:     func(format string, args ...any) { voiceWarn(fmt.Sprintf(format, args...)) },
+		Memo:     memo,
 	})
 }
 
 // clipLengths returns the exact clip lengths of the routines' cues, so that
 // the timeline printed is the one played.
 func clipLengths(ctx context.Context, rs ...*routine.Routine) (sequencer.ClipLengths, error) {
-	return loadBank(ctx, &cfg, rs...)
+	return loadBank(ctx, &cfg, nil, rs...)
 }
 
 // mixOptions maps the audio section of config c onto the mixer's options.
@@ -91,7 +93,7 @@ func prepareSession(ctx context.Context, name string, f *sessionFlags) (*audio.S
 // `cued render` and the daemon all go through it, so what plays is what
 // renders.
 func prepareRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessionFlags) (*audio.Session, *sequencer.Timeline, error) {
-	tl, bank, err := compileRoutine(ctx, c, r, f)
+	tl, bank, err := compileRoutine(ctx, c, r, f, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -103,13 +105,14 @@ func prepareRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessi
 }
 
 // compileRoutine loads the routine's clips and compiles its timeline with
-// their lengths: all that the daemon does before its sink child mixes.
-func compileRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessionFlags) (*sequencer.Timeline, *voice.Bank, error) {
+// their lengths: all that the daemon does before its sink child mixes
+// (memo: see loadBankTexts).
+func compileRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessionFlags, memo *voice.Memo) (*sequencer.Timeline, *voice.Bank, error) {
 	o, err := f.options(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	bank, err := loadBank(ctx, c, r)
+	bank, err := loadBank(ctx, c, memo, r)
 	if err != nil {
 		return nil, nil, err
 	}
