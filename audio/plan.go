@@ -102,7 +102,7 @@ func build(tl *sequencer.Timeline, clips Clips, o Options, synth bool) (*Session
 		}
 		var err error
 		switch e.Kind {
-		case sequencer.KindMark:
+		case sequencer.KindMark, sequencer.KindWait:
 		case sequencer.KindVoice:
 			err = p.addVoice(e)
 		case sequencer.KindTone, sequencer.KindPacing, sequencer.KindBreath:
@@ -120,7 +120,7 @@ func build(tl *sequencer.Timeline, clips Clips, o Options, synth bool) (*Session
 	for _, s := range p.srcs {
 		length = max(length, s.end)
 	}
-	s := &Session{Index: *newIndex(o.Rate, length, markSamples(tl, o.Rate)), srcs: p.srcs, mix: make([]float32, chunkFrames)}
+	s := &Session{Index: *newIndex(o.Rate, length, markSamples(tl, o.Rate), waitSpans(tl, o.Rate)), srcs: p.srcs, mix: make([]float32, chunkFrames)}
 	s.segs, s.active = plan(p.srcs, length, o)
 	return s, nil
 }

@@ -110,8 +110,12 @@ func (x *Index) Time(p int) time.Duration {
 func (x *Index) Marks() []int { return x.marks }
 
 // MarkAfter returns the first mark strictly after sample p: where "next"
-// skips to. It reports false when there is none.
+// skips to. Inside a wait it is the wait's end (next is how a listener
+// says "go on"). It reports false when there is none.
 func (x *Index) MarkAfter(p int) (int, bool) {
+	if _, end, ok := x.WaitAt(p); ok {
+		return end, true
+	}
 	for _, m := range x.marks {
 		if m > p {
 			return m, true
@@ -157,6 +161,7 @@ type Index struct {
 	rate   int
 	length int
 	marks  []int
+	waits  []Span
 }
 
 // NewIndex lays out tl's marks and length at rate as NewSession does: a
@@ -164,8 +169,20 @@ type Index struct {
 // (NewSession lengthens a session whose sounds end after tl.Length, which
 // a compiled timeline never has.)
 func NewIndex(tl *sequencer.Timeline, rate int) *Index {
-	return newIndex(rate, samples(max(tl.Length, 0), rate), markSamples(tl, rate))
+	return newIndex(rate, samples(max(tl.Length, 0), rate), markSamples(tl, rate), waitSpans(tl, rate))
 }
+
+// waitSpans is where tl's waits begin and end, in samples at rate.
+func waitSpans(tl *sequencer.Timeline, rate int) []Span {
+	var out []Span
+	for _, e := range tl.Waits() {
+		out = append(out, Span{samples(max(e.Start, 0), rate), samples(max(e.End(), 0), rate)})
+	}
+	return out
+}
+
+// Span is the samples from Start up to (not including) End.
+type Span struct{ Start, End int }
 
 // markSamples is where tl's marks begin, in samples at rate.
 func markSamples(tl *sequencer.Timeline, rate int) []int {
@@ -178,12 +195,45 @@ func markSamples(tl *sequencer.Timeline, rate int) []int {
 	return marks
 }
 
-// newIndex keeps the distinct marks within [0, length], sorted.
-func newIndex(rate, length int, marks []int) *Index {
+// newIndex keeps the distinct marks within [0, length], sorted, and the
+// waits that lie within it, in order.
+func newIndex(rate, length int, marks []int, waits []Span) *Index {
 	out := make([]int, 0, len(marks))
 	for _, m := range marks {
 		out = append(out, min(m, length))
 	}
 	slices.Sort(out)
-	return &Index{rate: rate, length: length, marks: slices.Compact(out)}
+	var ws []Span
+	for _, w := range waits {
+		if 0 <= w.Start && w.Start < w.End && w.End <= length {
+			ws = append(ws, w)
+		}
+	}
+	slices.SortFunc(ws, func(a, b Span) int { return a.Start - b.Start })
+	return &Index{rate: rate, length: length, marks: slices.Compact(out), waits: ws}
+}
+
+// Waits returns the session's waits (see sequencer.KindWait), in order.
+// The slice is shared: do not modify it.
+func (x *Index) Waits() []Span { return x.waits }
+
+// WaitAt returns the start and end of the wait sample p is in, and
+// whether it is in one.
+func (x *Index) WaitAt(p int) (start, end int, ok bool) {
+	for _, w := range x.waits {
+		if w.Start <= p && p < w.End {
+			return w.Start, w.End, true
+		}
+	}
+	return 0, 0, false
+}
+
+// Loops returns the waits as the spans a live player holds in, looping
+// each until a seek leaves it (playback.Looper); a render plays them once.
+func (s *Session) Loops() [][2]int {
+	out := make([][2]int, len(s.waits))
+	for i, w := range s.waits {
+		out[i] = [2]int{w.Start, w.End}
+	}
+	return out
 }

@@ -21,7 +21,7 @@ func designFor(kind sequencer.Kind, name string) design {
 		return tick
 	case sequencer.TonePip:
 		return pip
-	case sequencer.ToneChime, sequencer.ToneZero:
+	case sequencer.ToneChime, sequencer.ToneZero, sequencer.ToneReminder:
 		return chime
 	case sequencer.ToneEnd:
 		return endChime

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -431,5 +432,41 @@ func TestNextPastTheEnd(t *testing.T) {
 	recs, err := history.Read(h.hist, nil)
 	if err != nil || len(recs) != 1 || recs[0].Completed {
 		t.Errorf("history after skipping past the end: %+v %v; want one session, not completed", recs, err)
+	}
+}
+
+// TestWaitIsReleasedByPlayToggleAndNext: while the session is inside a
+// wait, status says waiting, and resume, toggle and next each release it
+// (a seek to the wait's end) where toggle would otherwise pause.
+func TestWaitIsReleasedByPlayToggleAndNext(t *testing.T) {
+	const end = rate * 3 * 9 / 10 // prepare(3): the wait ends at 90 % of 3 s
+	for _, verb := range []api.Verb{api.VerbResume, api.VerbToggle, api.VerbNext} {
+		t.Run(string(verb), func(t *testing.T) {
+			h := start(t, nil)
+			ctx := t.Context()
+			if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "wait"}); err != nil {
+				t.Fatal(err)
+			}
+			h.waitFor("waiting", func(s api.Status) bool { return s.Waiting })
+			s, err := h.c.Verb(ctx, string(verb))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.State != api.StatePlaying || s.Paused || s.Waiting {
+				t.Fatalf("after %s at a wait: state %s paused %v waiting %v; want playing on", verb, s.State, s.Paused, s.Waiting)
+			}
+			want := fmt.Sprintf("move %d", end)
+			if log := h.out.last().log(); !slices.Contains(log, want) || slices.Contains(log, "pause") {
+				t.Fatalf("device controls %q; want %q and no pause", log, want)
+			}
+		})
+	}
+	// Outside a wait, toggle pauses as ever.
+	h := start(t, nil)
+	if _, err := h.c.Play(t.Context(), api.PlayRequest{Routine: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := h.c.Verb(t.Context(), string(api.VerbToggle)); err != nil || !s.Paused {
+		t.Fatalf("toggle outside a wait: %+v, %v; want paused", s, err)
 	}
 }

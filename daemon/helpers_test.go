@@ -27,10 +27,17 @@ const rate = 8000
 type marks struct {
 	n     int
 	marks []int
+	wait  [2]int // a wait's start and end; none if equal
 }
 
 func (m *marks) Len() int { return m.n }
+func (m *marks) WaitAt(p int) (int, int, bool) {
+	return m.wait[0], m.wait[1], m.wait[0] <= p && p < m.wait[1]
+}
 func (m *marks) MarkAfter(p int) (int, bool) {
+	if _, end, ok := m.WaitAt(p); ok {
+		return end, true
+	}
 	for _, k := range m.marks {
 		if k > p {
 			return k, true
@@ -62,8 +69,12 @@ func prepare(secs float64) func(context.Context, api.PlayRequest) (daemon.Sessio
 		}
 		n := int(secs * rate)
 		third := time.Duration(secs * float64(time.Second) / 3)
+		m := &marks{n: n, marks: []int{0, n / 3, 2 * n / 3}}
+		if req.Routine == "wait" {
+			m.wait = [2]int{n / 10, n * 9 / 10} // most of the session
+		}
 		return daemon.Session{
-			Audio: &marks{n: n, marks: []int{0, n / 3, 2 * n / 3}}, Rate: rate, Spec: []byte(req.Routine),
+			Audio: m, Rate: rate, Spec: []byte(req.Routine),
 			Routine: req.Routine, Name: "Test " + req.Routine, Level: "standard",
 			Parts: []daemon.Part{{"one", 0, third}, {"two", third, 2 * third}, {"three", 2 * third, 3 * third}},
 		}, nil

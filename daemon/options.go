@@ -43,6 +43,10 @@ type Audio interface {
 	MarkBefore(p int) (int, bool)
 	// Prev is where prev goes from sample p.
 	Prev(p int) int
+	// WaitAt returns the wait sample p is in (where the session holds
+	// for the listener, looping; see sequencer.KindWait): its start and
+	// end, and whether p is in one.
+	WaitAt(p int) (start, end int, ok bool)
 }
 
 // Part is one part (step) of a session, for status and part events.

@@ -267,11 +267,29 @@ func (p *player) toggle(c command) reply {
 	case api.StatePrompt:
 		return p.play(command{op: cmdPlay, reply: c.reply})
 	case api.StatePlaying:
+		if p.release() {
+			return p.answer()
+		}
 		return p.pause()
 	case api.StatePaused:
 		return p.resume()
 	}
 	return conflict("nothing is playing or waiting to be played")
+}
+
+// release ends the wait the session holds at, if any: it goes on from the
+// wait's end (play, toggle and next say "go on" there). It reports
+// whether there was one.
+func (p *player) release() bool {
+	run := p.cur.run
+	end, ok := run.waiting(time.Now())
+	if !ok {
+		return false
+	}
+	run.seek(end)
+	p.checkPart()
+	p.publish(api.EventGoOn, "")
+	return true
 }
 
 func (p *player) pause() reply {
@@ -290,6 +308,7 @@ func (p *player) pause() reply {
 func (p *player) resume() reply {
 	switch p.state {
 	case api.StatePlaying:
+		p.release()
 	case api.StatePaused:
 		p.cur.run.resume()
 		p.state = api.StatePlaying
@@ -731,6 +750,7 @@ func (p *player) status() api.Status {
 	if c := p.cur; c != nil {
 		s.Session, s.Routine, s.Name, s.Level = c.id, c.sess.Routine, c.sess.Name, c.sess.Level
 		s.Paused = c.run.paused
+		_, s.Waiting = c.run.waiting(time.Now())
 		s.Parts = len(c.sess.Parts)
 		el, ln := p.elapsed(), p.length()
 		s.ElapsedMS, s.LengthMS = el.Milliseconds(), ln.Milliseconds()

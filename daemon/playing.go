@@ -71,7 +71,18 @@ func (pl *playing) heard(now time.Time) int {
 	}
 	ahead := now.Sub(pl.posAt).Seconds() * float64(pl.sess.Rate)
 	most := 2 * sink.ReportInterval.Seconds() * float64(pl.sess.Rate)
-	return min(pl.pos+int(min(ahead, most)), pl.sess.Audio.Len())
+	at := min(pl.pos+int(min(ahead, most)), pl.sess.Audio.Len())
+	if start, end, ok := pl.sess.Audio.WaitAt(pl.pos); ok && at >= end {
+		at = start + (at-start)%(end-start) // the output loops a wait until it is released
+	}
+	return at
+}
+
+// waiting reports whether the session holds at a wait now, and where the
+// wait ends (what releases it seeks there).
+func (pl *playing) waiting(now time.Time) (end int, ok bool) {
+	_, end, ok = pl.sess.Audio.WaitAt(pl.heard(now))
+	return end, ok
 }
 
 // at sets the position heard, as of now.

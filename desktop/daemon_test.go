@@ -24,7 +24,8 @@ const rate = 8000
 // silence is a session's mix of n samples with a mark every third.
 type silence struct{ n int }
 
-func (s *silence) Len() int { return s.n }
+func (s *silence) Len() int                    { return s.n }
+func (s *silence) WaitAt(int) (int, int, bool) { return 0, 0, false }
 func (s *silence) MarkAfter(p int) (int, bool) {
 	for _, m := range []int{s.n / 3, 2 * s.n / 3} {
 		if m > p {

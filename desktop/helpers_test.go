@@ -119,6 +119,9 @@ func (f *fakeDaemon) Control(_ context.Context, v api.Verb) (api.Status, error) 
 	f.calls = append(f.calls, string(v))
 	st := &f.st
 	ok := st.Session != ""
+	if v == api.VerbToggle { // the daemon's toggle, outside a wait
+		v = map[string]api.Verb{api.StatePlaying: api.VerbPause, api.StatePaused: api.VerbResume}[st.State]
+	}
 	switch v {
 	case api.VerbPause:
 		if ok = st.State == api.StatePlaying; ok {

@@ -198,8 +198,8 @@ func (m *mpris) do(f func(ctx context.Context) error) *dbus.Error {
 }
 
 // play is Play (toggle false) and PlayPause (toggle true): resume a pause,
-// pause a session (toggle only), start the session a prompt offers, or
-// start Options.Routine when nothing plays or waits.
+// go on from a wait, pause a session (toggle only), start the session a
+// prompt offers, or start Options.Routine when nothing plays or waits.
 func (m *mpris) play(ctx context.Context, toggle bool) error {
 	st, err := m.c.Status(ctx)
 	if err != nil {
@@ -209,9 +209,13 @@ func (m *mpris) play(ctx context.Context, toggle bool) error {
 	case api.StatePaused:
 		_, err = m.c.Control(ctx, api.VerbResume)
 	case api.StatePlaying:
+		// The daemon's rule: at a wait both go on; elsewhere toggle
+		// pauses and resume does nothing.
+		verb := api.VerbResume
 		if toggle {
-			_, err = m.c.Control(ctx, api.VerbPause)
+			verb = api.VerbToggle
 		}
+		_, err = m.c.Control(ctx, verb)
 	case api.StatePrompt:
 		_, err = m.c.Play(ctx, api.PlayRequest{})
 	case api.StateIdle:

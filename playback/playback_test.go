@@ -492,3 +492,57 @@ func TestStartPaused(t *testing.T) {
 		}
 	}
 }
+
+// loopRamp is a ramp with one loop (a session's wait).
+type loopRamp struct {
+	ramp
+	loop [2]int
+}
+
+func (r *loopRamp) Loops() [][2]int { return [][2]int{r.loop} }
+
+// TestLoopHoldsUntilASeekLeaves: a player reaching a loop's end from
+// inside goes on at its start, every sample in order, for as long as it
+// is left there; Position stays inside; a pause and resume inside it keep
+// looping; a seek to its end leaves it and plays on from there.
+func TestLoopHoldsUntilASeekLeaves(t *testing.T) {
+	e := newEngine(fakeOut(1000, 100, 1000))
+	r := &loopRamp{ramp: ramp{n: 5000}, loop: [2]int{1000, 1600}}
+	p := newPlayer(e, r)
+	e.mu.Lock()
+	p.begin()
+	e.step()
+	e.mu.Unlock()
+	g := &rig{t: t, e: e, p: p, r: &r.ramp}
+	heard := g.play(3000) // 1000 before the loop, then 2000 inside it: 3 1/3 rounds
+	for i, v := range heard {
+		want := i
+		if i >= 1000 {
+			want = 1000 + (i-1000)%600
+		}
+		if v != g.at(want) {
+			t.Fatalf("frame %d heard %.5f, want sample %d (%.5f)", i, v, want, g.at(want))
+		}
+	}
+	if pos := p.Position(); pos < 1000 || pos >= 1600 {
+		t.Fatalf("Position %d while held, want inside [1000, 1600)", pos)
+	}
+	p.Pause()
+	g.play(100)
+	p.Resume()
+	g.play(1000)
+	if pos := p.Position(); pos < 1000 || pos >= 1600 {
+		t.Fatalf("Position %d after a pause and resume while held, want inside the loop", pos)
+	}
+	before := p.Position()
+	if err := p.Seek(1600); err != nil {
+		t.Fatal(err)
+	}
+	got := g.play(200)
+	if pos := p.Position(); pos < 1700 || pos > 1800 {
+		t.Fatalf("Position %d 200 frames after leaving the loop at 1600 (from %d)", pos, before)
+	}
+	if last, want := got[len(got)-1], g.at(p.Position()-1); last != want {
+		t.Fatalf("after leaving the loop the device took %.5f last, want sample %d (%.5f)", last, p.Position()-1, want)
+	}
+}

@@ -44,15 +44,33 @@ type Player struct {
 	seekTo int
 	jumped bool
 	pre    anchor
+	// loops are the spans the session holds in (see Looper); looped is
+	// set by pull when it jumped back to a loop's start, for fill to
+	// rebase there at the gain it had.
+	loops  [][2]int
+	looped bool
+}
+
+// Looper is a stream with spans that a live player plays in a loop, each
+// until a seek leaves it: where a session waits for its listener (an
+// audio.Session's waits). Loops returns them as [start, end) sample
+// indexes, in order and not overlapping. A span shorter than the
+// lookahead is not looped. A player reaching a span's end from inside it
+// goes on at its start, at the same gain; a seek to the end (or anywhere
+// else) leaves it.
+type Looper interface {
+	Loops() [][2]int
 }
 
 // anchor is a ring index, the session sample it holds and the fade there.
+// loop marks the anchor before a loop's jump (not a seek's).
 type anchor struct {
 	base  uint64
 	pos   int
 	gain  float64
 	down  bool
 	valid bool
+	loop  bool
 }
 
 // engine owns the ring: it fills it from the current player on its own
@@ -149,6 +167,9 @@ func (p *Player) fill(w, r uint64) uint64 {
 		if p.jumped {
 			p.rebase(w)
 		}
+		if p.looped {
+			p.reloop(w)
+		}
 	}
 	o.publish(w)
 	return w
@@ -163,7 +184,22 @@ func (p *Player) nap() time.Duration { return max(p.e.g.dur(uint64(p.e.g.period)
 // and returns how many: fewer when a pause or stop fade reaches silence or
 // the session ends (then p.paused or p.ended says which).
 func (p *Player) pull(out [][2]float64) int {
+	loop, in := p.loopAt(p.s.Position())
+	if in {
+		out = out[:min(len(out), loop[1]-p.s.Position())]
+	}
 	n, ok := p.s.Stream(out)
+	if in && p.seekTo < 0 && p.s.Position() == loop[1] {
+		// The wait's end, reached from inside: back to its start (after
+		// the fades below, which go on across the jump).
+		defer func() {
+			if !p.ended && !p.paused {
+				_ = p.s.Seek(loop[0])
+				p.looped = true
+			}
+		}()
+		ok = true
+	}
 	if p.cur != 1 || p.down {
 		m := p.ramp(out[:n])
 		if p.seekTo >= 0 && (m < n || n < len(out)) {
@@ -215,6 +251,25 @@ func (p *Player) ramp(out [][2]float64) int {
 	return len(out)
 }
 
+// loopAt returns the loop sample pos is in, if any.
+func (p *Player) loopAt(pos int) ([2]int, bool) {
+	for _, l := range p.loops {
+		if l[0] <= pos && pos < l[1] {
+			return l, true
+		}
+	}
+	return [2]int{}, false
+}
+
+// reloop makes ring index at, where pull went back to a loop's start, the
+// new base, at the gain the ramp had there; the anchor before it is kept
+// in pre (as a loop's: a cut before at goes on inside the loop).
+func (p *Player) reloop(at uint64) {
+	p.looped = false
+	p.pre = anchor{base: p.base, pos: p.basePos, gain: p.gain, down: p.down, valid: true, loop: true}
+	p.base, p.basePos, p.gain = at, p.s.Position(), p.cur
+}
+
 // rebase makes ring index at, where pull jumped to a seek's target, the
 // new base: the session sample there is the target, the fade rises from
 // silence. The ramp before it is kept in pre until the thread passes at.
@@ -242,13 +297,17 @@ func (p *Player) rewind() {
 	w := p.e.o.written()
 	r := p.e.o.cut()
 	if p.pre.valid && r < p.base {
-		// The cut falls in a seek's fade-out, before its jump: go back
-		// to that fade, the seek pending again.
-		p.seekTo = p.basePos
-		p.base, p.basePos, p.gain, p.down = p.pre.base, p.pre.pos, p.pre.gain, p.pre.down
-		if p.paused {
-			p.paused, p.pausing = false, true // the jump was to hold there
+		if !p.pre.loop {
+			// The cut falls in a seek's fade-out, before its jump: go
+			// back to that fade, the seek pending again.
+			p.seekTo = p.basePos
+			if p.paused {
+				p.paused, p.pausing = false, true // the jump was to hold there
+			}
 		}
+		// (Before a loop's jump: inside the loop, which the fill loops
+		// again.)
+		p.base, p.basePos, p.gain, p.down = p.pre.base, p.pre.pos, p.pre.gain, p.pre.down
 	}
 	p.pre.valid = false
 	pos := p.basePos + int(r-p.base)
@@ -337,6 +396,13 @@ func newPlayer(e *engine, s beep.StreamSeeker) *Player {
 	p.step = 1 / max(1, fadeTime.Seconds()*float64(o.rate))
 	p.ahead = uint64(max(lookahead.Seconds()*float64(o.rate), float64(2*o.buffer)))
 	p.ahead = min(p.ahead, o.cap-uint64(o.buffer))
+	if l, ok := s.(Looper); ok {
+		for _, span := range l.Loops() {
+			if span[1]-span[0] > int(p.ahead) { // one jump at most in the ring (see pre)
+				p.loops = append(p.loops, span)
+			}
+		}
+	}
 	return p
 }
 
@@ -436,6 +502,9 @@ func (p *Player) Position() int {
 		return p.seekTo
 	}
 	r := p.e.o.claimed()
+	if r < p.base && p.pre.valid && p.pre.loop {
+		return p.pre.pos + int(r-p.pre.base) // before a loop's jump back
+	}
 	if r < p.base {
 		return p.basePos // the fade-out before a jump to basePos
 	}

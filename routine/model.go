@@ -64,7 +64,27 @@ type Cue struct {
 	Then time.Duration
 	// ThenPos is where then is set.
 	ThenPos Pos
+	// Wait says whether the session waits for the listener after the cue
+	// (YAML wait: pace or wait: always) instead of the settle time: a
+	// "get into position" point.
+	Wait Wait
+	// WaitPos is where wait is set.
+	WaitPos Pos
 }
+
+// Wait is when a cue waits for the listener to say they are ready.
+type Wait string
+
+// The waits a cue can have.
+const (
+	// WaitNever (the default) goes on after the settle time.
+	WaitNever Wait = ""
+	// WaitPace waits when the session's pace is "wait" (session.pace,
+	// --pace), and takes the settle time otherwise.
+	WaitPace Wait = "pace"
+	// WaitAlways waits at every pace.
+	WaitAlways Wait = "always"
+)
 
 // MaxSides is the most sides a step may have.
 const MaxSides = 4

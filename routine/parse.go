@@ -300,7 +300,7 @@ func (d *decoder) cueList(n *yaml.Node, key string) []Cue {
 // cue reads {cue: id, say: text} and checks that an id always says the
 // same text.
 func (d *decoder) cue(n *yaml.Node, key string) (Cue, bool) {
-	f, _ := d.fields(n, "a cue in "+key, "cue", "say", "then")
+	f, _ := d.fields(n, "a cue in "+key, "cue", "say", "then", "wait")
 	if n.Kind != yaml.MappingNode {
 		return Cue{}, false
 	}
@@ -312,6 +312,15 @@ func (d *decoder) cue(n *yaml.Node, key string) (Cue, bool) {
 	if f["then"] != nil {
 		c.Then = d.single(f["then"], "then", 0, MaxThen)
 		c.ThenPos = Pos{f["then"].Line, f["then"].Column}
+	}
+	if w := f["wait"]; w != nil {
+		c.WaitPos = Pos{w.Line, w.Column}
+		switch v := Wait(w.Value); {
+		case w.Kind == yaml.ScalarNode && (v == WaitPace || v == WaitAlways):
+			c.Wait = v
+		default:
+			d.errf(w, "wait is %q; it must be pace (wait for the listener when the session's pace is wait) or always", w.Value)
+		}
 	}
 	for _, p := range reservedPrefixes {
 		if strings.HasPrefix(c.ID, p) {
@@ -472,8 +481,8 @@ func (d *decoder) breaths(n *yaml.Node) *Breaths {
 		cf, _ := d.fields(v, "cues", names...)
 		for _, p := range Phases {
 			if cv := cf[string(p)]; cv != nil {
-				if c, ok := d.cue(cv, "cues."+string(p)); ok && c.Then != 0 {
-					d.errf(cv, "a breath phase cue cannot have then (the phase's own length is its time)")
+				if c, ok := d.cue(cv, "cues."+string(p)); ok && (c.Then != 0 || c.Wait != WaitNever) {
+					d.errf(cv, "a breath phase cue cannot have then or wait (the phase's own length is its time)")
 				} else if ok {
 					b.Cues[p] = &c
 				}

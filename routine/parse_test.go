@@ -94,6 +94,10 @@ func TestParseErrors(t *testing.T) {
 		{"then too long", step("work: 30s\n    setup: [{cue: a, say: A, then: 1m}]"), "x.yaml:7:36: then 1m is out of range (a duration from 0s to 30s such as 15s, or a range such as 0s-15s)"},
 		{"then on a phase", step("breaths: {reps: 5, inhale: 1s, exhale: 1s, cues: {inhale: {cue: i, say: In, then: 1s}}}"),
 			"x.yaml:6:63: a breath phase cue cannot have then"},
+		{"wait not a choice", step("work: 30s\n    setup: [{cue: a, say: A, wait: yes}]"),
+			`x.yaml:7:36: wait is "yes"; it must be pace (wait for the listener when the session's pace is wait) or always`},
+		{"wait on a phase", step("breaths: {reps: 5, inhale: 1s, exhale: 1s, cues: {inhale: {cue: i, say: In, wait: always}}}"),
+			"x.yaml:6:63: a breath phase cue cannot have then or wait"},
 		{"budget without warmup", "id: a\nname: A\nbudget: 5m\nsteps:\n  - {id: s, name: S, work: 30s}\n", "x.yaml:3:9: budget applies to warm-up routines only"},
 		{"bool wrong", "id: a\nname: A\nwarmup: yes please\nsteps:\n  - {id: s, name: S, work: 30s}\n", `x.yaml:3:9: warmup must be true or false, not "yes please"`},
 		{"dup step id", "id: a\nname: A\nsteps:\n  - {id: s, name: S, work: 30s}\n  - {id: s, name: T, work: 30s}\n", `x.yaml:5:5: step id "s" is used twice (first at line 4`},
@@ -156,6 +160,18 @@ func TestThen(t *testing.T) {
 	s := r.Steps[0]
 	if s.Setup[0].Then != 4*time.Second || s.Setup[0].ThenPos != (Pos{7, 36}) || s.Setup[1].Then != 0 || s.Start.Then != 1500*time.Millisecond {
 		t.Errorf("then: %+v / %+v / %+v", s.Setup[0], s.Setup[1], s.Start)
+	}
+}
+
+// TestWait reads the waits of cues, and where they are set.
+func TestWait(t *testing.T) {
+	r, err := Parse("x.yaml", []byte(step("work: 30s\n    setup: [{cue: a, say: A, then: 4s, wait: pace}, {cue: b, say: B}]\n    start: {cue: go, say: Go, wait: always}")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := r.Steps[0]
+	if s.Setup[0].Wait != WaitPace || s.Setup[0].WaitPos != (Pos{7, 46}) || s.Setup[1].Wait != WaitNever || s.Start.Wait != WaitAlways {
+		t.Errorf("wait: %+v / %+v / %+v", s.Setup[0], s.Setup[1], s.Start)
 	}
 }
 

@@ -43,7 +43,7 @@ func Check(t *Timeline) error {
 		}
 	}
 	for i, e := range t.Events {
-		if e.Kind == KindVoice || e.Kind == KindMark {
+		if e.Kind == KindVoice || !e.Audible() {
 			continue
 		}
 		under := false

@@ -40,7 +40,47 @@ type Options struct {
 	// Gains sets the level in dB of tones by name; names not set here
 	// take DefaultGains.
 	Gains map[string]float64
+	// Pace is PaceTimed ("" too) or PaceWait: whether the cues marked
+	// wait: pace wait for the listener.
+	Pace Pace
+	// WaitLength is a wait's length on the timeline: how often its
+	// reminder sounds while a player holds there, and how long it lasts
+	// in a render (0: DefaultWaitLength; MinWaitLength to MaxWaitLength).
+	WaitLength time.Duration
 }
+
+// Pace is how a session goes from one "get into position" point to the
+// next: on the clock, or when the listener says so.
+type Pace string
+
+// The paces.
+const (
+	// PaceTimed takes each cue's settle time (then) and goes on.
+	PaceTimed Pace = "timed"
+	// PaceWait waits for play or next at every cue marked wait: pace.
+	PaceWait Pace = "wait"
+)
+
+// ParsePace returns the pace named s ("" is PaceTimed).
+func ParsePace(s string) (Pace, error) {
+	switch Pace(s) {
+	case "", PaceTimed:
+		return PaceTimed, nil
+	case PaceWait:
+		return PaceWait, nil
+	}
+	return "", fmt.Errorf("%w: pace %q (use timed or wait)", ErrPace, s)
+}
+
+// ErrPace is matched by the error of a pace or wait length out of range.
+var ErrPace = errors.New("invalid pace")
+
+// The wait lengths (Options.WaitLength).
+const (
+	DefaultWaitLength = 15 * time.Second
+	MinWaitLength     = 3 * time.Second
+	MaxWaitLength     = 2 * time.Minute
+)
 
 // Override is what Options.Steps sets for one step; zero keeps the value.
 type Override struct {
@@ -53,24 +93,27 @@ type Override struct {
 var DefaultGains = map[string]float64{
 	ToneChime: -14, TonePip: -16, ToneZero: -14, ToneTickUp: -22, ToneTickDown: -22,
 	ToneInhale: -20, ToneExhale: -20, ToneHold: -28, ToneReturn: -28, ToneEnd: -12,
+	ToneReminder: -24,
 }
 
 // Layout constants: the silences between things, and tone lengths.
 const (
-	leadIn     = 300 * time.Millisecond  // before the first sound
-	chimeLen   = 700 * time.Millisecond  // part-change chime
-	afterChime = 300 * time.Millisecond  // chime to first word
-	speechGap  = 350 * time.Millisecond  // between two spoken clips
-	phaseGap   = 100 * time.Millisecond  // between two clips inside breath reps
-	afterWork  = 500 * time.Millisecond  // end of timed work to next word
-	tickLen    = 90 * time.Millisecond   // one pacing tick
-	pipLen     = 150 * time.Millisecond  // one countdown pip
-	zeroLen    = 400 * time.Millisecond  // the two notes at the countdown's zero
-	sideSettle = 5 * time.Second         // after "now the right side": to turn over and set up again
-	endLen     = 1500 * time.Millisecond // end-of-session chime
-	tail       = time.Second             // after the last sound
-	msPerChar  = 70 * time.Millisecond   // speech rate estimate for a clip without a length
-	minSpeech  = 400 * time.Millisecond
+	leadIn        = 300 * time.Millisecond  // before the first sound
+	chimeLen      = 700 * time.Millisecond  // part-change chime
+	afterChime    = 300 * time.Millisecond  // chime to first word
+	speechGap     = 350 * time.Millisecond  // between two spoken clips
+	phaseGap      = 100 * time.Millisecond  // between two clips inside breath reps
+	afterWork     = 500 * time.Millisecond  // end of timed work to next word
+	tickLen       = 90 * time.Millisecond   // one pacing tick
+	pipLen        = 150 * time.Millisecond  // one countdown pip
+	zeroLen       = 400 * time.Millisecond  // the two notes at the countdown's zero
+	sideSettle    = 5 * time.Second         // after "now the right side": to turn over and set up again
+	endLen        = 1500 * time.Millisecond // end-of-session chime
+	reminderLen   = 500 * time.Millisecond  // the reminder's two soft notes, at a wait's end
+	afterReminder = 150 * time.Millisecond  // from the reminder to the wait's end
+	tail          = time.Second             // after the last sound
+	msPerChar     = 70 * time.Millisecond   // speech rate estimate for a clip without a length
+	minSpeech     = 400 * time.Millisecond
 )
 
 // CueTexts returns every cue the routines speak and every shared word:
@@ -106,6 +149,17 @@ func Compile(r *routine.Routine, o Options, clips ClipLengths) (*Timeline, error
 	if _, err := routine.ParseLevel(string(o.Level)); err != nil {
 		return nil, err
 	}
+	pace, err := ParsePace(string(o.Pace))
+	if err != nil {
+		return nil, err
+	}
+	o.Pace = pace
+	if o.WaitLength == 0 {
+		o.WaitLength = DefaultWaitLength
+	}
+	if o.WaitLength < MinWaitLength || o.WaitLength > MaxWaitLength {
+		return nil, fmt.Errorf("%w: wait length %v (use %v to %v)", ErrPace, o.WaitLength, MinWaitLength, MaxWaitLength)
+	}
 	if err := checkOverrides(r, o); err != nil {
 		return nil, err
 	}
@@ -123,7 +177,7 @@ func Compile(r *routine.Routine, o Options, clips ClipLengths) (*Timeline, error
 	c.voiceFree = t + 800*time.Millisecond
 	t = c.say(t, WordComplete, speechGap)
 	for _, cue := range r.Outro {
-		t = c.say(t, cue.ID, speechGap) + cue.Then
+		t = c.settle(c.say(t, cue.ID, speechGap), cue)
 	}
 	tl.Length = max(t, c.end()) + tail
 	for i := range tl.Steps {
@@ -232,7 +286,7 @@ func checkSteps(r *routine.Routine, o Options) error {
 }
 
 func (c *compiler) add(e Event) {
-	if e.Kind != KindVoice && e.Kind != KindMark {
+	if e.Kind != KindVoice && e.Kind != KindMark && e.Kind != KindWait {
 		e.GainDB = c.gain(e.Tone)
 	}
 	e.Step, e.Segment = c.step, c.seg
@@ -272,9 +326,30 @@ func (c *compiler) say(at time.Duration, id string, gap time.Duration) time.Dura
 // settle time (then), and returns when the last one's is over.
 func (c *compiler) talk(t time.Duration, cues []routine.Cue) time.Duration {
 	for _, cue := range cues {
-		t = c.say(t, cue.ID, speechGap) + speechGap + cue.Then
+		t = c.settle(c.say(t, cue.ID, speechGap)+speechGap, cue)
 	}
 	return t
+}
+
+// settle gives the listener the time cue asks for from t, when it has
+// been said: its settle time, or a wait (see KindWait) when it waits at
+// this pace. It returns when the next thing may start.
+func (c *compiler) settle(t time.Duration, cue routine.Cue) time.Duration {
+	if cue.Wait == routine.WaitAlways || cue.Wait == routine.WaitPace && c.o.Pace == PaceWait {
+		return c.wait(t)
+	}
+	return t + cue.Then
+}
+
+// wait adds a wait from t (after any voice still speaking) and returns
+// its end.
+func (c *compiler) wait(t time.Duration) time.Duration {
+	t = max(t, c.voiceFree)
+	end := t + c.o.WaitLength
+	c.add(Event{Start: t, Length: c.o.WaitLength, Kind: KindWait, Label: "wait: press play or next to go on"})
+	c.add(Event{Start: end - afterReminder - reminderLen, Length: reminderLen, Kind: KindTone, Tone: ToneReminder})
+	c.voiceFree = end
+	return end
 }
 
 func (c *compiler) end() time.Duration {
@@ -340,11 +415,11 @@ func (c *compiler) segments(t time.Duration, s *routine.Step, info *StepInfo, si
 			c.add(Event{Start: t, Kind: KindMark, Label: label})
 			t = c.talk(t, s.Between)
 		}
-		start, settle := WordBegin, time.Duration(0)
+		start := routine.Cue{ID: WordBegin}
 		if s.Start != nil {
-			start, settle = s.Start.ID, s.Start.Then
+			start = *s.Start
 		}
-		t = c.say(t, start, speechGap) + settle // the work begins once the start cue's settle time is over
+		t = c.settle(c.say(t, start.ID, speechGap), start) // the work begins once the start cue's settle time is over
 		if s.Timed() {
 			info.Work = s.Work.At(c.o.Level)
 			if c.o.Work != 0 {

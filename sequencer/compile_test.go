@@ -42,10 +42,17 @@ func builtin(t testing.TB) []*routine.Routine {
 
 func TestGolden(t *testing.T) {
 	for _, r := range builtin(t) {
-		for _, l := range routine.Levels {
-			name := fmt.Sprintf("%s-%s", r.ID, l)
+		for _, c := range []struct {
+			l    routine.Level
+			pace Pace
+		}{{routine.Gentle, PaceTimed}, {routine.Standard, PaceTimed}, {routine.Full, PaceTimed},
+			{routine.Gentle, PaceWait}, {routine.Standard, PaceWait}, {routine.Full, PaceWait}} {
+			name := fmt.Sprintf("%s-%s", r.ID, c.l)
+			if c.pace == PaceWait {
+				name += "-wait"
+			}
 			t.Run(name, func(t *testing.T) {
-				tl, err := Compile(r, Options{Level: l}, fakeClips(CueTexts(r)))
+				tl, err := Compile(r, Options{Level: c.l, Pace: c.pace}, fakeClips(CueTexts(r)))
 				if err != nil {
 					t.Fatal(err)
 				}

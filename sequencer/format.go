@@ -25,6 +25,10 @@ func (t *Timeline) Format(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s: %s (level %s)\n", t.Routine, t.Name, t.Level)
 	fmt.Fprintf(&b, "# length %s, %d parts, %d events\n", Clock(t.Length), len(t.Steps), len(t.Events))
+	if ws := t.Waits(); len(ws) > 0 {
+		fmt.Fprintf(&b, "# %d wait(s) of %s: a player holds at each until play or next, its reminder sounding every %s; a render plays each once (%s without them)\n",
+			len(ws), Clock(ws[0].Length), Clock(ws[0].Length), Clock(t.Timed()))
+	}
 	for i, s := range t.Steps {
 		what := fmt.Sprintf("%d segment(s)", s.Segments)
 		switch {
@@ -44,7 +48,7 @@ func (t *Timeline) Format(w io.Writer) error {
 		if e.Kind != KindVoice {
 			what = e.Tone
 		}
-		if e.Kind == KindMark {
+		if e.Kind == KindMark || e.Kind == KindWait {
 			what = e.Label
 		}
 		place := fmt.Sprintf("%d.%d", e.Step+1, e.Segment+1)
@@ -52,7 +56,7 @@ func (t *Timeline) Format(w io.Writer) error {
 			place += fmt.Sprintf(" r%d", e.Rep)
 		}
 		gain := ""
-		if e.Kind != KindMark {
+		if e.Audible() {
 			gain = fmt.Sprintf("%+.1f", e.GainDB)
 		}
 		flag := ""

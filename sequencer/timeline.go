@@ -21,6 +21,11 @@ const (
 	KindBreath Kind = "breath"
 	// KindMark is silent: a step or segment boundary that skips seek to.
 	KindMark Kind = "mark"
+	// KindWait is a point where the session waits for the listener: a
+	// player holds inside it (looping it, with the reminder tone at its
+	// end) until play or next. A render, with no one to wait for, plays
+	// it once: Length is the reminder interval (Options.WaitLength).
+	KindWait Kind = "wait"
 )
 
 // Tone names the sequencer emits. The audio engine gives each one a
@@ -36,6 +41,7 @@ const (
 	ToneHold     = "hold"      // breath phase: hold the extension
 	ToneReturn   = "return"    // breath phase: come back to the start
 	ToneEnd      = "end"       // the session is complete
+	ToneReminder = "reminder"  // the session waits for the listener: play or next goes on
 )
 
 // Event is one thing that happens on the timeline. Times are whole
@@ -69,7 +75,7 @@ type Event struct {
 func (e Event) End() time.Duration { return e.Start + e.Length }
 
 // Audible reports whether the event makes a sound.
-func (e Event) Audible() bool { return e.Kind != KindMark }
+func (e Event) Audible() bool { return e.Kind != KindMark && e.Kind != KindWait }
 
 // StepInfo describes one step (part) of a compiled session.
 type StepInfo struct {
@@ -214,7 +220,7 @@ func (t *Timeline) Silences(limit time.Duration) []Silence {
 		}
 	}
 	for _, e := range t.Events {
-		if !e.Audible() {
+		if !e.Audible() && e.Kind != KindWait { // a wait's silence is the listener's: its reminder sounds
 			continue
 		}
 		if e.Start > end {
@@ -226,4 +232,26 @@ func (t *Timeline) Silences(limit time.Duration) []Silence {
 	}
 	add(t.Length)
 	return out
+}
+
+// Waits returns the session's waits, in order.
+func (t *Timeline) Waits() []Event {
+	var out []Event
+	for _, e := range t.Events {
+		if e.Kind == KindWait {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Timed is how long the session lasts without its waits: the time it
+// takes on the clock, which a warm-up budget bounds (a wait is the
+// listener's time, not the session's).
+func (t *Timeline) Timed() time.Duration {
+	d := t.Length
+	for _, w := range t.Waits() {
+		d -= w.Length
+	}
+	return d
 }

@@ -16,6 +16,7 @@ import (
 	cued "github.com/cued-dev/cued"
 	"github.com/cued-dev/cued/internal/userfile"
 	"github.com/cued-dev/cued/playback"
+	"github.com/cued-dev/cued/sequencer"
 )
 
 // Config mirrors config.yaml. Viper lives in this package only: every other
@@ -32,7 +33,9 @@ type Config struct {
 
 // SessionConfig is the session section of config.yaml.
 type SessionConfig struct {
-	Level string `mapstructure:"level"`
+	Level string        `mapstructure:"level"`
+	Pace  string        `mapstructure:"pace"`
+	Wait  time.Duration `mapstructure:"wait"`
 }
 
 // RoutinesConfig is the routines section of config.yaml.
@@ -172,6 +175,12 @@ func (c *Config) validate() error {
 	case "gentle", "standard", "full":
 	default:
 		errs = append(errs, fmt.Errorf("session.level %q is not a level (gentle, standard or full)", c.Session.Level))
+	}
+	if _, err := sequencer.ParsePace(c.Session.Pace); err != nil {
+		errs = append(errs, fmt.Errorf("session.pace %q is not a pace (timed or wait)", c.Session.Pace))
+	}
+	if w := c.Session.Wait; w < sequencer.MinWaitLength || w > sequencer.MaxWaitLength {
+		errs = append(errs, fmt.Errorf("session.wait %v is out of range (%v to %v)", w, sequencer.MinWaitLength, sequencer.MaxWaitLength))
 	}
 	if c.Audio.Output != "" {
 		if _, err := playback.ParseOutput(c.Audio.Output); err != nil {

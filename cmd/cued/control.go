@@ -143,6 +143,9 @@ func statusLine(st api.Status) string {
 			fmt.Fprintf(&b, ", part %d/%d %s", st.PartIndex+1, st.Parts, st.Part)
 		}
 		fmt.Fprintf(&b, ", %s of %s, %s left", clock(st.ElapsedMS), clock(st.LengthMS), clock(st.RemainingMS))
+		if st.Waiting && !st.Paused {
+			b.WriteString("; waiting for you (cued toggle or cued next goes on)")
+		}
 	}
 	if st.Snoozed != nil {
 		fmt.Fprintf(&b, "; %s snoozed until %s", st.Snoozed.Routine, st.Snoozed.At.Local().Format("15:04"))

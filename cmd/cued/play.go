@@ -28,8 +28,9 @@ func init() {
 		Short: "Play a session through the speakers or headphones",
 		Long: "Play compiles the routine (an id or a file) and plays it through the sound\n" +
 			"device, with a progress display. Keys, when the terminal is interactive:\n" +
-			"space or p pauses and resumes, n skips to the next part or segment, b goes\n" +
-			"back, q or Ctrl-C stops with a short fade. When a daemon (cued serve) runs,\n" +
+			"space or p pauses and resumes (and goes on where the session waits for you),\n" +
+			"n skips to the next part or segment, b goes back, q or Ctrl-C stops with a\n" +
+			"short fade. When a daemon (cued serve) runs,\n" +
 			"play asks it to play the session instead, unless --local or --output is given.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -106,9 +107,13 @@ func readKeys(ctx context.Context, p *playback.Player, s *audio.Session, quit co
 		}
 		switch buf[0] {
 		case ' ', 'p':
-			if p.Paused() {
+			_, end, waiting := s.WaitAt(p.Position())
+			switch {
+			case p.Paused():
 				p.Resume()
-			} else {
+			case waiting: // the listener is ready: go on (as the daemon's toggle does)
+				_ = p.Seek(end)
+			default:
 				p.Pause()
 			}
 		case 'n':
@@ -190,6 +195,9 @@ func (p *progress) line(at time.Duration, step int) string {
 	filled = min(max(filled, 0), width)
 	bar := strings.Repeat("#", filled) + strings.Repeat("-", width-filled)
 	state := ""
+	if _, _, ok := p.s.WaitAt(p.s.Sample(at)); ok {
+		state = "  waiting for you (space or n goes on)"
+	}
 	if p.paused != nil && p.paused() {
 		state = "  paused (space resumes)"
 	}

@@ -16,7 +16,7 @@ import (
 
 // sessionFlags are the flags every command that compiles a session takes.
 type sessionFlags struct {
-	level                string
+	level, pace          string
 	work, reps, segments []string
 	// req, when set, holds the choices already (a play request the
 	// daemon got): the flags are not read.
@@ -25,6 +25,7 @@ type sessionFlags struct {
 
 func (f *sessionFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.level, "level", "", "gentle, standard or full (default: session.level from config)")
+	cmd.Flags().StringVar(&f.pace, "pace", "", "timed, or wait: hold at every \"get into position\" point until play or next (default: session.pace from config)")
 	cmd.Flags().StringArrayVar(&f.work, "work", nil, "length of each timed segment, e.g. 45s, or of one part's, e.g. arm-hug=40s (repeatable; within the routine's range)")
 	cmd.Flags().StringArrayVar(&f.reps, "reps", nil, "number of breaths in breath-paced parts, e.g. 12, or in one part's, e.g. extension=12")
 	cmd.Flags().StringArrayVar(&f.segments, "segments", nil, "number of segments in repeated parts, e.g. 3, or in one part's, e.g. roll=3")
@@ -36,7 +37,7 @@ func (f *sessionFlags) request() (api.PlayRequest, error) {
 	if f.req != nil {
 		return *f.req, nil
 	}
-	req := api.PlayRequest{Level: f.level}
+	req := api.PlayRequest{Level: f.level, Pace: f.pace}
 	length := func(v string) (int64, bool) {
 		d, err := time.ParseDuration(v)
 		return d.Milliseconds(), err == nil && d > 0
@@ -101,7 +102,16 @@ func (f *sessionFlags) options(c *Config) (sequencer.Options, error) {
 	for name, t := range c.Audio.Tones {
 		gains[name] = t.GainDB
 	}
-	o := sequencer.Options{Level: l, Work: req.Work(), Reps: req.Reps, Segments: req.Segments, Gains: gains}
+	pace := req.Pace
+	if pace == "" {
+		pace = c.Session.Pace
+	}
+	p, err := sequencer.ParsePace(pace)
+	if err != nil {
+		return sequencer.Options{}, err
+	}
+	o := sequencer.Options{Level: l, Work: req.Work(), Reps: req.Reps, Segments: req.Segments, Gains: gains,
+		Pace: p, WaitLength: c.Session.Wait}
 	for id, so := range req.Steps {
 		if o.Steps == nil {
 			o.Steps = map[string]sequencer.Override{}

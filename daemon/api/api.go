@@ -39,6 +39,7 @@ const (
 	EventPause     = "pause"     // the session was paused
 	EventResume    = "resume"    // the session was resumed
 	EventSeek      = "seek"      // next or prev moved the session
+	EventGoOn      = "go-on"     // play or toggle released a wait: the session goes on
 	EventEnd       = "end"       // the session played to its end
 	EventStop      = "stop"      // the session was stopped before its end
 	EventPrompt    = "prompt"    // a scheduled session invites the user to start
@@ -76,6 +77,8 @@ type PlayRequest struct {
 	Routine string `json:"routine,omitempty"`
 	// Level is gentle, standard or full; "" means the configured level.
 	Level string `json:"level,omitempty"`
+	// Pace is timed or wait; "" means the configured pace.
+	Pace string `json:"pace,omitempty"`
 	// WorkMS overrides the length of each timed segment, in milliseconds.
 	WorkMS int64 `json:"work_ms,omitempty"`
 	// Reps overrides the number of breaths of breath-paced parts.
@@ -160,6 +163,9 @@ type Status struct {
 	LengthMS    int64 `json:"length_ms"`
 	// Paused is true while the session is paused.
 	Paused bool `json:"paused"`
+	// Waiting is true while the session holds at a wait for the listener
+	// (a reminder sounds now and then): play, toggle or next goes on.
+	Waiting bool `json:"waiting,omitempty"`
 	// Device is the state of the audio output.
 	Device Device `json:"device"`
 	// Prompt is set while a scheduled session waits for play or toggle.
