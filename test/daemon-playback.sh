@@ -25,6 +25,11 @@
 #      and `play-pause` (the headphone buttons, MPRIS on a private session
 #      bus: heard within the same bound as the socket's), `cued stop`
 #      (silence after the fade-out to the end of the recording);
+#      then a session that waits (test/testdata/wait.yaml, session.wait
+#      3 s): `cued status` says it waits for you two and a half passes
+#      into the wait, and the recording holds the render to the wait's end
+#      and then the wait again, every pass sample for sample, until
+#      `cued next` goes on (with the fades) from the wait's end;
 #   3. the sound server is killed (SIGKILL) mid-session and restarted: the
 #      same daemon (same pid) goes on from the sample it had played, with
 #      a fade-in, within DAEMON_PLAYBACK_MAX_RECOVER s (default 6) of the
@@ -128,11 +133,17 @@ export SOUNDSERVER_RAWREC=$WORK/bin/rawrec
 # The documented config without its schedule (no prompt may fire during
 # the test); render, timeline and daemon all use it.
 CFG=$WORK/config.yaml
-awk '/^schedule:/{print "schedule: []"; s=1; next} s && /^[ \t]*-/{next} {s=0; print}' config.yaml >"$CFG"
+awk '/^schedule:/{print "schedule: []"; s=1; next} s && /^[ \t]*-/{next} {s=0; print}' config.yaml |
+	sed 's/^  wait: .*/  wait: 3s/' >"$CFG" # short waits for section 2c
+grep -q '^  wait: 3s' "$CFG" || fail "config.yaml has no session.wait to shorten"
 C=("$CUED" --config "$CFG")
 "${C[@]}" timeline --json "$ROUTINE" >"$WORK/timeline.json" 2>"$WORK/err" || fail "cued timeline: $(cat "$WORK/err")"
 "${C[@]}" render "$ROUTINE" --format s16 -o "$WORK/render.wav" 2>"$WORK/err" || fail "cued render: $(cat "$WORK/err")"
 "${C[@]}" render "$ROUTINE" --format f32 -o "$WORK/render-f32.wav" 2>"$WORK/err" || fail "cued render --format f32: $(cat "$WORK/err")"
+WAITR=test/testdata/wait.yaml
+"${C[@]}" timeline --json "$WAITR" >"$WORK/wait-timeline.json" 2>"$WORK/err" || fail "cued timeline (wait): $(cat "$WORK/err")"
+"${C[@]}" render "$WAITR" --format s16 -o "$WORK/wait-render.wav" 2>"$WORK/err" || fail "cued render (wait): $(cat "$WORK/err")"
+"${C[@]}" render "$WAITR" --format f32 -o "$WORK/wait-render-f32.wav" 2>"$WORK/err" || fail "cued render (wait, f32): $(cat "$WORK/err")"
 buffer_ms=${CUED_AUDIO_BUFFER_MS:-$(awk '/^audio:/{a=1} a && /^ *buffer_ms:/{print $2; exit}' "$CFG")}
 
 # --- the daemon's environment: the harness's, with the server behind a link --
@@ -295,6 +306,35 @@ cat "$WORK/check1b.txt"
 ((rc == 0)) || fail "next/prev/stop through the daemon: the recording is not the session (report above; $WORK/rec1b.wav)"
 serve_alive
 
+# --- 2c. a wait: the session holds, looping its reminder, until cued next ---------------
+wait_ms=$(tr -d ' \n' <"$WORK/wait-timeline.json" | tr '{' '\n' | grep '"kind":"wait"' | sed -n 's/.*"start_ms":\([0-9]*\).*"length_ms":\([0-9]*\).*/\1 \2/p' | head -n1)
+read -r wait_start wait_len <<<"$wait_ms"
+[[ -n $wait_start && -n $wait_len ]] || fail "the wait routine's timeline has no wait"
+test/soundserver record "$PA" "$WORK/rec1c.wav" || fail "cannot record the sink's monitor"
+t_play1c=$(now)
+"${C[@]}" play "$WAITR" -q </dev/null >"$WORK/play1c.out" 2>"$WORK/play1c.err" || fail "cued play (wait): $(cat "$WORK/play1c.err")"
+# Two and a half passes of the wait: its reminder heard at least twice.
+sleep "$(awk -v s="$wait_start" -v l="$wait_len" 'BEGIN{printf "%.3f", (s + 2.5 * l) / 1000}')"
+st=$("${C[@]}" status 2>&1 | head -n1)
+say "cued status at the wait, $(ms_since "$t_play1c") ms into the session: $st"
+[[ $st == *"waiting for you"* ]] || fail "cued status does not say the session waits: $st"
+t_release=$(now)
+"${C[@]}" next >"$WORK/release.out" 2>&1 || fail "cued next (release): $(cat "$WORK/release.out")"
+say "cued next ($(ms_since "$t_release") ms): $(cat "$WORK/release.out")"
+wait_event end 2 40 || fail "the wait session did not end within 40 s of the release"
+sleep 0.5
+test/soundserver stoprec "$PA" || fail "the recording (1c) did not finish"
+set +e
+"$CHECK" -label "daemon-playback" -render "$WORK/wait-render.wav" -render-f32 "$WORK/wait-render-f32.wav" \
+	-timeline "$WORK/wait-timeline.json" -rec "$WORK/rec1c.wav" -rec-t0 "$(cat "$WORK/rec1c.wav.t0")" \
+	-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" \
+	-ops "start,wait,next@$t_release,end" >"$WORK/check1c.txt" 2>&1
+rc=$?
+set -e
+cat "$WORK/check1c.txt"
+((rc == 0)) || fail "a wait through the daemon: the recording is not the session held and released (report above; $WORK/rec1c.wav)"
+serve_alive
+
 # --- 3. the server is killed mid-session and restarted ----------------------------------
 test/soundserver record "$PA" "$WORK/rec2.wav" || fail "cannot record the sink's monitor"
 "${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play2.out" 2>"$WORK/play2.err" || fail "cued play (2): $(cat "$WORK/play2.err")"
@@ -319,7 +359,7 @@ t_back=$(now)
 link_up
 say "server restarted and reachable $(awk -v a="$t_kill" -v b="$t_back" 'BEGIN{printf "%.2f", b-a}') s after the kill"
 wait_event recovered $((recovered + 1)) 20 || fail "the daemon did not recover within 20 s of the restart"
-wait_event end 2 40 || fail "the session did not end within 40 s of the recovery"
+wait_event end 3 40 || fail "the session did not end within 40 s of the recovery"
 sleep 0.5
 test/soundserver stoprec "$PA" || fail "the recording after the restart did not finish"
 serve_alive

@@ -45,7 +45,7 @@ func (e Event) Name() string {
 }
 
 // Sounds reports whether the event makes a sound (marks do not).
-func (e Event) Sounds() bool { return e.Kind != "mark" && e.LengthMs > 0 }
+func (e Event) Sounds() bool { return e.Kind != "mark" && e.Kind != "wait" && e.LengthMs > 0 }
 
 // ReadTimeline decodes `cued timeline --json` output.
 func ReadTimeline(r io.Reader) (*Timeline, error) {

@@ -14,6 +14,11 @@
 //	             when the sound server became reachable again
 //	pause@T      a pause requested at wall time T (Unix seconds)
 //	resume@T     the resume that follows it
+//	wait         the session holds at its next wait: the recording holds
+//	             the render to the wait's end, then the wait from its start
+//	             again, every pass exactly (at least one), until the
+//	             release that follows (next@T, which then goes to the
+//	             wait's end)
 //	next@T       a skip to the next mark
 //	prev@T       a skip back: to the last mark at or before the cut less 2 s
 //	stop@T       a stop: silence after the fade-out
@@ -74,9 +79,14 @@ func main() {
 	s := &soundcheck.Splicer{Rec: soundcheck.ToPCM16(rec), Render: soundcheck.ToPCM16(ren), RenderF: renF,
 		Step: step, FadeLen: soundcheck.FadeFrames(step)}
 	var marks []int
+	var waits [][2]int
+	sample := func(ms int) int { return int(int64(ms) * int64(ren.Rate) / 1000) }
 	for _, e := range tl.Events {
-		if e.Kind == "mark" {
-			marks = append(marks, int(int64(e.StartMs)*int64(ren.Rate)/1000))
+		switch e.Kind {
+		case "mark":
+			marks = append(marks, sample(e.StartMs))
+		case "wait":
+			waits = append(waits, [2]int{sample(e.StartMs), sample(e.StartMs + e.LengthMs)})
 		}
 	}
 	ms := func(samples int) float64 { return float64(samples) * 1000 / rate }
@@ -148,6 +158,13 @@ func main() {
 		if r < 0 {
 			fail("op %q before start or recover", o.name)
 			break
+		}
+		if o.name == "wait" {
+			r, i = holdWait(s, waits, r, i, rate, say)
+			if r < 0 {
+				break
+			}
+			continue
 		}
 		k := s.ExactRun(r, i, math.MaxInt)
 		switch o.name {
@@ -226,9 +243,17 @@ func main() {
 					list[n].at-o.at, (wall(res.Rec)-list[n].at)*1000, res.Session, res.FadeErr, ms(gap))
 				r, i = res.Rec+L, res.Session+L
 			case "next", "prev":
-				want := -1
+				want, fromWait := -1, false
 				if o.name == "next" {
+					for _, w := range waits {
+						if w[0] <= c.Session && c.Session < w[1] {
+							want, fromWait = w[1], true // next goes on from a wait: to its end
+						}
+					}
 					for _, m := range marks {
+						if want >= 0 {
+							break
+						}
 						if m > c.Session {
 							want = m
 							break
@@ -253,6 +278,14 @@ func main() {
 				// is where an event starts); the mark itself may lie up
 				// to 1 ms later.
 				res, fits, ok := s.FindResume(froms, want, want+int(rate/1000)+1, want)
+				if fromWait && !ok {
+					// A wait is silent where it is released and often
+					// where it ends, so the cut found in its silence
+					// may lie after the real one: find the fade-in by
+					// the exact run of the render from the wait's end.
+					res, ok = resumeAt(s, max(c.Rec-int(2*rate), 0), want, int(4*rate))
+					fits = 1
+				}
 				if !ok {
 					res, fits, _ = s.FindResume(froms, -1, -1, want)
 					fail("%s: cut at session sample %d; want it to go on at the mark at sample %d (%.1f ms), with a fade-in; it went on at %d (%.1f ms) (fade error %d LSB)",
@@ -272,6 +305,9 @@ func main() {
 				}
 				cutLine(c)
 				which := map[string]string{"next": "the next mark", "prev": "the mark prev goes back to"}[o.name]
+				if fromWait {
+					which = "the wait's end"
+				}
 				say("%s: skipped from session sample %d (%.1f ms) to %d (%.1f ms)%s, %s (timeline %.0f ms), with the 12 ms fade-in (max error %d LSB); %.1f ms of silence between the fades; the new part heard %.1f ms after the request",
 					o.name, c.Session, ms(c.Session), res.Session, ms(res.Session), ambiguous(fits), which, ms(want), res.FadeErr, ms(res.Rec-from), (wall(res.Rec)-o.at)*1000)
 				r, i = res.Rec+L, res.Session+L
@@ -355,4 +391,55 @@ func check(err error) {
 		fmt.Println("FAIL:", err)
 		os.Exit(1)
 	}
+}
+
+// holdWait follows the recording through the first wait that ends after
+// session sample i (recording frame r): exact to the wait's end, then
+// from its start again, pass after pass. It returns the alignment inside
+// the last pass (where the release cuts), or r < 0 after a failure.
+func holdWait(s *soundcheck.Splicer, waits [][2]int, r, i int, rate float64, say func(string, ...any)) (int, int) {
+	var w [2]int
+	for _, x := range waits {
+		if x[1] > i {
+			w = x
+			break
+		}
+	}
+	if w[1] == 0 {
+		fail("wait: the timeline has no wait after session sample %d", i)
+		return -1, -1
+	}
+	passes := 0
+	for {
+		k := s.ExactRun(r, i, w[1]-i)
+		if k < w[1]-i {
+			break // the release comes in this pass
+		}
+		r, i = r+k, w[0]
+		passes++
+	}
+	if passes == 0 {
+		fail("wait: the recording differs from the render at session sample %d before the wait's end (%d)", i, w[1])
+		return -1, -1
+	}
+	say("wait: the session held at the wait from %.1f ms to %.1f ms: %d full pass(es) looped sample for sample (each with its reminder), then the release inside pass %d",
+		float64(w[0])*1000/rate, float64(w[1])*1000/rate, passes, passes+1)
+	return r, i
+}
+
+// resumeAt finds where, within limit frames after recording frame from, the
+// recording goes on at session sample want with the player's fade-in: the
+// first frame whose fade matches (within 1 LSB) and after which a second
+// of the render follows exactly.
+func resumeAt(s *soundcheck.Splicer, from, want, limit int) (soundcheck.Resume, bool) {
+	L := s.FadeLen
+	run := min(limit/2, s.Render.Len()-want-L)
+	for r := from; r < from+limit && r+L+run <= s.Rec.Len(); r++ {
+		if s.ExactRun(r+L, want+L, run) >= run {
+			if e := s.FadeErr(r, want, true, L); e <= 1 {
+				return soundcheck.Resume{Rec: r, Session: want, FadeErr: e}, true
+			}
+		}
+	}
+	return soundcheck.Resume{Rec: -1, Session: -1}, false
 }
