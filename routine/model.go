@@ -209,7 +209,8 @@ const (
 	Return Phase = "return"
 )
 
-// Phases lists the breath phases in order.
+// Phases lists the breath phases in the order of the short keys (a
+// pattern may have any order).
 var Phases = []Phase{Inhale, Exhale, Hold, Return}
 
 // Speak says on which reps the phase cues are spoken.
@@ -222,20 +223,27 @@ const (
 	SpeakNone  Speak = "none"  // never: tones alone
 )
 
-// Breaths paces breath reps: inhale, exhale while extending, hold, return.
+// Breaths paces breath reps, each going through the phases of Pattern.
 type Breaths struct {
-	Reps   IntRange
-	Inhale DurationRange
-	Exhale DurationRange
-	Hold   DurationRange
-	Return DurationRange
-	// Cues maps a phase to the cue spoken as it begins (any may be nil).
-	Cues map[Phase]*Cue
+	Reps IntRange
+	// Pattern is one breath, phase by phase, in order: the file's
+	// pattern (any order, a phase more than once), or the short keys
+	// inhale, exhale, hold and return in that order.
+	Pattern []BreathPhase
 	// Speak says on which reps the phase cues are spoken.
 	Speak Speak
 	// Count speaks the rep number at the start of each rep after the
 	// first (announcements of the last reps replace it).
 	Count bool
+}
+
+// BreathPhase is one phase of a breath: its kind (which sets its tone),
+// how long it lasts, and the cue spoken as it begins (nil: none).
+type BreathPhase struct {
+	Phase  Phase
+	Length DurationRange
+	Cue    *Cue
+	Pos    Pos
 }
 
 // Cues returns every cue the routine speaks, in file order, each id once.
@@ -258,9 +266,9 @@ func (r *Routine) Cues() []Cue {
 		}
 		add(s.Between...)
 		if s.Breaths != nil {
-			for _, p := range Phases {
-				if c := s.Breaths.Cues[p]; c != nil {
-					add(*c)
+			for _, ph := range s.Breaths.Pattern {
+				if ph.Cue != nil {
+					add(*ph.Cue)
 				}
 			}
 		}
@@ -280,4 +288,15 @@ func FormatDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm", m)
 	}
 	return fmt.Sprintf("%dm%ds", m, s)
+}
+
+// Find returns the first phase of kind p in the pattern, and whether
+// there is one.
+func (b *Breaths) Find(p Phase) (BreathPhase, bool) {
+	for _, ph := range b.Pattern {
+		if ph.Phase == p {
+			return ph, true
+		}
+	}
+	return BreathPhase{}, false
 }

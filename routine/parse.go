@@ -429,37 +429,28 @@ func (d *decoder) oscillate(n *yaml.Node) *Oscillate {
 	return o
 }
 
-var breathKeys = []string{"reps", "inhale", "exhale", "hold", "return", "cues", "speak", "count"}
+var breathKeys = []string{"reps", "pattern", "inhale", "exhale", "hold", "return", "cues", "speak", "count"}
 
 func (d *decoder) breaths(n *yaml.Node) *Breaths {
-	b := &Breaths{Speak: SpeakFirst, Count: true, Cues: map[Phase]*Cue{}}
+	b := &Breaths{Speak: SpeakFirst, Count: true}
 	f, keys := d.fields(n, "breaths", breathKeys...)
 	if n.Kind != yaml.MappingNode {
 		return b
 	}
-	for _, k := range []string{"reps", "inhale", "exhale"} {
-		if f[k] == nil {
-			d.errf(n, "breaths has no %s (it needs reps, inhale and exhale; hold and return are optional)", k)
-		}
-	}
 	if v := f["reps"]; v != nil {
 		b.Reps = d.intRange(v, "reps", 1, maxReps)
+	} else {
+		d.errf(n, "breaths has no reps (the number of breaths, e.g. reps: 10-15)")
 	}
-	if v := f["inhale"]; v != nil {
-		b.Inhale = d.durationRange(v, "inhale", 500*time.Millisecond, maxPhase)
-	}
-	if v := f["exhale"]; v != nil {
-		b.Exhale = d.durationRange(v, "exhale", 500*time.Millisecond, maxPhase)
-	}
-	if v := f["hold"]; v != nil {
-		b.Hold = d.durationRange(v, "hold", 0, maxPhase)
-		if b.Exhale.Min > 0 && b.Hold.Max > b.Exhale.Min {
-			d.errf(v, "hold %s is longer than the exhale %s (a hold of at most %s)",
-				b.Hold, b.Exhale, FormatDuration(b.Exhale.Min))
+	if v := f["pattern"]; v != nil {
+		for _, k := range []string{"inhale", "exhale", "hold", "return", "cues"} {
+			if keys[k] != nil {
+				d.errf(keys[k], "breaths has both pattern and %s: write every phase (and its cue) in pattern", k)
+			}
 		}
-	}
-	if v := f["return"]; v != nil {
-		b.Return = d.durationRange(v, "return", 0, maxPhase)
+		b.Pattern = d.pattern(v)
+	} else {
+		b.Pattern = d.shortPattern(n, f, keys)
 	}
 	if v := f["speak"]; v != nil {
 		s, _ := d.scalar(v, "speak", "first, all or none")
@@ -473,6 +464,74 @@ func (d *decoder) breaths(n *yaml.Node) *Breaths {
 	if v := f["count"]; v != nil {
 		b.Count = d.boolean(v, "count")
 	}
+	return b
+}
+
+// minPatternPhase is the shortest phase a pattern may have.
+const minPatternPhase = 500 * time.Millisecond
+
+// pattern reads a breath pattern: a list of phases, each a mapping of one
+// phase name to its duration, with an optional cue (cue and say).
+func (d *decoder) pattern(n *yaml.Node) []BreathPhase {
+	var out []BreathPhase
+	items := d.list(n, "pattern")
+	if n.Kind == yaml.SequenceNode && len(items) == 0 {
+		d.errf(n, "pattern is empty (e.g. [{inhale: 4s}, {hold: 4s}, {exhale: 4s}, {hold: 4s}])")
+	}
+	names := make([]string, len(Phases))
+	for i, p := range Phases {
+		names[i] = string(p)
+	}
+	seen := map[Phase]bool{}
+	for _, it := range items {
+		f, keys := d.fields(it, "a phase of pattern", append(names, "cue", "say")...)
+		if it.Kind != yaml.MappingNode {
+			continue
+		}
+		ph := BreathPhase{Pos: Pos{it.Line, it.Column}}
+		for _, p := range Phases {
+			v := f[string(p)]
+			switch {
+			case v == nil:
+			case ph.Phase != "":
+				d.errf(keys[string(p)], "a phase of pattern has both %s and %s: one phase per item", ph.Phase, p)
+			default:
+				ph.Phase, ph.Length = p, d.durationRange(v, string(p), minPatternPhase, maxPhase)
+			}
+		}
+		if ph.Phase == "" {
+			d.errf(it, "a phase of pattern needs one of %s with its duration (e.g. inhale: 4s)", strings.Join(names, ", "))
+			continue
+		}
+		if f["cue"] != nil || f["say"] != nil {
+			cue := &yaml.Node{Kind: yaml.MappingNode, Line: it.Line, Column: it.Column}
+			for _, k := range []string{"cue", "say"} {
+				if keys[k] != nil {
+					cue.Content = append(cue.Content, keys[k], f[k])
+				}
+			}
+			if c, ok := d.cue(cue, "pattern"); ok {
+				ph.Cue = &c
+			}
+		}
+		seen[ph.Phase] = true
+		out = append(out, ph)
+	}
+	if len(out) > 0 && (!seen[Inhale] || !seen[Exhale]) {
+		d.errf(n, "pattern needs at least one inhale and one exhale")
+	}
+	return out
+}
+
+// shortPattern reads the short keys: inhale and exhale, then hold and
+// return if given, in that order, with their cues from cues.
+func (d *decoder) shortPattern(n *yaml.Node, f, keys map[string]*yaml.Node) []BreathPhase {
+	for _, k := range []string{"inhale", "exhale"} {
+		if f[k] == nil {
+			d.errf(n, "breaths has no %s (it needs inhale and exhale, hold and return are optional; or a pattern: a list of phases)", k)
+		}
+	}
+	cues := map[Phase]*Cue{}
 	if v := f["cues"]; v != nil {
 		names := make([]string, len(Phases))
 		for i, p := range Phases {
@@ -484,15 +543,30 @@ func (d *decoder) breaths(n *yaml.Node) *Breaths {
 				if c, ok := d.cue(cv, "cues."+string(p)); ok && (c.Then != 0 || c.Wait != WaitNever) {
 					d.errf(cv, "a breath phase cue cannot have then or wait (the phase's own length is its time)")
 				} else if ok {
-					b.Cues[p] = &c
+					cues[p] = &c
 				}
 			}
 		}
-		if b.Cues[Hold] != nil && f["hold"] == nil {
+		if cues[Hold] != nil && f["hold"] == nil {
 			d.errf(keys["cues"], "a hold cue needs a hold duration (add hold: 1s-2s)")
 		}
 	}
-	return b
+	var out []BreathPhase
+	for _, p := range Phases {
+		v := f[string(p)]
+		if v == nil {
+			continue
+		}
+		least := time.Duration(0)
+		if p == Inhale || p == Exhale {
+			least = minPatternPhase
+		}
+		r := d.durationRange(v, string(p), least, maxPhase)
+		if r.Max > 0 {
+			out = append(out, BreathPhase{Phase: p, Length: r, Cue: cues[p], Pos: Pos{v.Line, v.Column}})
+		}
+	}
+	return out
 }
 
 // SortedErrors returns the errors of err (an ErrorList or a single error)

@@ -3,6 +3,7 @@ package routine
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,7 +39,8 @@ func TestParseValid(t *testing.T) {
 		t.Errorf("step 0: work %v segments %v", s.Work, s.Segments)
 	}
 	b := r.Steps[1].Breaths
-	if b.Reps != (IntRange{10, 15}) || b.Hold != (DurationRange{time.Second, 2 * time.Second}) || b.Speak != SpeakFirst || !b.Count {
+	hold, _ := b.Find(Hold)
+	if b.Reps != (IntRange{10, 15}) || hold.Length != (DurationRange{time.Second, 2 * time.Second}) || b.Speak != SpeakFirst || !b.Count {
 		t.Errorf("breaths %+v", b)
 	}
 	if s.Announce != defaultAnnounce {
@@ -77,7 +79,6 @@ func TestParseErrors(t *testing.T) {
 		{"both", step("work: 30s\n    breaths: {reps: 3, inhale: 1s, exhale: 1s}"), "x.yaml:7:5: a step has either work or breaths, not both"},
 		{"neither", step("segments: 2"), "x.yaml:4:5: the step has neither work nor breaths"},
 		{"zero reps", step("breaths: {reps: 0, inhale: 3s, exhale: 4s}"), "x.yaml:6:21: reps 0 is out of range (1 to 100)"},
-		{"hold > exhale", step("breaths: {reps: 10, inhale: 3s, exhale: 1s, hold: 1s-2s}"), "x.yaml:6:55: hold 1s-2s is longer than the exhale 1s (a hold of at most 1s)"},
 		{"no inhale", step("breaths: {reps: 10, exhale: 4s}"), "x.yaml:6:14: breaths has no inhale"},
 		{"bad speak", step("breaths: {reps: 10, inhale: 3s, exhale: 4s, speak: some}"), `x.yaml:6:56: speak "some" is not a choice (first, all or none)`},
 		{"last reps too many", "id: a\nname: A\nannounce: {last_reps: 5}\nsteps:\n  - id: s\n    name: S\n    breaths: {reps: 3-5, inhale: 3s, exhale: 4s}\n",
@@ -94,6 +95,18 @@ func TestParseErrors(t *testing.T) {
 		{"then too long", step("work: 30s\n    setup: [{cue: a, say: A, then: 1m}]"), "x.yaml:7:36: then 1m is out of range (a duration from 0s to 30s such as 15s, or a range such as 0s-15s)"},
 		{"then on a phase", step("breaths: {reps: 5, inhale: 1s, exhale: 1s, cues: {inhale: {cue: i, say: In, then: 1s}}}"),
 			"x.yaml:6:63: a breath phase cue cannot have then"},
+		{"pattern and inhale", step("breaths: {reps: 4, inhale: 4s, pattern: [{inhale: 4s}, {exhale: 4s}]}"),
+			"x.yaml:6:24: breaths has both pattern and inhale: write every phase (and its cue) in pattern"},
+		{"pattern phase with two names", step("breaths: {reps: 4, pattern: [{inhale: 4s, hold: 4s}, {exhale: 4s}]}"),
+			"x.yaml:6:47: a phase of pattern has both inhale and hold: one phase per item"},
+		{"pattern phase without a name", step("breaths: {reps: 4, pattern: [{cue: a, say: A}, {inhale: 4s}, {exhale: 4s}]}"),
+			"x.yaml:6:34: a phase of pattern needs one of inhale, exhale, hold, return with its duration (e.g. inhale: 4s)"},
+		{"pattern without exhale", step("breaths: {reps: 4, pattern: [{inhale: 4s}, {hold: 4s}]}"),
+			"x.yaml:6:33: pattern needs at least one inhale and one exhale"},
+		{"pattern empty", step("breaths: {reps: 4, pattern: []}"),
+			"x.yaml:6:33: pattern is empty (e.g. [{inhale: 4s}, {hold: 4s}, {exhale: 4s}, {hold: 4s}])"},
+		{"pattern phase too short", step("breaths: {reps: 4, pattern: [{inhale: 0.2s}, {exhale: 4s}]}"),
+			"x.yaml:6:43: inhale 0.2s is out of range"},
 		{"wait not a choice", step("work: 30s\n    setup: [{cue: a, say: A, wait: yes}]"),
 			`x.yaml:7:36: wait is "yes"; it must be pace (wait for the listener when the session's pace is wait) or always`},
 		{"wait on a phase", step("breaths: {reps: 5, inhale: 1s, exhale: 1s, cues: {inhale: {cue: i, say: In, wait: always}}}"),
@@ -160,6 +173,47 @@ func TestThen(t *testing.T) {
 	s := r.Steps[0]
 	if s.Setup[0].Then != 4*time.Second || s.Setup[0].ThenPos != (Pos{7, 36}) || s.Setup[1].Then != 0 || s.Start.Then != 1500*time.Millisecond {
 		t.Errorf("then: %+v / %+v / %+v", s.Setup[0], s.Setup[1], s.Start)
+	}
+}
+
+// TestPattern reads breath patterns: box breathing with a cue on a phase,
+// a physiological sigh (two inhales), and the short keys as a pattern.
+func TestPattern(t *testing.T) {
+	sec := func(n float64) DurationRange {
+		d := time.Duration(n * float64(time.Second))
+		return DurationRange{d, d}
+	}
+	for _, tt := range []struct {
+		name, src string
+		want      []Phase
+		lengths   []DurationRange
+	}{
+		{"box", "breaths: {reps: 4, pattern: [{inhale: 4s, cue: box-in, say: In.}, {hold: 4s}, {exhale: 4s}, {hold: 4s}]}",
+			[]Phase{Inhale, Hold, Exhale, Hold}, []DurationRange{sec(4), sec(4), sec(4), sec(4)}},
+		{"sigh", "breaths: {reps: 5, pattern: [{inhale: 2s}, {inhale: 1s}, {exhale: 6s}]}",
+			[]Phase{Inhale, Inhale, Exhale}, []DurationRange{sec(2), sec(1), sec(6)}},
+		{"short keys", "breaths: {reps: 5, inhale: 3s, exhale: 4s, hold: 1s-2s, return: 2s}",
+			[]Phase{Inhale, Exhale, Hold, Return}, []DurationRange{sec(3), sec(4), {time.Second, 2 * time.Second}, sec(2)}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Parse("x.yaml", []byte(step(tt.src)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := r.Steps[0].Breaths
+			var got []Phase
+			var lengths []DurationRange
+			for _, ph := range b.Pattern {
+				got, lengths = append(got, ph.Phase), append(lengths, ph.Length)
+			}
+			if !slices.Equal(got, tt.want) || !slices.Equal(lengths, tt.lengths) {
+				t.Errorf("pattern %v %v, want %v %v", got, lengths, tt.want, tt.lengths)
+			}
+		})
+	}
+	r, _ := Parse("x.yaml", []byte(step("breaths: {reps: 4, pattern: [{inhale: 4s, cue: box-in, say: In.}, {exhale: 4s}]}")))
+	if c := r.Steps[0].Breaths.Pattern[0].Cue; c == nil || c.ID != "box-in" || c.Text != "In." {
+		t.Errorf("the inhale's cue: %+v", c)
 	}
 }
 

@@ -54,11 +54,15 @@ func TestSeedNumbers(t *testing.T) {
 		}
 	}
 	b := three.Steps[2].Breaths
-	if b == nil || b.Reps != (routine.IntRange{Min: 10, Max: 15}) || b.Hold != (routine.DurationRange{Min: s, Max: 2 * s}) {
+	if b == nil {
+		t.Fatal("tspine-3way extension has no breaths")
+	}
+	hold, _ := b.Find(routine.Hold)
+	if b.Reps != (routine.IntRange{Min: 10, Max: 15}) || hold.Length != (routine.DurationRange{Min: s, Max: 2 * s}) {
 		t.Fatalf("tspine-3way extension breaths: %+v", b)
 	}
-	if b.Cues[routine.Exhale] == nil || !strings.Contains(strings.ToLower(b.Cues[routine.Exhale].Text), "exhale fully") {
-		t.Errorf("the exhale cue must say to exhale fully: %+v", b.Cues[routine.Exhale])
+	if ex, _ := b.Find(routine.Exhale); ex.Cue == nil || !strings.Contains(strings.ToLower(ex.Cue.Text), "exhale fully") {
+		t.Errorf("the exhale cue must say to exhale fully: %+v", ex.Cue)
 	}
 }
 

@@ -489,10 +489,6 @@ func (c *compiler) timedWork(w0 time.Duration, s *routine.Step, d time.Duration)
 // two", "last one").
 func (c *compiler) breathWork(t time.Duration, s *routine.Step, reps int) time.Duration {
 	b, lvl := s.Breaths, c.o.Level
-	lengths := map[routine.Phase]time.Duration{
-		routine.Inhale: b.Inhale.At(lvl), routine.Exhale: b.Exhale.At(lvl),
-		routine.Hold: b.Hold.At(lvl), routine.Return: b.Return.At(lvl),
-	}
 	last := s.Announce.LastReps
 	for rep := 1; rep <= reps; rep++ {
 		speakPhases := b.Speak == routine.SpeakAll || (b.Speak == routine.SpeakFirst && rep == 1)
@@ -508,14 +504,14 @@ func (c *compiler) breathWork(t time.Duration, s *routine.Step, reps int) time.D
 		if word != "" {
 			c.say(t, word, phaseGap)
 		}
-		for _, p := range routine.Phases {
-			d := lengths[p]
+		for _, ph := range b.Pattern {
+			d := ph.Length.At(lvl)
 			if d == 0 {
 				continue
 			}
-			c.add(Event{Start: t, Length: d, Kind: KindBreath, Tone: string(p), Rep: rep})
-			if cue := b.Cues[p]; cue != nil && speakPhases {
-				c.say(t, cue.ID, phaseGap)
+			c.add(Event{Start: t, Length: d, Kind: KindBreath, Tone: string(ph.Phase), Rep: rep})
+			if ph.Cue != nil && speakPhases {
+				c.say(t, ph.Cue.ID, phaseGap)
 			}
 			t += d
 		}

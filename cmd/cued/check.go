@@ -150,13 +150,10 @@ func shortPhases(path string, r *routine.Routine) []string {
 		if b == nil {
 			continue
 		}
-		for _, ph := range []struct {
-			name string
-			d    routine.DurationRange
-		}{{"inhale", b.Inhale}, {"exhale", b.Exhale}, {"hold", b.Hold}, {"return", b.Return}} {
-			if ph.d.Min > 0 && ph.d.Min < minPhase {
+		for _, ph := range b.Pattern {
+			if d := ph.Length.Min; d > 0 && d < minPhase {
 				out = append(out, fmt.Sprintf("%s:%d:%d: warning: the %s of part %q lasts %s at level gentle, too short to follow by its tone (at least %s)",
-					path, s.Pos.Line, s.Pos.Col, ph.name, s.Name, routine.FormatDuration(ph.d.Min), routine.FormatDuration(minPhase)))
+					path, ph.Pos.Line, ph.Pos.Col, ph.Phase, s.Name, routine.FormatDuration(d), routine.FormatDuration(minPhase)))
 			}
 		}
 	}

@@ -152,7 +152,7 @@ func TestCheck(t *testing.T) {
 	}{
 		{quiet, 0, []string{quiet + ": ok:",
 			quiet + `:7:12: warning: 30.`, `s of silence at 0:02 in part 1 "Lie still" (level gentle), after the voice lie: a listener with eyes closed may think the session stopped`,
-			quiet + `:9:5: warning: the inhale of part "Fast breaths" lasts 0.5s at level gentle, too short to follow by its tone (at least 1s)`}},
+			quiet + `:11:32: warning: the inhale of part "Fast breaths" lasts 0.5s at level gentle, too short to follow by its tone (at least 1s)`}},
 		{bad, 1, []string{bad + ":6:11: work 60s-30s has its low end above its high end (write it low-high, e.g. 30s-1m)",
 			bad + `:7:5: unknown key "colour" in a step (valid: id, name, setup, start, work, segments, sides, between, oscillate, breaths, announce)`}},
 		{good, 0, []string{good + `: ok: tspine-basic "Basic thoracic spine roll", 1 parts,`}},
