@@ -86,6 +86,10 @@ const (
 	WaitAlways Wait = "always"
 )
 
+// MaxCount is the most reps a counted step (count:) may have: the shared
+// words count to it.
+const MaxCount = 20
+
 // MaxSides is the most sides a step may have.
 const MaxSides = 4
 
@@ -184,12 +188,34 @@ type Step struct {
 	// Oscillate paces timed work; nil for no pacing.
 	Oscillate *Oscillate
 	// Breaths paces breath reps; nil for timed work.
-	Breaths  *Breaths
+	Breaths *Breaths
+	// Count paces reps at the listener's own movement, one every Tempo,
+	// counted aloud (ten bridges); nil for the other kinds.
+	Count    *Count
 	Announce Announce
 }
 
-// Timed reports whether the step's work is a duration (not breath reps).
-func (s *Step) Timed() bool { return s.Breaths == nil }
+// Count is a set of reps at a tempo: each rep starts with a soft tick and
+// its number, and lasts Tempo.
+type Count struct {
+	Reps  IntRange
+	Tempo DurationRange
+}
+
+// Timed reports whether the step's work is a duration (not reps).
+func (s *Step) Timed() bool { return s.Breaths == nil && s.Count == nil }
+
+// RepRange returns the range of reps of a breath or counted step, and
+// whether the step has reps.
+func (s *Step) RepRange() (IntRange, bool) {
+	switch {
+	case s.Breaths != nil:
+		return s.Breaths.Reps, true
+	case s.Count != nil:
+		return s.Count.Reps, true
+	}
+	return IntRange{}, false
+}
 
 // Oscillate is the rolling rhythm: one cycle up and down per Period.
 type Oscillate struct {

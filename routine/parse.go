@@ -337,7 +337,7 @@ func (d *decoder) cue(n *yaml.Node, key string) (Cue, bool) {
 	return c, c.ID != "" && c.Text != ""
 }
 
-var stepKeys = []string{"id", "name", "setup", "start", "work", "segments", "sides", "between", "oscillate", "breaths", "announce"}
+var stepKeys = []string{"id", "name", "setup", "start", "work", "segments", "sides", "between", "oscillate", "breaths", "count", "announce"}
 
 func (d *decoder) step(n *yaml.Node, ann Announce) Step {
 	s := Step{Pos: Pos{n.Line, n.Column}, Segments: IntRange{1, 1}, Announce: ann}
@@ -376,11 +376,27 @@ func (d *decoder) step(n *yaml.Node, ann Announce) Step {
 	if v := f["sides"]; v != nil {
 		s.Sides = d.sides(v)
 	}
+	kinds := 0
+	for _, k := range []string{"work", "breaths", "count"} {
+		if f[k] != nil {
+			if kinds++; kinds == 2 {
+				d.errf(keys[k], "a step has one of work, breaths or count, not two (split it into two steps)")
+			}
+		}
+	}
 	switch {
-	case f["work"] != nil && f["breaths"] != nil:
-		d.errf(keys["breaths"], "a step has either work or breaths, not both (split it into two steps)")
-	case f["work"] == nil && f["breaths"] == nil:
-		d.errf(n, "the step has neither work nor breaths (add work: 45s or a breaths: mapping)")
+	case kinds == 0:
+		d.errf(n, "the step has neither work, breaths nor count (add work: 45s, a breaths: mapping or count: {reps: 10, tempo: 3s})")
+	case kinds > 1:
+	case f["count"] != nil:
+		s.Count = d.count(f["count"])
+		if v := f["oscillate"]; v != nil {
+			d.errf(keys["oscillate"], "oscillate paces timed work, not counted reps (remove it, or use work)")
+		}
+		if c := s.Count; c != nil && s.Announce.LastReps > 0 && s.Announce.LastReps >= c.Reps.Min && c.Reps.Min > 0 {
+			d.errf(f["count"], "last_reps %d must be fewer than the fewest reps %d (0 to %d)",
+				s.Announce.LastReps, c.Reps.Min, c.Reps.Min-1)
+		}
 	case f["work"] != nil:
 		s.Work = d.durationRange(f["work"], "work", time.Second, maxWork)
 		d.checkCountdown(f["work"], s)
@@ -465,6 +481,27 @@ func (d *decoder) breaths(n *yaml.Node) *Breaths {
 		b.Count = d.boolean(v, "count")
 	}
 	return b
+}
+
+// count reads {reps: N, tempo: D}: reps at the listener's own movement.
+func (d *decoder) count(n *yaml.Node) *Count {
+	c := &Count{}
+	f, _ := d.fields(n, "count", "reps", "tempo")
+	if n.Kind != yaml.MappingNode {
+		return c
+	}
+	for _, k := range []string{"reps", "tempo"} {
+		if f[k] == nil {
+			d.errf(n, "count has no %s (it needs reps, e.g. 10, and tempo, the time of one rep, e.g. 3s)", k)
+		}
+	}
+	if v := f["reps"]; v != nil {
+		c.Reps = d.intRange(v, "reps", 1, MaxCount)
+	}
+	if v := f["tempo"]; v != nil {
+		c.Tempo = d.durationRange(v, "tempo", time.Second, maxPhase)
+	}
+	return c
 }
 
 // minPatternPhase is the shortest phase a pattern may have.

@@ -231,10 +231,8 @@ func checkOverrides(r *routine.Routine, o Options) error {
 			return s.Timed(), s.Work.Contains(o.Work), s.Work.String()
 		}),
 		check(fmt.Sprintf("--reps %d", o.Reps), o.Reps != 0, func(s *routine.Step) (bool, bool, string) {
-			if s.Breaths == nil {
-				return false, false, ""
-			}
-			return true, s.Breaths.Reps.Contains(o.Reps), s.Breaths.Reps.String()
+			reps, ok := s.RepRange()
+			return ok, reps.Contains(o.Reps), reps.String()
 		}),
 		check(fmt.Sprintf("--segments %d", o.Segments), o.Segments != 0, func(s *routine.Step) (bool, bool, string) {
 			return s.Segments.Max > 1, s.Segments.Contains(o.Segments), s.Segments.String()
@@ -268,15 +266,16 @@ func checkSteps(r *routine.Routine, o Options) error {
 		}
 		switch {
 		case ov.Work != 0 && !s.Timed():
-			errs = append(errs, fmt.Errorf("%w: %s=%s: step %q is paced by breaths, not timed", ErrOverride, id, routine.FormatDuration(ov.Work), id))
+			errs = append(errs, fmt.Errorf("%w: %s=%s: step %q is paced by reps, not timed", ErrOverride, id, routine.FormatDuration(ov.Work), id))
 		case ov.Work != 0 && !s.Work.Contains(ov.Work):
 			bad(routine.FormatDuration(ov.Work), s.Work.String())
 		}
+		reps, hasReps := s.RepRange()
 		switch {
-		case ov.Reps != 0 && s.Breaths == nil:
-			errs = append(errs, fmt.Errorf("%w: %s=%d reps: step %q has no breaths", ErrOverride, id, ov.Reps, id))
-		case ov.Reps != 0 && !s.Breaths.Reps.Contains(ov.Reps):
-			bad(fmt.Sprint(ov.Reps), s.Breaths.Reps.String())
+		case ov.Reps != 0 && !hasReps:
+			errs = append(errs, fmt.Errorf("%w: %s=%d reps: step %q has no reps", ErrOverride, id, ov.Reps, id))
+		case ov.Reps != 0 && !reps.Contains(ov.Reps):
+			bad(fmt.Sprint(ov.Reps), reps.String())
 		}
 		if ov.Segments != 0 && !s.Segments.Contains(ov.Segments) {
 			bad(fmt.Sprint(ov.Segments)+" segments", s.Segments.String())
@@ -430,14 +429,20 @@ func (c *compiler) segments(t time.Duration, s *routine.Step, info *StepInfo, si
 			}
 			t = c.timedWork(t, s, info.Work)
 		} else {
-			info.Reps = s.Breaths.Reps.At(c.o.Level)
+			reps, _ := s.RepRange()
+			info.Reps = reps.At(c.o.Level)
 			if c.o.Reps != 0 {
 				info.Reps = c.o.Reps
 			}
 			if n := c.o.Steps[s.ID].Reps; n != 0 {
 				info.Reps = n
 			}
-			t = c.breathWork(t, s, info.Reps)
+			if s.Count != nil {
+				info.Tempo = s.Count.Tempo.At(c.o.Level)
+				t = c.countWork(t, s, info.Reps, info.Tempo)
+			} else {
+				t = c.breathWork(t, s, info.Reps)
+			}
 		}
 		t = max(t+afterWork, c.voiceFree)
 	}
@@ -492,16 +497,7 @@ func (c *compiler) breathWork(t time.Duration, s *routine.Step, reps int) time.D
 	last := s.Announce.LastReps
 	for rep := 1; rep <= reps; rep++ {
 		speakPhases := b.Speak == routine.SpeakAll || (b.Speak == routine.SpeakFirst && rep == 1)
-		var word string
-		switch left := reps - rep + 1; {
-		case left <= last && left == 1 && rep > 1:
-			word = WordLastOne
-		case left <= last && left > 1:
-			word = LastCue(left)
-		case b.Count && rep > 1 && rep <= maxNumber:
-			word = NumberCue(rep)
-		}
-		if word != "" {
+		if word := repWord(rep, reps, last, b.Count && rep > 1); word != "" {
 			c.say(t, word, phaseGap)
 		}
 		for _, ph := range b.Pattern {
@@ -515,6 +511,33 @@ func (c *compiler) breathWork(t time.Duration, s *routine.Step, reps int) time.D
 			}
 			t += d
 		}
+	}
+	return t
+}
+
+// repWord is what is said as rep (of reps) begins: "last three" to "last
+// one" over the last reps (last of them; never on the first), else its
+// number when numbered is set, else nothing.
+func repWord(rep, reps, last int, numbered bool) string {
+	switch left := reps - rep + 1; {
+	case left <= last && left == 1 && rep > 1:
+		return WordLastOne
+	case left <= last && left > 1:
+		return LastCue(left)
+	case numbered && rep <= maxNumber:
+		return NumberCue(rep)
+	}
+	return ""
+}
+
+// countWork lays out counted reps from t, one every tempo: each begins
+// with a soft tick and its number (or "last three" to "last one"), and
+// the listener moves at that pace. It returns when the last one is over.
+func (c *compiler) countWork(t time.Duration, s *routine.Step, reps int, tempo time.Duration) time.Duration {
+	for rep := 1; rep <= reps; rep++ {
+		c.add(Event{Start: t, Length: tickLen, Kind: KindPacing, Tone: ToneTickUp, Rep: rep})
+		c.say(t+tickLen, repWord(rep, reps, s.Announce.LastReps, true), phaseGap)
+		t += tempo
 	}
 	return t
 }

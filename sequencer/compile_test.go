@@ -537,8 +537,8 @@ func TestStepOverrides(t *testing.T) {
 	}{
 		{map[string]Override{"hug": {Work: 40 * time.Second}}, `routine "tspine-3way" has no step "hug" (its steps: arms-extended, arm-hug, extension)`},
 		{map[string]Override{"arm-hug": {Work: 50 * time.Second}}, `arm-hug=50s is outside step "arm-hug"'s range 30s-45s`},
-		{map[string]Override{"extension": {Work: 40 * time.Second}}, `extension=40s: step "extension" is paced by breaths, not timed`},
-		{map[string]Override{"arm-hug": {Reps: 12}}, `arm-hug=12 reps: step "arm-hug" has no breaths`},
+		{map[string]Override{"extension": {Work: 40 * time.Second}}, `extension=40s: step "extension" is paced by reps, not timed`},
+		{map[string]Override{"arm-hug": {Reps: 12}}, `arm-hug=12 reps: step "arm-hug" has no reps`},
 		{map[string]Override{"arm-hug": {Segments: 2}}, `arm-hug=2 segments is outside step "arm-hug"'s range 1`},
 	} {
 		t.Run(tt.want, func(t *testing.T) {

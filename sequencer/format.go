@@ -32,6 +32,8 @@ func (t *Timeline) Format(w io.Writer) error {
 	for i, s := range t.Steps {
 		what := fmt.Sprintf("%d segment(s)", s.Segments)
 		switch {
+		case s.Reps > 0 && s.Tempo > 0:
+			what += fmt.Sprintf(" of %d reps, one every %s", s.Reps, Clock(s.Tempo))
 		case s.Reps > 0:
 			what += fmt.Sprintf(" of %d breaths", s.Reps)
 		case s.Work > 0:

@@ -85,7 +85,8 @@ type StepInfo struct {
 	End      time.Duration
 	Segments int           // per side
 	Work     time.Duration // per segment, for timed steps
-	Reps     int           // for breath-paced steps
+	Reps     int           // for breath-paced and counted steps
+	Tempo    time.Duration // one rep, for counted steps
 	Sides    []string      // the sides, in order; nil for none
 }
 
@@ -147,6 +148,7 @@ type jsonStep struct {
 	Segments int      `json:"segments"`
 	WorkMS   int64    `json:"work_ms,omitempty"`
 	Reps     int      `json:"reps,omitempty"`
+	TempoMS  int64    `json:"tempo_ms,omitempty"`
 	Sides    []string `json:"sides,omitempty"`
 }
 
@@ -167,7 +169,7 @@ func (t *Timeline) MarshalJSON() ([]byte, error) {
 		Steps: make([]jsonStep, len(t.Steps)), Events: make([]jsonEvent, len(t.Events))}
 	for i, s := range t.Steps {
 		j.Steps[i] = jsonStep{s.ID, s.Name, s.Start.Milliseconds(), s.End.Milliseconds(),
-			s.Segments, s.Work.Milliseconds(), s.Reps, s.Sides}
+			s.Segments, s.Work.Milliseconds(), s.Reps, s.Tempo.Milliseconds(), s.Sides}
 	}
 	for i, e := range t.Events {
 		j.Events[i] = jsonEvent{e.Start.Milliseconds(), e.Length.Milliseconds(), e.Kind,
@@ -186,7 +188,7 @@ func (t *Timeline) UnmarshalJSON(b []byte) error {
 	*t = Timeline{Routine: j.Routine, Name: j.Name, Level: j.Level, Length: ms(j.LengthMS),
 		Estimated: j.Estimated}
 	for _, s := range j.Steps {
-		t.Steps = append(t.Steps, StepInfo{s.ID, s.Name, ms(s.StartMS), ms(s.EndMS), s.Segments, ms(s.WorkMS), s.Reps, s.Sides})
+		t.Steps = append(t.Steps, StepInfo{s.ID, s.Name, ms(s.StartMS), ms(s.EndMS), s.Segments, ms(s.WorkMS), s.Reps, ms(s.TempoMS), s.Sides})
 	}
 	for _, e := range j.Events {
 		if e.LengthMS < 0 || e.StartMS < 0 {

@@ -1,6 +1,10 @@
 package sequencer
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/cued-dev/cued/routine"
+)
 
 // Shared word cue ids: spoken by every routine, recorded once in each voice
 // pack. Routine cue ids may not use the num- and word- prefixes.
@@ -12,7 +16,7 @@ const (
 )
 
 // maxNumber is the highest rep number the shared words can count.
-const maxNumber = 20
+const maxNumber = routine.MaxCount
 
 var numberWords = []string{"zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight",
 	"Nine", "Ten", "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen",

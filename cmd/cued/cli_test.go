@@ -154,7 +154,7 @@ func TestCheck(t *testing.T) {
 			quiet + `:7:12: warning: 30.`, `s of silence at 0:02 in part 1 "Lie still" (level gentle), after the voice lie: a listener with eyes closed may think the session stopped`,
 			quiet + `:11:32: warning: the inhale of part "Fast breaths" lasts 0.5s at level gentle, too short to follow by its tone (at least 1s)`}},
 		{bad, 1, []string{bad + ":6:11: work 60s-30s has its low end above its high end (write it low-high, e.g. 30s-1m)",
-			bad + `:7:5: unknown key "colour" in a step (valid: id, name, setup, start, work, segments, sides, between, oscillate, breaths, announce)`}},
+			bad + `:7:5: unknown key "colour" in a step (valid: id, name, setup, start, work, segments, sides, between, oscillate, breaths, count, announce)`}},
 		{good, 0, []string{good + `: ok: tspine-basic "Basic thoracic spine roll", 1 parts,`}},
 		{warm, 0, []string{warm + ": ok:", warm + ":4:1: warning: at level full the session lasts"}},
 		{filepath.Join(dir, "missing.yaml"), 1, []string{"missing.yaml: no such file"}},
@@ -255,7 +255,7 @@ func TestStepOverrideFlags(t *testing.T) {
 		{"--work=hug=40s", `no step "hug" (its steps: arms-extended, arm-hug, extension)`},
 		{"--work=arm-hug=50s", `arm-hug=50s is outside step "arm-hug"'s range 30s-45s`},
 		{"--work=arm-hug=4x", `--work "arm-hug=4x" is not a length (e.g. 45s, or arm-hug=40s for one part)`},
-		{"--reps=arm-hug=12", `arm-hug=12 reps: step "arm-hug" has no breaths`},
+		{"--reps=arm-hug=12", `arm-hug=12 reps: step "arm-hug" has no reps`},
 	} {
 		t.Run(tt.flag, func(t *testing.T) {
 			_, errOut, code := run(t, "timeline", "tspine-3way", tt.flag)
