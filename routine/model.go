@@ -43,6 +43,10 @@ type Routine struct {
 	// taken from the training).
 	Warmup bool
 	Budget time.Duration
+	// Daily names routines to do at least once a day while this one is in
+	// use (YAML daily: [tspine-basic]): `cued history` shows whether they
+	// were today.
+	Daily []string
 	// Pos is where the routine starts; BudgetPos where its budget is set
 	// (or Pos when the default budget applies).
 	Pos, BudgetPos Pos

@@ -208,7 +208,7 @@ func (d *decoder) sides(n *yaml.Node) []string {
 	return out
 }
 
-var routineKeys = []string{"id", "name", "description", "warmup", "budget", "announce", "intro", "steps", "outro"}
+var routineKeys = []string{"id", "name", "description", "warmup", "budget", "daily", "announce", "intro", "steps", "outro"}
 
 func (d *decoder) routine(n *yaml.Node) *Routine {
 	r := &Routine{Pos: Pos{n.Line, n.Column}}
@@ -242,6 +242,13 @@ func (d *decoder) routine(n *yaml.Node) *Routine {
 		}
 	} else if r.Warmup {
 		r.Budget = DefaultBudget
+	}
+	if v := f["daily"]; v != nil {
+		for _, it := range d.list(v, "daily") {
+			if id := d.ident(it, "daily"); id != "" {
+				r.Daily = append(r.Daily, id)
+			}
+		}
 	}
 	ann := defaultAnnounce
 	if v := f["announce"]; v != nil {

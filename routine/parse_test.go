@@ -220,6 +220,17 @@ func TestPattern(t *testing.T) {
 	}
 }
 
+// TestDaily reads a routine's daily list.
+func TestDaily(t *testing.T) {
+	r, err := Parse("x.yaml", []byte("daily: [basic, other]\n"+step("work: 30s")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.Daily, []string{"basic", "other"}) {
+		t.Errorf("daily %q", r.Daily)
+	}
+}
+
 // TestWait reads the waits of cues, and where they are set.
 func TestWait(t *testing.T) {
 	r, err := Parse("x.yaml", []byte(step("work: 30s\n    setup: [{cue: a, say: A, then: 4s, wait: pace}, {cue: b, say: B}]\n    start: {cue: go, say: Go, wait: always}")))

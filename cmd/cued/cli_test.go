@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,7 +107,12 @@ func TestMain(m *testing.M) {
 // stderr and the exit status.
 func run(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	home := t.TempDir()
+	return runIn(t, t.TempDir(), args...)
+}
+
+// runIn is run with home as the private home (its .state, .config ...).
+func runIn(t *testing.T, home string, args ...string) (string, string, int) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, cuedBin, args...)
@@ -263,5 +269,35 @@ func TestStepOverrideFlags(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want an error saying %q", code, errOut, tt.want)
 			}
 		})
+	}
+}
+
+// TestHistoryDaily: once tspine-3way is in use, cued history says whether
+// the basic roll was done today (tspine-3way's daily: list).
+func TestHistoryDaily(t *testing.T) {
+	home := t.TempDir()
+	dir := filepath.Join(home, ".state", "cued")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	rec := func(id, routine string) string {
+		return fmt.Sprintf(`{"id":%q,"event":"end","routine":%q,"level":"standard","start":%q,"end":%q,"completed":true,"final":true,"length_ms":1000,"reached_ms":1000}`+"\n",
+			id, routine, now, now)
+	}
+	path := filepath.Join(dir, "history.jsonl")
+	for _, tt := range []struct{ add, want string }{
+		{rec("a", "tspine-3way"), "daily: tspine-basic not yet today (tspine-3way is in use: tspine-basic at least once a day)"},
+		{rec("b", "tspine-basic"), "daily: tspine-basic done today (tspine-3way is in use: tspine-basic at least once a day)"},
+	} {
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString(tt.add)
+		f.Close()
+		if out, stderr, code := runIn(t, home, "history"); code != 0 || !strings.Contains(out, tt.want) {
+			t.Errorf("cued history: exit %d, stderr %q, output:\n%s\nwant a line %q", code, stderr, out, tt.want)
+		}
 	}
 }

@@ -31,6 +31,7 @@ func init() {
 				}
 			}
 			sum := history.Summarize(recs, time.Now(), cfg.Daemon.DailyGoal)
+			sum.Daily = history.Dailies(recs, time.Now(), dailyRules())
 			w := cmd.OutOrStdout()
 			if asJSON {
 				enc := json.NewEncoder(w)
@@ -46,6 +47,15 @@ func init() {
 				unit = "day"
 			}
 			fmt.Fprintf(w, "streak: %d %s meeting the goal\n", sum.Streak, unit)
+			for _, d := range sum.Daily {
+				switch {
+				case !d.InUse:
+				case d.Today > 0:
+					fmt.Fprintf(w, "daily: %s done today (%s is in use: %s at least once a day)\n", d.Routine, d.Because, d.Routine)
+				default:
+					fmt.Fprintf(w, "daily: %s not yet today (%s is in use: %s at least once a day)\n", d.Routine, d.Because, d.Routine)
+				}
+			}
 			return nil
 		},
 	}
@@ -85,4 +95,20 @@ func playingSession() string {
 		return ""
 	}
 	return st.Session
+}
+
+// dailyRules are the daily: lists of the routines that load (none if they
+// do not: the history shows without them).
+func dailyRules() []history.DailyRule {
+	set, _ := loadRoutines()
+	if set == nil {
+		return nil
+	}
+	var rules []history.DailyRule
+	for _, src := range set.All() {
+		for _, id := range src.Routine.Daily {
+			rules = append(rules, history.DailyRule{Routine: id, Because: src.Routine.ID})
+		}
+	}
+	return rules
 }

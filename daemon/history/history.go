@@ -301,6 +301,52 @@ type Summary struct {
 	// yesterday while today's goal is not yet met), on which the goal was
 	// met.
 	Streak int `json:"streak"`
+	// Daily is the state of the routines' daily rules today (Dailies).
+	Daily []Daily `json:"daily,omitempty"`
+}
+
+// DailyRule asks for Routine at least once a day while Because is in use
+// (a routine's daily: list).
+type DailyRule struct{ Routine, Because string }
+
+// Daily is a DailyRule's state today.
+type Daily struct {
+	Routine string `json:"routine"`
+	Because string `json:"because"`
+	// InUse is set when Because had a session that counts (Record.Counts)
+	// within the last InUseDays days, today included: only then does the
+	// rule apply.
+	InUse bool `json:"in_use"`
+	// Today counts Routine's sessions today that count.
+	Today int `json:"today"`
+}
+
+// InUseDays is how recent a session must be for its routine to be in use.
+const InUseDays = 7
+
+// Dailies returns the state of each rule at now (in now's location).
+func Dailies(recs []Record, now time.Time, rules []DailyRule) []Daily {
+	loc := now.Location()
+	y, m, d := now.In(loc).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	since := today.AddDate(0, 0, 1-InUseDays)
+	var out []Daily
+	for _, rule := range rules {
+		st := Daily{Routine: rule.Routine, Because: rule.Because}
+		for _, r := range recs {
+			if !r.Counts() {
+				continue
+			}
+			if r.Routine == rule.Because && !r.Start.Before(since) {
+				st.InUse = true
+			}
+			if r.Routine == rule.Routine && !r.Start.Before(today) {
+				st.Today++
+			}
+		}
+		out = append(out, st)
+	}
+	return out
 }
 
 // Summarize computes the summary of the sessions recs at now (in now's

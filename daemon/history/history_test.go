@@ -180,3 +180,31 @@ func TestMerge(t *testing.T) {
 		})
 	}
 }
+
+func TestDailies(t *testing.T) {
+	loc := time.FixedZone("x", 2*3600)
+	now := time.Date(2026, 5, 10, 20, 0, 0, 0, loc)
+	rec := func(routine string, d int, done bool) Record {
+		return Record{Routine: routine, Start: time.Date(2026, 5, d, 7, 0, 0, 0, loc), Completed: done}
+	}
+	rules := []DailyRule{{Routine: "basic", Because: "3way"}}
+	for _, tt := range []struct {
+		name  string
+		recs  []Record
+		inUse bool
+		today int
+	}{
+		{"3-way never done: the rule does not apply", []Record{rec("basic", 10, true)}, false, 1},
+		{"3-way this week, basic today", []Record{rec("3way", 5, true), rec("basic", 10, true)}, true, 1},
+		{"3-way this week, basic not today", []Record{rec("3way", 4, true), rec("basic", 9, true)}, true, 0},
+		{"3-way over a week ago", []Record{rec("3way", 3, true)}, false, 0},
+		{"an unfinished basic roll does not count", []Record{rec("3way", 10, true), rec("basic", 10, false)}, true, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Dailies(tt.recs, now, rules)
+			if len(got) != 1 || got[0].InUse != tt.inUse || got[0].Today != tt.today || got[0].Routine != "basic" || got[0].Because != "3way" {
+				t.Errorf("%+v, want in use %v, today %d", got, tt.inUse, tt.today)
+			}
+		})
+	}
+}
