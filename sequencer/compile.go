@@ -412,6 +412,9 @@ func (c *compiler) segments(t time.Duration, s *routine.Step, info *StepInfo, si
 				label = fmt.Sprintf("part %d/%d: %s, side %d/%d: %s, segment %d/%d", c.step+1, n, s.Name, side+1, sides, name, seg+1, info.Segments)
 			}
 			c.add(Event{Start: t, Kind: KindMark, Label: label})
+			if word := SegmentCue(seg+1, seg == info.Segments-1); word != "" {
+				t = c.say(t, word, speechGap) + speechGap // which segment this is, eyes closed
+			}
 			t = c.talk(t, s.Between)
 		}
 		start := routine.Cue{ID: WordBegin}

@@ -38,6 +38,25 @@ func SideCue(side string, first bool) string {
 // LastCue is the cue id that announces the last n reps (2 to 5).
 func LastCue(n int) string { return fmt.Sprintf("word-last-%d", n) }
 
+// SegmentCue is the cue id that says which segment begins: "Last
+// segment." for the last, else "Segment two." and so on (up to
+// maxSegmentWord; later ones have none: "").
+func SegmentCue(n int, last bool) string {
+	switch {
+	case last:
+		return WordLastSegment
+	case n >= 2 && n <= maxSegmentWord:
+		return fmt.Sprintf("word-segment-%d", n)
+	}
+	return ""
+}
+
+// maxSegmentWord is the highest segment number the shared words say.
+const maxSegmentWord = 10
+
+// WordLastSegment says the last segment (of a part or side) begins.
+const WordLastSegment = "word-last-segment"
+
 // Words returns every shared word: cue id to spoken text.
 func Words() map[string]string {
 	w := map[string]string{
@@ -51,6 +70,10 @@ func Words() map[string]string {
 	}
 	for n := 2; n <= 5; n++ {
 		w[LastCue(n)] = "Last " + lower(numberWords[n]) + "."
+	}
+	w[WordLastSegment] = "Last segment."
+	for n := 2; n <= maxSegmentWord; n++ {
+		w[SegmentCue(n, false)] = "Segment " + lower(numberWords[n]) + "."
 	}
 	for _, side := range []string{"left", "right"} {
 		w[SideCue(side, true)] = upper(side) + " side."
