@@ -43,6 +43,10 @@ type Routine struct {
 	// taken from the training).
 	Warmup bool
 	Budget time.Duration
+	// Plan is the cue that says the session's plan at each level (YAML
+	// plan: {gentle: {cue, say}, ...}), spoken after the intro; nil or a
+	// missing level says none.
+	Plan map[Level]*Cue
 	// Daily names routines to do at least once a day while this one is in
 	// use (YAML daily: [tspine-basic]): `cued history` shows whether they
 	// were today.
@@ -289,6 +293,11 @@ func (r *Routine) Cues() []Cue {
 		}
 	}
 	add(r.Intro...)
+	for _, l := range Levels {
+		if c := r.Plan[l]; c != nil {
+			add(*c)
+		}
+	}
 	for _, s := range r.Steps {
 		add(s.Setup...)
 		if s.Start != nil {

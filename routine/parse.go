@@ -208,7 +208,7 @@ func (d *decoder) sides(n *yaml.Node) []string {
 	return out
 }
 
-var routineKeys = []string{"id", "name", "description", "warmup", "budget", "daily", "announce", "intro", "steps", "outro"}
+var routineKeys = []string{"id", "name", "description", "warmup", "budget", "daily", "plan", "announce", "intro", "steps", "outro"}
 
 func (d *decoder) routine(n *yaml.Node) *Routine {
 	r := &Routine{Pos: Pos{n.Line, n.Column}}
@@ -242,6 +242,21 @@ func (d *decoder) routine(n *yaml.Node) *Routine {
 		}
 	} else if r.Warmup {
 		r.Budget = DefaultBudget
+	}
+	if v := f["plan"]; v != nil {
+		names := make([]string, len(Levels))
+		for i, l := range Levels {
+			names[i] = string(l)
+		}
+		pf, _ := d.fields(v, "plan", names...)
+		r.Plan = map[Level]*Cue{}
+		for _, l := range Levels {
+			if cv := pf[string(l)]; cv != nil {
+				if c, ok := d.cue(cv, "plan."+string(l)); ok {
+					r.Plan[l] = &c
+				}
+			}
+		}
 	}
 	if v := f["daily"]; v != nil {
 		for _, it := range d.list(v, "daily") {

@@ -220,6 +220,21 @@ func TestPattern(t *testing.T) {
 	}
 }
 
+// TestPlan reads a routine's plan cues, one per level.
+func TestPlan(t *testing.T) {
+	r, err := Parse("x.yaml", []byte("plan: {gentle: {cue: p-g, say: Short.}, full: {cue: p-f, say: Long.}}\n"+step("work: 30s")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Plan[Gentle] == nil || r.Plan[Gentle].ID != "p-g" || r.Plan[Standard] != nil || r.Plan[Full].Text != "Long." {
+		t.Errorf("plan %+v", r.Plan)
+	}
+	if _, err := Parse("x.yaml", []byte("plan: {easy: {cue: p, say: P.}}\n"+step("work: 30s"))); err == nil ||
+		!strings.Contains(err.Error(), `x.yaml:1:8: unknown key "easy" in plan (valid: gentle, standard, full)`) {
+		t.Errorf("a plan for no level: %v", err)
+	}
+}
+
 // TestDaily reads a routine's daily list.
 func TestDaily(t *testing.T) {
 	r, err := Parse("x.yaml", []byte("daily: [basic, other]\n"+step("work: 30s")))

@@ -82,6 +82,20 @@ const (
 	MaxWaitLength     = 2 * time.Minute
 )
 
+// overridden reports whether o changes any part from its level's choice:
+// then a routine's spoken plan (which says the level's) is left out.
+func (o Options) overridden() bool {
+	if o.Work != 0 || o.Reps != 0 || o.Segments != 0 {
+		return true
+	}
+	for _, ov := range o.Steps {
+		if ov != (Override{}) {
+			return true
+		}
+	}
+	return false
+}
+
 // Override is what Options.Steps sets for one step; zero keeps the value.
 type Override struct {
 	Work     time.Duration
@@ -366,6 +380,9 @@ func (c *compiler) compileStep(t time.Duration, s *routine.Step, info *StepInfo)
 	t += chimeLen + afterChime
 	if c.step == 0 {
 		t = c.talk(t, c.r.Intro)
+		if plan := c.r.Plan[c.o.Level]; plan != nil && !c.o.overridden() {
+			t = c.talk(t, []routine.Cue{*plan})
+		}
 	}
 	t = c.talk(t, s.Setup)
 	ov := c.o.Steps[s.ID]

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -545,6 +546,43 @@ func TestStepOverrides(t *testing.T) {
 			_, err := Compile(r, Options{Steps: tt.steps}, nil)
 			if !errors.Is(err, ErrOverride) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want ErrOverride saying %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestPlanSpoken: the plan cue of the session's level is said after the
+// intro, and none when an override makes the level's plan wrong.
+func TestPlanSpoken(t *testing.T) {
+	var basic *routine.Routine
+	for _, r := range builtin(t) {
+		if r.ID == "tspine-basic" {
+			basic = r
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		o    Options
+		want string
+	}{
+		{"gentle", Options{Level: routine.Gentle}, "basic-plan-gentle"},
+		{"full", Options{Level: routine.Full}, "basic-plan-full"},
+		{"work overridden", Options{Level: routine.Full, Work: 40 * time.Second}, ""},
+		{"one part's segments overridden", Options{Level: routine.Full, Steps: map[string]Override{"roll": {Segments: 2}}}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tl, err := Compile(basic, tt.o, fakeClips(CueTexts(basic)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range tl.Events {
+				if e.Kind == KindVoice && strings.HasPrefix(e.Cue, "basic-plan-") {
+					got = append(got, e.Cue)
+				}
+			}
+			if want := []string{tt.want}; tt.want == "" && len(got) != 0 || tt.want != "" && !slices.Equal(got, want) {
+				t.Errorf("plan cues %q, want %q", got, tt.want)
 			}
 		})
 	}
