@@ -43,6 +43,9 @@ type Routine struct {
 	// taken from the training).
 	Warmup bool
 	Budget time.Duration
+	// Rounds repeats the whole list of steps (YAML rounds: 3, a circuit;
+	// 1 by default), each step's setup said in the first round only.
+	Rounds int
 	// Plan is the cue that says the session's plan at each level (YAML
 	// plan: {gentle: {cue, say}, ...}), spoken after the intro; nil or a
 	// missing level says none.
@@ -93,6 +96,9 @@ const (
 	// WaitAlways waits at every pace.
 	WaitAlways Wait = "always"
 )
+
+// MaxRounds is the most rounds a routine may repeat its steps for.
+const MaxRounds = 10
 
 // MaxCount is the most reps a counted step (count:) may have: the shared
 // words count to it.

@@ -208,7 +208,7 @@ func (d *decoder) sides(n *yaml.Node) []string {
 	return out
 }
 
-var routineKeys = []string{"id", "name", "description", "warmup", "budget", "daily", "plan", "announce", "intro", "steps", "outro"}
+var routineKeys = []string{"id", "name", "description", "warmup", "budget", "daily", "plan", "rounds", "announce", "intro", "steps", "outro"}
 
 func (d *decoder) routine(n *yaml.Node) *Routine {
 	r := &Routine{Pos: Pos{n.Line, n.Column}}
@@ -242,6 +242,13 @@ func (d *decoder) routine(n *yaml.Node) *Routine {
 		}
 	} else if r.Warmup {
 		r.Budget = DefaultBudget
+	}
+	r.Rounds = 1
+	if v := f["rounds"]; v != nil {
+		r.Rounds = d.intRange(v, "rounds", 1, MaxRounds).Min
+		if v.Kind == yaml.ScalarNode && strings.Contains(v.Value, "-") {
+			d.errf(v, "rounds must be one count, not a range (e.g. 3)")
+		}
 	}
 	if v := f["plan"]; v != nil {
 		names := make([]string, len(Levels))

@@ -110,6 +110,8 @@ func TestParseErrors(t *testing.T) {
 			"x.yaml:6:33: pattern is empty (e.g. [{inhale: 4s}, {hold: 4s}, {exhale: 4s}, {hold: 4s}])"},
 		{"pattern phase too short", step("breaths: {reps: 4, pattern: [{inhale: 0.2s}, {exhale: 4s}]}"),
 			"x.yaml:6:43: inhale 0.2s is out of range"},
+		{"rounds a range", "rounds: 2-3\n" + step("work: 30s"), "x.yaml:1:9: rounds must be one count, not a range (e.g. 3)"},
+		{"rounds too many", "rounds: 11\n" + step("work: 30s"), "x.yaml:1:9: rounds 11 is out of range (1 to 10)"},
 		{"wait not a choice", step("work: 30s\n    setup: [{cue: a, say: A, wait: yes}]"),
 			`x.yaml:7:36: wait is "yes"; it must be pace (wait for the listener when the session's pace is wait) or always`},
 		{"wait on a phase", step("breaths: {reps: 5, inhale: 1s, exhale: 1s, cues: {inhale: {cue: i, say: In, wait: always}}}"),

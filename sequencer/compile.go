@@ -150,7 +150,21 @@ type compiler struct {
 	events    []Event
 	estimated map[string]bool
 	voiceFree time.Duration // earliest start of the next voice clip
-	step, seg int
+	// step is the part being laid out (an index of Timeline.Steps: with
+	// rounds, of the round's copy), seg its segment, round its round.
+	step, seg, round int
+}
+
+// parts is how many parts the session has: the steps times the rounds.
+func (c *compiler) parts() int { return len(c.r.Steps) * max(c.r.Rounds, 1) }
+
+// partName is the part being laid out as labels say it: its name, and its
+// round when there are several.
+func (c *compiler) partName(s *routine.Step) string {
+	if c.r.Rounds > 1 {
+		return fmt.Sprintf("%s (round %d/%d)", s.Name, c.round+1, c.r.Rounds)
+	}
+	return s.Name
 }
 
 // Compile lays the routine out on a timeline. clips may be nil, in which
@@ -180,13 +194,16 @@ func Compile(r *routine.Routine, o Options, clips ClipLengths) (*Timeline, error
 	c := &compiler{r: r, o: o, clips: clips, texts: CueTexts(r), estimated: map[string]bool{}}
 	tl := &Timeline{Routine: r.ID, Name: r.Name, Level: string(o.Level)}
 	t := leadIn
-	for i := range r.Steps {
-		c.step, c.seg = i, 0
-		info := StepInfo{ID: r.Steps[i].ID, Name: r.Steps[i].Name, Start: t}
-		t = c.compileStep(t, &r.Steps[i], &info)
-		tl.Steps = append(tl.Steps, info)
+	for round := range max(r.Rounds, 1) {
+		c.round = round
+		for i := range r.Steps {
+			c.step, c.seg = len(tl.Steps), 0
+			info := StepInfo{ID: r.Steps[i].ID, Name: r.Steps[i].Name, Start: t}
+			t = c.compileStep(t, &r.Steps[i], &info)
+			tl.Steps = append(tl.Steps, info)
+		}
 	}
-	c.step = len(r.Steps) - 1
+	c.step = len(tl.Steps) - 1
 	c.add(Event{Start: t, Length: endLen, Kind: KindTone, Tone: ToneEnd})
 	c.voiceFree = t + 800*time.Millisecond
 	t = c.say(t, WordComplete, speechGap)
@@ -374,17 +391,22 @@ func (c *compiler) end() time.Duration {
 }
 
 func (c *compiler) compileStep(t time.Duration, s *routine.Step, info *StepInfo) time.Duration {
-	n := len(c.r.Steps)
-	c.add(Event{Start: t, Kind: KindMark, Label: fmt.Sprintf("part %d/%d: %s", c.step+1, n, s.Name)})
+	n := c.parts()
+	c.add(Event{Start: t, Kind: KindMark, Label: fmt.Sprintf("part %d/%d: %s", c.step+1, n, c.partName(s))})
 	c.add(Event{Start: t, Length: chimeLen, Kind: KindTone, Tone: ToneChime})
 	t += chimeLen + afterChime
+	if c.round > 0 && c.step%len(c.r.Steps) == 0 {
+		t = c.say(t, RoundCue(c.round+1, c.round == c.r.Rounds-1), speechGap) + speechGap
+	}
 	if c.step == 0 {
 		t = c.talk(t, c.r.Intro)
 		if plan := c.r.Plan[c.o.Level]; plan != nil && !c.o.overridden() {
 			t = c.talk(t, []routine.Cue{*plan})
 		}
 	}
-	t = c.talk(t, s.Setup)
+	if c.round == 0 {
+		t = c.talk(t, s.Setup) // said once: later rounds go straight on
+	}
 	ov := c.o.Steps[s.ID]
 	info.Segments = s.Segments.At(c.o.Level)
 	if c.o.Segments != 0 && s.Segments.Max > 1 {
@@ -403,7 +425,7 @@ func (c *compiler) compileStep(t time.Duration, s *routine.Step, info *StepInfo)
 		if name != "" {
 			// Each side after the first is a part of its own to skip to,
 			// and is said: time to turn over (sideSettle) follows.
-			label := fmt.Sprintf("part %d/%d: %s, side %d/%d: %s", c.step+1, n, s.Name, side+1, len(sides), name)
+			label := fmt.Sprintf("part %d/%d: %s, side %d/%d: %s", c.step+1, n, c.partName(s), side+1, len(sides), name)
 			if side > 0 {
 				c.add(Event{Start: t, Kind: KindMark, Label: label})
 			}
@@ -420,13 +442,13 @@ func (c *compiler) compileStep(t time.Duration, s *routine.Step, info *StepInfo)
 // segments lays out the segments of one side of a step (the step's only
 // side when side is "").
 func (c *compiler) segments(t time.Duration, s *routine.Step, info *StepInfo, side, sides int, name string) time.Duration {
-	n := len(c.r.Steps)
+	n := c.parts()
 	for seg := 0; seg < info.Segments; seg++ {
 		c.seg = side*info.Segments + seg
 		if seg > 0 {
-			label := fmt.Sprintf("part %d/%d: %s, segment %d/%d", c.step+1, n, s.Name, seg+1, info.Segments)
+			label := fmt.Sprintf("part %d/%d: %s, segment %d/%d", c.step+1, n, c.partName(s), seg+1, info.Segments)
 			if name != "" {
-				label = fmt.Sprintf("part %d/%d: %s, side %d/%d: %s, segment %d/%d", c.step+1, n, s.Name, side+1, sides, name, seg+1, info.Segments)
+				label = fmt.Sprintf("part %d/%d: %s, side %d/%d: %s, segment %d/%d", c.step+1, n, c.partName(s), side+1, sides, name, seg+1, info.Segments)
 			}
 			c.add(Event{Start: t, Kind: KindMark, Label: label})
 			if word := SegmentCue(seg+1, seg == info.Segments-1); word != "" {

@@ -587,3 +587,47 @@ func TestPlanSpoken(t *testing.T) {
 		})
 	}
 }
+
+// TestRounds: rounds repeat the steps, each a part of the timeline; the
+// round is said at each round after the first (the last as "Last round.")
+// and the set-up only in the first.
+func TestRounds(t *testing.T) {
+	r, err := routine.Parse("x.yaml", []byte(`id: c
+name: C
+rounds: 3
+steps:
+  - id: a
+    name: A
+    setup: [{cue: a-setup, say: Set up.}]
+    work: 10s
+  - id: b
+    name: B
+    count: {reps: 5, tempo: 2s}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := Compile(r, Options{}, fakeClips(CueTexts(r)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(tl); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range tl.Steps {
+		names = append(names, s.ID)
+	}
+	if want := []string{"a", "b", "a", "b", "a", "b"}; !slices.Equal(names, want) {
+		t.Fatalf("parts %q, want %q", names, want)
+	}
+	var said []string
+	for _, e := range tl.Events {
+		if e.Kind == KindVoice && (e.Cue == "a-setup" || strings.HasPrefix(e.Cue, "word-round") || e.Cue == WordLastRound) {
+			said = append(said, fmt.Sprintf("%s@%d", e.Cue, e.Step))
+		}
+	}
+	if want := []string{"a-setup@0", "word-round-2@2", "word-last-round@4"}; !slices.Equal(said, want) {
+		t.Errorf("said %q, want %q", said, want)
+	}
+}

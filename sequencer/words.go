@@ -51,6 +51,18 @@ func SegmentCue(n int, last bool) string {
 	return ""
 }
 
+// RoundCue is the cue id that says which round begins: "Last round." for
+// the last, else "Round two." and so on (rounds go to routine.MaxRounds).
+func RoundCue(n int, last bool) string {
+	if last {
+		return WordLastRound
+	}
+	return fmt.Sprintf("word-round-%d", n)
+}
+
+// WordLastRound says the last round begins.
+const WordLastRound = "word-last-round"
+
 // maxSegmentWord is the highest segment number the shared words say.
 const maxSegmentWord = 10
 
@@ -72,6 +84,10 @@ func Words() map[string]string {
 		w[LastCue(n)] = "Last " + lower(numberWords[n]) + "."
 	}
 	w[WordLastSegment] = "Last segment."
+	w[WordLastRound] = "Last round."
+	for n := 2; n < routine.MaxRounds; n++ {
+		w[RoundCue(n, false)] = "Round " + lower(numberWords[n]) + "."
+	}
 	for n := 2; n <= maxSegmentWord; n++ {
 		w[SegmentCue(n, false)] = "Segment " + lower(numberWords[n]) + "."
 	}

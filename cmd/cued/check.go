@@ -98,8 +98,12 @@ func checkFile(cmd *cobra.Command, path string, limit time.Duration) bool {
 	if waits > 0 {
 		held = fmt.Sprintf("; %d wait(s) at pace wait", waits)
 	}
-	fmt.Fprintf(w, "%s: ok: %s %q, %d parts, %s / %s / %s (gentle / standard / full)%s\n",
-		path, r.ID, r.Name, len(r.Steps), lengths[0], lengths[1], lengths[2], held)
+	parts := fmt.Sprintf("%d parts", len(r.Steps))
+	if r.Rounds > 1 {
+		parts += fmt.Sprintf(" × %d rounds", r.Rounds)
+	}
+	fmt.Fprintf(w, "%s: ok: %s %q, %s, %s / %s / %s (gentle / standard / full)%s\n",
+		path, r.ID, r.Name, parts, lengths[0], lengths[1], lengths[2], held)
 	if r.Warmup && longest.Timed() > r.Budget {
 		fmt.Fprintf(w, "%s:%d:%d: warning: at level %s the session lasts %s (waits not counted), over its warm-up budget of %s (shorten the talk or the ranges, or raise budget)\n",
 			path, r.BudgetPos.Line, r.BudgetPos.Col, longest.Level, shortClock(longest.Timed()), routine.FormatDuration(r.Budget))
@@ -120,8 +124,8 @@ type warning struct{ key, text string }
 // is one, else at its part.
 func silenceWarning(path string, r *routine.Routine, tl *sequencer.Timeline, sl sequencer.Silence, l routine.Level) warning {
 	pos := r.Pos
-	if sl.Step >= 0 && sl.Step < len(r.Steps) {
-		pos = r.Steps[sl.Step].Pos
+	if sl.Step >= 0 && len(r.Steps) > 0 {
+		pos = r.Steps[sl.Step%len(r.Steps)].Pos // with rounds, a part is a step's copy
 	}
 	after := "at the start"
 	if a := sl.After; a.Kind != "" {
