@@ -470,17 +470,7 @@ steps:
     segments: 2
     work: 30s
 `
-	r, err := routine.Parse("couch.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tl, err := Compile(r, Options{}, fakeClips(CueTexts(r)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Check(tl); err != nil {
-		t.Fatal(err)
-	}
+	tl := compileChecked(t, "couch.yaml", src)
 	var labels, said []string
 	var now Event
 	for _, e := range tl.Events {
@@ -592,7 +582,7 @@ func TestPlanSpoken(t *testing.T) {
 // round is said at each round after the first (the last as "Last round.")
 // and the set-up only in the first.
 func TestRounds(t *testing.T) {
-	r, err := routine.Parse("x.yaml", []byte(`id: c
+	tl := compileChecked(t, "x.yaml", `id: c
 name: C
 rounds: 3
 steps:
@@ -603,17 +593,7 @@ steps:
   - id: b
     name: B
     count: {reps: 5, tempo: 2s}
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tl, err := Compile(r, Options{}, fakeClips(CueTexts(r)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Check(tl); err != nil {
-		t.Fatal(err)
-	}
+`)
 	var names []string
 	for _, s := range tl.Steps {
 		names = append(names, s.ID)
@@ -630,4 +610,22 @@ steps:
 	if want := []string{"a-setup@0", "word-round-2@2", "word-last-round@4"}; !slices.Equal(said, want) {
 		t.Errorf("said %q, want %q", said, want)
 	}
+}
+
+// compileChecked parses src (named file), compiles it at the standard
+// level with fake clips and checks the timeline's invariants.
+func compileChecked(t *testing.T, file, src string) *Timeline {
+	t.Helper()
+	r, err := routine.Parse(file, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := Compile(r, Options{}, fakeClips(CueTexts(r)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(tl); err != nil {
+		t.Fatal(err)
+	}
+	return tl
 }

@@ -104,15 +104,7 @@ type Timeline struct {
 }
 
 // Marks returns the mark events in order: the places next/previous seek to.
-func (t *Timeline) Marks() []Event {
-	var ms []Event
-	for _, e := range t.Events {
-		if e.Kind == KindMark {
-			ms = append(ms, e)
-		}
-	}
-	return ms
-}
+func (t *Timeline) Marks() []Event { return t.ofKind(KindMark) }
 
 // StepAt returns the index of the step playing at d, or -1 past the end.
 func (t *Timeline) StepAt(d time.Duration) int {
@@ -237,10 +229,13 @@ func (t *Timeline) Silences(limit time.Duration) []Silence {
 }
 
 // Waits returns the session's waits, in order.
-func (t *Timeline) Waits() []Event {
+func (t *Timeline) Waits() []Event { return t.ofKind(KindWait) }
+
+// ofKind returns the events of kind k, in order.
+func (t *Timeline) ofKind(k Kind) []Event {
 	var out []Event
 	for _, e := range t.Events {
-		if e.Kind == KindWait {
+		if e.Kind == k {
 			out = append(out, e)
 		}
 	}

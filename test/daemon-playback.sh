@@ -190,6 +190,22 @@ wait_event() {
 	done
 }
 serve_alive() { kill -0 "$SERVE" 2>/dev/null || fail "the daemon (pid $SERVE) died: $(tail -n 5 "$WORK/serve.log")"; }
+# check_rec SESSION REC OPS WHAT: daemoncheck the recording $WORK/REC.wav
+# against the session whose render and timeline are $WORK/SESSION*
+# (SESSION "" or "wait-") and what happened (OPS); fail, naming WHAT, when
+# the recording is not that session.
+check_rec() {
+	local rc
+	set +e
+	"$CHECK" -label "daemon-playback" -render "$WORK/${1}render.wav" -render-f32 "$WORK/${1}render-f32.wav" \
+		-timeline "$WORK/${1}timeline.json" -rec "$WORK/$2.wav" -rec-t0 "$(cat "$WORK/$2.wav.t0")" \
+		-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" -ops "$3" >"$WORK/check-$2.txt" 2>&1
+	rc=$?
+	set -e
+	cat "$WORK/check-$2.txt"
+	((rc == 0)) || fail "$4: the recording is not the session (report above; $WORK/$2.wav)"
+}
+
 
 # --- 1. the daemon without a sound server ---------------------------------------------
 "${C[@]}" serve 2>"$WORK/serve.log" &
@@ -255,15 +271,7 @@ say "cued next ($(ms_since "$t_next") ms): $(cat "$WORK/next.out")"
 wait_event end 1 40 || fail "the session did not end within 40 s of the skip"
 sleep 0.5
 test/soundserver stoprec "$PA" || fail "the recording did not finish"
-set +e
-"$CHECK" -label "daemon-playback" -render "$WORK/render.wav" -render-f32 "$WORK/render-f32.wav" \
-	-timeline "$WORK/timeline.json" -rec "$WORK/rec1.wav" -rec-t0 "$(cat "$WORK/rec1.wav.t0")" \
-	-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" \
-	-ops "start,pause@$t_pause,resume@$t_resume,next@$t_next,end" >"$WORK/check1.txt" 2>&1
-rc=$?
-set -e
-cat "$WORK/check1.txt"
-((rc == 0)) || fail "pause/resume/next through the daemon: the recording is not the session (report above; $WORK/rec1.wav)"
+check_rec "" rec1 "start,pause@$t_pause,resume@$t_resume,next@$t_next,end" "pause/resume/next through the daemon"
 serve_alive
 
 # --- 2b. next, prev and stop ----------------------------------------------------------------
@@ -295,15 +303,7 @@ say "cued stop ($(ms_since "$t_stop") ms): $(cat "$WORK/stop.out")"
 wait_event stop $((stops + 1)) 5 || fail "no stop event within 5 s of cued stop"
 sleep 1.0
 test/soundserver stoprec "$PA" || fail "the recording (1b) did not finish"
-set +e
-"$CHECK" -label "daemon-playback" -render "$WORK/render.wav" -render-f32 "$WORK/render-f32.wav" \
-	-timeline "$WORK/timeline.json" -rec "$WORK/rec1b.wav" -rec-t0 "$(cat "$WORK/rec1b.wav.t0")" \
-	-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" \
-	-ops "start,next@$t_next1b,prev@$t_prev,pause@$t_ppause,resume@$t_presume,stop@$t_stop" >"$WORK/check1b.txt" 2>&1
-rc=$?
-set -e
-cat "$WORK/check1b.txt"
-((rc == 0)) || fail "next/prev/stop through the daemon: the recording is not the session (report above; $WORK/rec1b.wav)"
+check_rec "" rec1b "start,next@$t_next1b,prev@$t_prev,pause@$t_ppause,resume@$t_presume,stop@$t_stop" "next/prev/stop through the daemon"
 serve_alive
 
 # --- 2c. a wait: the session holds, looping its reminder, until cued next ---------------
@@ -324,15 +324,7 @@ say "cued next ($(ms_since "$t_release") ms): $(cat "$WORK/release.out")"
 wait_event end 2 40 || fail "the wait session did not end within 40 s of the release"
 sleep 0.5
 test/soundserver stoprec "$PA" || fail "the recording (1c) did not finish"
-set +e
-"$CHECK" -label "daemon-playback" -render "$WORK/wait-render.wav" -render-f32 "$WORK/wait-render-f32.wav" \
-	-timeline "$WORK/wait-timeline.json" -rec "$WORK/rec1c.wav" -rec-t0 "$(cat "$WORK/rec1c.wav.t0")" \
-	-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" \
-	-ops "start,wait,next@$t_release,end" >"$WORK/check1c.txt" 2>&1
-rc=$?
-set -e
-cat "$WORK/check1c.txt"
-((rc == 0)) || fail "a wait through the daemon: the recording is not the session held and released (report above; $WORK/rec1c.wav)"
+check_rec wait- rec1c "start,wait,next@$t_release,end" "a wait through the daemon (held, then released)"
 serve_alive
 
 # --- 3. the server is killed mid-session and restarted ----------------------------------
