@@ -257,6 +257,10 @@ say "server up: the daemon's device probe saw it after $(ms_since "$t_up") ms"
 t_play=$(now)
 "${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play1.out" 2>"$WORK/play1.err" || fail "cued play: $(cat "$WORK/play1.err")"
 say "cued play answered after $(ms_since "$t_play") ms: the session plays"
+# The stream announces its role (audio.role), for the server's ducking policy.
+role=$(pactl list sink-inputs 2>/dev/null | sed -n 's/^[[:space:]]*media.role = "\(.*\)"$/\1/p' | head -n1)
+say "the daemon's stream at the sound server: media.role \"$role\""
+[[ $role == event ]] || fail "the daemon's stream announces media.role \"$role\", want \"event\" (audio.role)"
 sleep 2.0 # mid "3way-arms-start" (1.3 s to 3.4 s into the session)
 t_pause=$(now)
 "${C[@]}" pause >"$WORK/pause.out" 2>&1 || fail "cued pause: $(cat "$WORK/pause.out")"

@@ -66,6 +66,7 @@ type AudioConfig struct {
 	DuckDB   float64               `mapstructure:"duck_db"`
 	VoiceDB  float64               `mapstructure:"voice_db"`
 	Tones    map[string]ToneConfig `mapstructure:"tones"`
+	Role     string                `mapstructure:"role"`
 }
 
 // DaemonConfig is the daemon section of config.yaml.
@@ -223,6 +224,22 @@ func stateHome() string  { return xdgDir("XDG_STATE_HOME", ".local/state") }
 
 // playbackOptions are the device options of config c: its output and
 // buffer.
+// announceRole names the media role of cued's sound streams for the sound
+// server (config audio.role): libpulse reads PULSE_PROP_media.role from
+// the environment into the streams of this process and of its children
+// (the daemon's sink child), under PulseAudio and pipewire-pulse alike, so
+// that a role policy (module-role-ducking, WirePlumber's) lowers the
+// user's music under cued. A role the user set in the environment wins;
+// "" announces none.
+func announceRole(c *Config) {
+	if _, set := os.LookupEnv(roleEnv); !set && c.Audio.Role != "" {
+		os.Setenv(roleEnv, c.Audio.Role)
+	}
+}
+
+// roleEnv is libpulse's environment variable for the media.role property.
+const roleEnv = "PULSE_PROP_media.role"
+
 func playbackOptions(c *Config) playback.Options {
 	return playback.Options{Output: playback.Output(c.Audio.Output), BufferMS: c.Audio.BufferMS}
 }

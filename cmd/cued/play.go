@@ -76,6 +76,7 @@ func init() {
 // playLocal plays the session in this process, showing progress on out and
 // taking keys from a terminal on stdin.
 func playLocal(ctx context.Context, s *audio.Session, tl *sequencer.Timeline, out io.Writer) error {
+	announceRole(&cfg)
 	p, err := playback.Start(s, s.Format(), playbackOptions(&cfg))
 	if err != nil {
 		return err

@@ -57,6 +57,7 @@ type server struct {
 
 func runServe(cmd *cobra.Command, sinkKind string) error {
 	s := &server{cmd: cmd, level: new(slog.LevelVar), memo: &voice.Memo{}}
+	announceRole(&cfg) // before any sink child starts: they inherit it
 	if err := s.level.UnmarshalText([]byte(cfg.Daemon.LogLevel)); err != nil {
 		return fmt.Errorf("daemon.log_level %q is not a level (debug, info, warn or error)", cfg.Daemon.LogLevel)
 	}
