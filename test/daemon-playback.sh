@@ -30,6 +30,9 @@
 #      into the wait, and the recording holds the render to the wait's end
 #      and then the wait again, every pass sample for sample, until
 #      `cued next` goes on (with the fades) from the wait's end;
+#      then the user's music (the render played by paplay as role music)
+#      under module-role-ducking: lowered to 10 % while cued plays, back
+#      after cued stops (its stream announces media.role event);
 #   3. the sound server is killed (SIGKILL) mid-session and restarted: the
 #      same daemon (same pid) goes on from the sample it had played, with
 #      a fade-in, within DAEMON_PLAYBACK_MAX_RECOVER s (default 6) of the
@@ -329,6 +332,44 @@ wait_event end 2 40 || fail "the wait session did not end within 40 s of the rel
 sleep 0.5
 test/soundserver stoprec "$PA" || fail "the recording (1c) did not finish"
 check_rec wait- rec1c "start,wait,next@$t_release,end" "a wait through the daemon (held, then released)"
+serve_alive
+
+# --- 2d. the user's music is lowered under cued, not stopped ------------------------------
+# module-role-ducking with the line README gives; the "music" is a 3 kHz
+# tone played by paplay as role music, its level read from the recording
+# through a narrow band-pass (sox): before cued plays, while it plays, and
+# after it stopped its device (5 s after its last sound).
+sox -n -r 44100 -c 2 -b 16 "$WORK/music.wav" synth 20 sine 3000 vol 0.3 || fail "sox cannot make the music"
+duck=$(pactl load-module module-role-ducking trigger_roles=event ducking_roles=music,video volume=-20dB) ||
+	fail "cannot load module-role-ducking into the private server"
+test/soundserver record "$PA" "$WORK/rec1d.wav" || fail "cannot record the sink's monitor"
+paplay --property=media.role=music "$WORK/music.wav" &
+MUSIC=$!
+sleep 2.0
+t_play1d=$(now)
+"${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play1d.out" 2>"$WORK/play1d.err" || fail "cued play (1d): $(cat "$WORK/play1d.err")"
+sleep 2.5
+t_stop1d=$(now)
+"${C[@]}" stop >/dev/null 2>&1 || fail "cued stop (1d) failed"
+sleep 7.5
+test/soundserver stoprec "$PA" || fail "the recording (1d) did not finish"
+kill "$MUSIC" 2>/dev/null || true
+wait "$MUSIC" 2>/dev/null || true
+pactl unload-module "$duck" || true
+t0=$(cat "$WORK/rec1d.wav.t0")
+# band_db FROM TO: the level (RMS, dBFS) of the 3 kHz band between two wall times.
+band_db() {
+	local at len
+	at=$(awk -v a="$1" -v t="$t0" 'BEGIN{printf "%.3f", a-t}')
+	len=$(awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b-a}')
+	sox "$WORK/rec1d.wav" -n trim "$at" "$len" sinc 2950-3050 stats 2>&1 | awk '/^RMS lev dB/{print $4}'
+}
+before=$(band_db "$(awk -v a="$t_play1d" 'BEGIN{printf "%.3f", a-1.5}')" "$t_play1d")
+during=$(band_db "$(awk -v a="$t_play1d" 'BEGIN{printf "%.3f", a+0.8}')" "$t_stop1d")
+after=$(band_db "$(awk -v a="$t_stop1d" 'BEGIN{printf "%.3f", a+6.5}')" "$(awk -v a="$t_stop1d" 'BEGIN{printf "%.3f", a+7.3}')")
+say "ducking (module-role-ducking, trigger_roles=event, volume=-20dB): the music at $before dBFS before cued plays, $during dBFS while it plays, $after dBFS after it stopped its device"
+awk -v b="$before" -v d="$during" -v a="$after" 'BEGIN{exit !(b - d > 15 && b - d < 25 && (b - a < 1 && a - b < 1))}' ||
+	fail "the music was not lowered by about 20 dB under cued and brought back: $before / $during / $after dBFS"
 serve_alive
 
 # --- 3. the server is killed mid-session and restarted ----------------------------------
