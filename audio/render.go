@@ -7,6 +7,8 @@ import (
 	"math"
 
 	"github.com/gopxl/beep/v2"
+
+	"github.com/cued-dev/cued/pcm"
 )
 
 // Encoding is a file format Render writes.
@@ -64,7 +66,7 @@ const unknownSize = 0xFFFFFFFF
 // at a time, so it works to a pipe or a FIFO as well as to a file and keeps
 // memory flat. s must be finite. Its samples are exactly those the player
 // would pull from the same streamer; WAV16 and RawS16LE quantise them as the
-// player does (clamp to [-1, 1], times 32767, truncated).
+// outputs do (pcm.S16).
 //
 // A WAV header holds the length up front. When s has Len and Position (a
 // Session does) the header is written from Len()-Position(); otherwise, if
@@ -186,30 +188,20 @@ func encode(out []byte, buf [][2]float64, enc Encoding, ch int) []byte {
 		// a store-forwarding stall per frame.
 		for i := range buf {
 			a, b := buf[i][0], buf[i][1]
-			l := uint32(uint16(s16(a)))
+			l := uint32(uint16(pcm.S16(a)))
 			r := l
 			if b != a { // a Session's channels are equal: quantise once
-				r = uint32(uint16(s16(b)))
+				r = uint32(uint16(pcm.S16(b)))
 			}
 			binary.LittleEndian.PutUint32(out[4*i:], l|r<<16)
 		}
 	default:
 		out = out[:2*len(buf)]
 		for i := range buf {
-			binary.LittleEndian.PutUint16(out[2*i:], uint16(s16((buf[i][0]+buf[i][1])/2)))
+			binary.LittleEndian.PutUint16(out[2*i:], uint16(pcm.S16((buf[i][0]+buf[i][1])/2)))
 		}
 	}
 	return out
-}
-
-// s16 quantises a sample exactly as package playback does before handing it
-// to the device, so that a 16-bit render is the bytes that play.
-func s16(v float64) int16 {
-	if v >= -1 && v <= 1 { // the usual case, without min and max's NaN handling
-		return int16(v * (1<<15 - 1))
-	}
-	v = max(min(v, 1), -1)
-	return int16(v * (1<<15 - 1))
 }
 
 // wavHeader returns a canonical WAV header for frames frames (-1: unknown):

@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unsafe"
+
+	"github.com/cued-dev/cued/pcm"
 )
 
 // out is the open device: ALSA's PCM, written by a C thread from a ring of
@@ -176,17 +178,13 @@ func (o *out) err() error {
 func (o *out) put(at uint64, frames [][2]float64) {
 	i := int(at % o.cap)
 	for _, f := range frames {
-		o.ring[2*i] = s16(f[0])
-		o.ring[2*i+1] = s16(f[1])
+		o.ring[2*i] = pcm.S16(f[0])
+		o.ring[2*i+1] = pcm.S16(f[1])
 		if i++; i == int(o.cap) {
 			i = 0
 		}
 	}
 }
-
-// s16 is audio.Render's conversion (and beep's speaker's): clamp, scale
-// by 32767, truncate.
-func s16(v float64) int16 { return int16(max(min(v, 1), -1) * (1<<15 - 1)) }
 
 // take plays the thread's part for tests: it claims up to len(dst)/2
 // frames, copies them to dst and counts them handed.

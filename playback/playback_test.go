@@ -17,6 +17,8 @@ import (
 	"unsafe"
 
 	"github.com/gopxl/beep/v2"
+
+	"github.com/cued-dev/cued/pcm"
 )
 
 // ramp is a StreamSeeker whose sample i is i/len: what was streamed tells
@@ -90,7 +92,7 @@ func (g *rig) play(k int) []float64 {
 func (g *rig) at(i int) float64 { return q(float64(i) / float64(g.r.n)) }
 
 // q is v as the ring holds it, in the units of play's result.
-func q(v float64) float64 { return float64(s16(v)) / 32767 }
+func q(v float64) float64 { return float64(pcm.S16(v)) / pcm.Max16 }
 
 func (g *rig) done() bool {
 	select {

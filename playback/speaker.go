@@ -51,8 +51,8 @@ const speakerStart = OpenTimeout - 250*time.Millisecond
 // speakerDrain is the engine's ring as a beep.Streamer that beep's speaker
 // pulls from its own goroutine: it gives the published frames in order and
 // silence when there are none, and never ends. Frames are kept as floats:
-// the speaker converts them to 16 bits exactly as audio.Render does
-// (clamp, times 32767, truncate), so the device gets the render's samples.
+// the speaker converts them to 16 bits exactly as pcm.S16 does (clamp,
+// times 32767, truncate), so the device gets the render's samples.
 type speakerDrain struct {
 	geometry
 	ring []([2]float64)

@@ -34,10 +34,6 @@
 # report. The whole run takes about two and a half minutes (the daemon
 # part about 80 s of it); every process it starts is
 # stopped on exit, also on failure or Ctrl-C.
-#
-# Until `cued play` exists, the render is played through package playback by
-# test/cmd/playwav instead (said so on one line); REAL_PLAYBACK_PLAYER=cued
-# makes a missing `cued play` a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 readonly ROOT=$PWD
@@ -99,7 +95,7 @@ fi
 # --- tools and the session's reference ---------------------------------------
 say "building (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 mkdir -p "$WORK/bin"
-for t in cmd/cued test/cmd/soundcheck test/cmd/rawrec test/cmd/playwav test/cmd/wedgesock; do
+for t in cmd/cued test/cmd/soundcheck test/cmd/rawrec test/cmd/wedgesock; do
 	go build -o "$WORK/bin/$(basename "$t")" "./$t" || fail "go build ./$t failed"
 done
 CUED=$WORK/bin/cued
@@ -118,17 +114,9 @@ buffer_ms=$(awk '/^audio:/{a=1} a && /^ *buffer_ms:/{print $2; exit}' "$CONFIG")
 buffer_ms=${REAL_PLAYBACK_BUFFER_MS:-${buffer_ms:-40}}
 NICE=()
 [[ -z ${REAL_PLAYBACK_NICE:-} ]] || NICE=(nice -n "$REAL_PLAYBACK_NICE")
-if "$CUED" play --help >/dev/null 2>&1; then
-	PLAY=("${NICE[@]}" "$CUED" --config "$CONFIG" play "$ROUTINE" --quiet)
-	PLAYER="cued play"
-	[[ -z ${REAL_PLAYBACK_BUFFER_MS:-} ]] || export CUED_AUDIO_BUFFER_MS=$REAL_PLAYBACK_BUFFER_MS
-elif [[ ${REAL_PLAYBACK_PLAYER:-} == cued ]]; then
-	fail "cued play does not exist (REAL_PLAYBACK_PLAYER=cued)"
-else
-	PLAY=("${NICE[@]}" "$WORK/bin/playwav" -buffer-ms "$buffer_ms" "$WORK/render.wav")
-	PLAYER="playwav"
-	say "cued play does not exist yet: playing the render through package playback (test/cmd/playwav, buffer $buffer_ms ms) instead"
-fi
+PLAY=("${NICE[@]}" "$CUED" --config "$CONFIG" play "$ROUTINE" --quiet)
+PLAYER="cued play"
+[[ -z ${REAL_PLAYBACK_BUFFER_MS:-} ]] || export CUED_AUDIO_BUFFER_MS=$REAL_PLAYBACK_BUFFER_MS
 
 # --- 1. no sound server -------------------------------------------------------
 # A private HOME whose ALSA default is pulse, and a pulse server address

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/cued-dev/cued/pcm"
 )
 
 // This file checks a recording of a session that the daemon paused,
@@ -77,12 +79,8 @@ func FadeGain(i int, step float64, in bool) float64 {
 	return max(0, 1-g)
 }
 
-// encode16 is playback's conversion of one value: clamp, times 32767,
-// truncated.
-func encode16(v float64) int {
-	v = max(-1, min(1, v))
-	return int(int16(v * 32767))
-}
+// encode16 is the outputs' conversion of one value (pcm.S16).
+func encode16(v float64) int { return int(pcm.S16(v)) }
 
 // Splicer compares a recording with a render around the daemon's cuts.
 type Splicer struct {

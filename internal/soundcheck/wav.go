@@ -7,6 +7,8 @@ import (
 	"io"
 	"math"
 	"os"
+
+	"github.com/cued-dev/cued/pcm"
 )
 
 // Audio is a decoded sound file: one slice of samples per channel, scaled
@@ -165,9 +167,5 @@ func WriteWAV16(w io.Writer, rate int, chans ...[]float64) error {
 	return err
 }
 
-// Quantise converts a sample to 16 bits as beep's speaker does: clamp to
-// [-1, 1], times 32767, truncated.
-func Quantise(v float64) int16 {
-	v = max(-1, min(1, v))
-	return int16(v * 32767)
-}
+// Quantise converts a sample to 16 bits as cued's outputs do (pcm.S16).
+func Quantise(v float64) int16 { return pcm.S16(v) }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math"
 	"os"
+
+	"github.com/cued-dev/cued/pcm"
 )
 
 // Read returns the samples of a WAV file as mono float32 (channels
@@ -90,7 +92,7 @@ func WriteMono16(path string, s []float32, rate int) error {
 	h = append(h, "data"...)
 	h = le.AppendUint32(h, uint32(2*len(s)))
 	for _, v := range s {
-		h = le.AppendUint16(h, uint16(int16(max(min(v, 1), -1)*32767)))
+		h = le.AppendUint16(h, uint16(pcm.S16(float64(v))))
 	}
 	return os.WriteFile(path, h, 0o644)
 }
