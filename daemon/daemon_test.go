@@ -411,8 +411,6 @@ func TestControlsReachTheDevice(t *testing.T) {
 	}
 }
 
-func abs(x int) int { return max(x, -x) }
-
 // TestNextPastTheEnd skips past the last part: the session ends as stopped,
 // never as completed, and the history says so.
 func TestNextPastTheEnd(t *testing.T) {

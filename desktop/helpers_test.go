@@ -5,7 +5,6 @@ package desktop_test
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -281,4 +280,3 @@ func nextSignal(t *testing.T, ch chan *dbus.Signal, name string) *dbus.Signal {
 	}
 }
 
-func ms(n int64) string { return fmt.Sprint(n * 1000) }

@@ -287,7 +287,7 @@ func main() {
 					fits = 1
 				}
 				if !ok {
-					res, fits, _ = s.FindResume(froms, -1, -1, want)
+					res, _, _ = s.FindResume(froms, -1, -1, want)
 					fail("%s: cut at session sample %d; want it to go on at the mark at sample %d (%.1f ms), with a fade-in; it went on at %d (%.1f ms) (fade error %d LSB)",
 						o.name, c.Session, want, ms(want), res.Session, ms(res.Session), res.FadeErr)
 					break
@@ -379,12 +379,6 @@ func diff(s *soundcheck.Splicer, r, i int) string {
 	return b.String()
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
 
 func check(err error) {
 	if err != nil {
