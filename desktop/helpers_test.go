@@ -279,4 +279,3 @@ func nextSignal(t *testing.T, ch chan *dbus.Signal, name string) *dbus.Signal {
 		}
 	}
 }
-

@@ -379,7 +379,6 @@ func diff(s *soundcheck.Splicer, r, i int) string {
 	return b.String()
 }
 
-
 func check(err error) {
 	if err != nil {
 		fmt.Println("FAIL:", err)
