@@ -2,6 +2,7 @@ package routine
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -30,8 +31,17 @@ func ParseLevel(s string) (Level, error) {
 			return l, nil
 		}
 	}
-	return "", fmt.Errorf("level %q is not a level (gentle, standard or full)", s)
+	return "", fmt.Errorf("level %q is not a level (%s)", s, levelList)
 }
+
+// levelList is Levels as a message says them: "gentle, standard or full".
+var levelList = func() string {
+	names := make([]string, len(Levels))
+	for i, l := range Levels {
+		names[i] = string(l)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}()
 
 // Routine is a parsed, validated routine.
 type Routine struct {

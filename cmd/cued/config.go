@@ -16,6 +16,7 @@ import (
 	cued "github.com/cued-dev/cued"
 	"github.com/cued-dev/cued/internal/userfile"
 	"github.com/cued-dev/cued/playback"
+	"github.com/cued-dev/cued/routine"
 	"github.com/cued-dev/cued/sequencer"
 )
 
@@ -172,10 +173,8 @@ func findConfig() string {
 
 func (c *Config) validate() error {
 	var errs []error
-	switch c.Session.Level {
-	case "gentle", "standard", "full":
-	default:
-		errs = append(errs, fmt.Errorf("session.level %q is not a level (gentle, standard or full)", c.Session.Level))
+	if _, err := routine.ParseLevel(c.Session.Level); err != nil {
+		errs = append(errs, fmt.Errorf("session.%v", err))
 	}
 	if _, err := sequencer.ParsePace(c.Session.Pace); err != nil {
 		errs = append(errs, fmt.Errorf("session.pace %q is not a pace (timed or wait)", c.Session.Pace))

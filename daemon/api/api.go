@@ -8,6 +8,8 @@ package api
 import (
 	"fmt"
 	"time"
+
+	"github.com/cued-dev/cued/routine"
 )
 
 // MaxBody is the largest request body the daemon reads, in bytes; a larger
@@ -103,10 +105,10 @@ func (r PlayRequest) Work() time.Duration { return time.Duration(r.WorkMS) * tim
 
 // Validate rejects values no routine accepts, before any work is done.
 func (r PlayRequest) Validate() error {
-	switch r.Level {
-	case "", "gentle", "standard", "full":
-	default:
-		return fmt.Errorf("level %q is not a level (gentle, standard or full)", r.Level)
+	if r.Level != "" {
+		if _, err := routine.ParseLevel(r.Level); err != nil {
+			return err
+		}
 	}
 	if r.WorkMS < 0 || r.Reps < 0 || r.Segments < 0 {
 		return fmt.Errorf("work_ms, reps and segments must not be negative")

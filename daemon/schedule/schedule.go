@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cued-dev/cued/routine"
 )
 
 // Modes of an entry.
@@ -61,11 +63,11 @@ func Parse(entries []Entry) ([]Entry, error) {
 			errs = append(errs, fmt.Errorf("%w: schedule[%d]: mode %q is not a mode (prompt or auto)", ErrEntry, i, e.Mode))
 			continue
 		}
-		switch e.Level {
-		case "", "gentle", "standard", "full":
-		default:
-			errs = append(errs, fmt.Errorf("%w: schedule[%d]: level %q is not a level (gentle, standard or full)", ErrEntry, i, e.Level))
-			continue
+		if e.Level != "" {
+			if _, err := routine.ParseLevel(e.Level); err != nil {
+				errs = append(errs, fmt.Errorf("%w: schedule[%d]: %v", ErrEntry, i, err))
+				continue
+			}
 		}
 		if e.Routine == "" {
 			errs = append(errs, fmt.Errorf("%w: schedule[%d]: routine is missing", ErrEntry, i))
