@@ -1,6 +1,7 @@
-// Package cued holds the project's documented defaults. The daemon and the
-// CLI live under cmd/cued; this package only embeds config.yaml so that the
-// file users read and the defaults the binary uses are one and the same.
+// Package cued holds the project's documented defaults. The CLI lives in
+// cmd/cued and the daemon in package daemon (cmd/cued wires it to its
+// config); this package only embeds config.yaml so that the file users
+// read and the defaults the binary uses are one and the same.
 package cued
 
 import _ "embed"
