@@ -3,8 +3,8 @@
 # clip and tone delayed with adelay and summed with amix), on the same
 # timeline. Goal: cued at least 10x faster than ffmpeg.
 #
-#   bench/render.sh --synthetic   a synthetic ~290 s session (bench/synth),
-#                                 rendered by bench/cuedmix; works today
+#   bench/render.sh --synthetic   a synthetic ~290 s session (bench/cmd/synth),
+#                                 rendered by bench/cmd/cuedmix; works today
 #   bench/render.sh ROUTINE       a real routine: `cued timeline --json` and
 #                                 `cued render` (clip cache warm); ffmpeg gets
 #                                 the built-in pack as WAV (or CLIPS=DIR of
@@ -29,7 +29,7 @@ else
 	trap 'rm -rf "$work"' EXIT
 fi
 mkdir -p "$work/bin"
-go build -o "$work/bin/" ./bench/synth ./bench/ffmix ./bench/cuedmix
+go build -o "$work/bin/" ./bench/cmd/synth ./bench/cmd/ffmix ./bench/cmd/cuedmix
 
 if [[ $mode == --synthetic ]]; then
 	"$work/bin/synth" -out "$work/synth" -rate "$rate" >/dev/null

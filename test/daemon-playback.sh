@@ -2,7 +2,7 @@
 # test/daemon-playback.sh: the daemon (cued serve -> cued sink child -> its
 # ALSA writer thread -> ALSA -> a private PulseAudio server, test/soundserver),
 # recorded at the sink's monitor and compared with the session's render
-# sample for sample (test/cmd/daemoncheck, internal/soundcheck Splicer):
+# sample for sample (test/cmd/daemoncheck, test/internal/soundcheck Splicer):
 #
 #   1. no sound server: `cued serve` starts anyway; `cued play` is answered
 #      within DAEMON_PLAYBACK_REFUSE_MAX s (default 2) with one line and a

@@ -2,7 +2,7 @@
 # test/real-playback.sh: play a session through the real stack (ALSA writer thread
 # -> ALSA -> a private PulseAudio server, test/soundserver) and check
 # what arrived at the sink against the session's timeline and render
-# (test/cmd/soundcheck, package internal/soundcheck):
+# (test/cmd/soundcheck, package test/internal/soundcheck):
 #
 #   1. no sound server: `cued play` fails within REAL_PLAYBACK_NOSERVER_MAX
 #      seconds (default 2) with one line on stderr that names `cued render`;

@@ -37,7 +37,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cued-dev/cued/internal/soundcheck"
+	"github.com/cued-dev/cued/test/internal/soundcheck"
 )
 
 var problems int

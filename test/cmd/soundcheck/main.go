@@ -21,7 +21,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/cued-dev/cued/internal/soundcheck"
+	"github.com/cued-dev/cued/test/internal/soundcheck"
 )
 
 func main() {

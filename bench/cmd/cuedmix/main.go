@@ -3,7 +3,7 @@
 // benchmark while the CLI cannot yet take a timeline file. It reports the
 // time spent preparing (NewSession) and rendering on stderr.
 //
-//	go run ./bench/cuedmix -timeline T.json -clips DIR -out out.wav [-format s16|f32|raw]
+//	go run ./bench/cmd/cuedmix -timeline T.json -clips DIR -out out.wav [-format s16|f32|raw]
 package main
 
 import (

@@ -4,7 +4,7 @@
 // chimes) and a folder of "voice" clips (shaped noise, mono 16-bit WAV,
 // peak -1.5 dBFS) named <cue>.wav.
 //
-//	go run ./bench/synth -out DIR [-rate 44100]
+//	go run ./bench/cmd/synth -out DIR [-rate 44100]
 package main
 
 import (

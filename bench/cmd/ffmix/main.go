@@ -8,7 +8,7 @@
 // It writes the filtergraph to -script and prints ffmpeg's input and
 // mapping arguments, one per line, for the caller to run and time:
 //
-//	mapfile -t args < <(go run ./bench/ffmix -timeline T.json -clips DIR -script G.txt)
+//	mapfile -t args < <(go run ./bench/cmd/ffmix -timeline T.json -clips DIR -script G.txt)
 //	ffmpeg -nostdin -y "${args[@]}" -c:a pcm_s16le out.wav
 package main
 
