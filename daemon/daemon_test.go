@@ -471,3 +471,25 @@ func TestWaitIsReleasedByPlayToggleAndNext(t *testing.T) {
 		t.Fatalf("toggle outside a wait: %+v, %v; want paused", s, err)
 	}
 }
+
+// TestLatencyOffset: the status's elapsed is what the output reports less
+// Options.LatencyOffset (what the listener hears of it, a Bluetooth
+// headset's delay later), never below zero.
+func TestLatencyOffset(t *testing.T) {
+	const offset = time.Second
+	plain := start(t, nil)
+	late := start(t, func(o *daemon.Options) { o.LatencyOffset = offset })
+	for _, h := range []*harness{plain, late} {
+		if _, err := h.c.Play(t.Context(), api.PlayRequest{Routine: "r1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := late.status(); s.ElapsedMS != 0 {
+		t.Errorf("elapsed %d ms at the start with a %v offset, want 0 (never below zero)", s.ElapsedMS, offset)
+	}
+	late.waitFor("elapsed > 0", func(s api.Status) bool { return s.ElapsedMS > 0 })
+	a, b := plain.status().ElapsedMS, late.status().ElapsedMS
+	if d := a - b; d < offset.Milliseconds()-200 || d > offset.Milliseconds()+200 { // the two daemons started apart, a busy machine between
+		t.Errorf("elapsed %d ms without the offset, %d with it: %d ms apart, want about %d", a, b, d, offset.Milliseconds())
+	}
+}

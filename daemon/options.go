@@ -173,6 +173,11 @@ type Options struct {
 	// is then heard again rather than lost. Zero resumes at the last
 	// position the device reported.
 	FaultRewind time.Duration
+	// LatencyOffset is how much later than the output reports a sample
+	// is heard (a Bluetooth headset's own delay: config audio.latency_ms):
+	// status, events and the history subtract it, so "elapsed" is what
+	// the listener has heard. Zero trusts the output.
+	LatencyOffset time.Duration
 	// ProgressInterval is the interval of progress events (default 1 s).
 	ProgressInterval time.Duration
 	// SchedulerMaxSleep bounds the scheduler's waits (default 1 minute).

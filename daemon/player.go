@@ -727,7 +727,8 @@ func (p *player) elapsed() time.Duration {
 	if p.cur == nil || p.cur.sess.Rate <= 0 {
 		return 0
 	}
-	return time.Duration(p.cur.run.heard(time.Now())) * time.Second / time.Duration(p.cur.sess.Rate)
+	at := time.Duration(p.cur.run.heard(time.Now())) * time.Second / time.Duration(p.cur.sess.Rate)
+	return max(at-p.o.LatencyOffset, 0)
 }
 
 // partAt returns the index of the part playing at d, or -1.

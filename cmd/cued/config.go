@@ -68,6 +68,10 @@ type AudioConfig struct {
 	VoiceDB  float64               `mapstructure:"voice_db"`
 	Tones    map[string]ToneConfig `mapstructure:"tones"`
 	Role     string                `mapstructure:"role"`
+	// LatencyMS is the output's own delay beyond what it reports (a
+	// Bluetooth headset's), subtracted from what status and the progress
+	// line say was heard.
+	LatencyMS int `mapstructure:"latency_ms"`
 }
 
 // DaemonConfig is the daemon section of config.yaml.
@@ -175,6 +179,9 @@ func (c *Config) validate() error {
 	var errs []error
 	if _, err := routine.ParseLevel(c.Session.Level); err != nil {
 		errs = append(errs, fmt.Errorf("session.%v", err))
+	}
+	if c.Audio.LatencyMS < 0 || c.Audio.LatencyMS > 2000 {
+		errs = append(errs, fmt.Errorf("audio.latency_ms %d is out of range (0 to 2000)", c.Audio.LatencyMS))
 	}
 	if _, err := sequencer.ParsePace(c.Session.Pace); err != nil {
 		errs = append(errs, fmt.Errorf("session.pace %q is not a pace (timed or wait)", c.Session.Pace))

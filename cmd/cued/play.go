@@ -90,6 +90,7 @@ func playLocal(ctx context.Context, s *audio.Session, tl *sequencer.Timeline, ou
 	}
 	prog := newProgress(out, tl, s)
 	prog.paused = p.Paused
+	prog.offset = time.Duration(cfg.Audio.LatencyMS) * time.Millisecond
 	err = p.Wait(ctx, prog.update)
 	prog.done()
 	if errors.Is(err, context.Canceled) {
@@ -165,6 +166,8 @@ type progress struct {
 	step int
 	// paused reports whether the player is paused (nil: never).
 	paused func() bool
+	// offset is the output's delay beyond what it reports (audio.latency_ms).
+	offset time.Duration
 }
 
 func newProgress(w io.Writer, tl *sequencer.Timeline, s *audio.Session) *progress {
@@ -173,7 +176,8 @@ func newProgress(w io.Writer, tl *sequencer.Timeline, s *audio.Session) *progres
 }
 
 func (p *progress) update(pos int) {
-	at := p.s.Time(pos)
+	at := max(p.s.Time(pos)-p.offset, 0) // what is heard: the output's own delay later
+
 	step := p.tl.StepAt(at)
 	if p.tty {
 		fmt.Fprintf(p.w, "\r\033[K%s", p.line(at, step))

@@ -90,10 +90,11 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		// A dead sound server takes with it what the output had taken
 		// past what was heard (playback.Options.Lost). Step back that
 		// much, so nothing is lost.
-		FaultRewind:  playbackOptions(&cfg).Lost(),
-		ProbeAtStart: sinkKind == "child",
-		ProbeRate:    cfg.Audio.Rate,
-		Snooze:       cfg.Desktop.Snooze,
+		FaultRewind:   playbackOptions(&cfg).Lost(),
+		LatencyOffset: time.Duration(cfg.Audio.LatencyMS) * time.Millisecond,
+		ProbeAtStart:  sinkKind == "child",
+		ProbeRate:     cfg.Audio.Rate,
+		Snooze:        cfg.Desktop.Snooze,
 	})
 	if err != nil {
 		return fmt.Errorf("config %s: %w", cfgFile, err)
