@@ -368,8 +368,17 @@ before=$(band_db "$(awk -v a="$t_play1d" 'BEGIN{printf "%.3f", a-1.5}')" "$t_pla
 during=$(band_db "$(awk -v a="$t_play1d" 'BEGIN{printf "%.3f", a+0.8}')" "$t_stop1d")
 after=$(band_db "$(awk -v a="$t_stop1d" 'BEGIN{printf "%.3f", a+6.5}')" "$(awk -v a="$t_stop1d" 'BEGIN{printf "%.3f", a+7.3}')")
 say "ducking (module-role-ducking, trigger_roles=event, volume=-20dB): the music at $before dBFS before cued plays, $during dBFS while it plays, $after dBFS after it stopped its device"
-awk -v b="$before" -v d="$during" -v a="$after" 'BEGIN{exit !(b - d > 15 && b - d < 25 && (b - a < 1 && a - b < 1))}' ||
-	fail "the music was not lowered by about 20 dB under cued and brought back: $before / $during / $after dBFS"
+if [[ ${CUED_AUDIO_OUTPUT:-alsa} == beep ]]; then
+	# beep's speaker keeps its stream running while the child lives (its
+	# suspend does not cork it): the music stays lowered from the first
+	# session until the child closes (README, Outputs). Checked: lowered
+	# by about 20 dB from the undisturbed level while cued plays.
+	awk -v d="$during" 'BEGIN{exit !(d < -40 && d > -50)}' ||
+		fail "beep output: the music was not lowered by about 20 dB while cued played: $during dBFS (undisturbed: -25.6)"
+else
+	awk -v b="$before" -v d="$during" -v a="$after" 'BEGIN{exit !(b - d > 15 && b - d < 25 && (b - a < 1 && a - b < 1))}' ||
+		fail "the music was not lowered by about 20 dB under cued and brought back: $before / $during / $after dBFS"
+fi
 serve_alive
 
 # --- 3. the server is killed mid-session and restarted ----------------------------------
