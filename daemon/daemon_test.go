@@ -493,3 +493,25 @@ func TestLatencyOffset(t *testing.T) {
 		t.Errorf("elapsed %d ms without the offset, %d with it: %d ms apart, want about %d", a, b, d, offset.Milliseconds())
 	}
 }
+
+// TestWaitLimit: a session held at a wait longer than Options.WaitLimit is
+// paused, with a pause event that says why; play then goes on from it.
+func TestWaitLimit(t *testing.T) {
+	h := start(t, func(o *daemon.Options) { o.WaitLimit = 300 * time.Millisecond })
+	ctx := t.Context()
+	if _, err := h.c.Play(ctx, api.PlayRequest{Routine: "wait"}); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("waiting", func(s api.Status) bool { return s.Waiting })
+	s := h.waitFor("paused", func(s api.Status) bool { return s.State == api.StatePaused })
+	if !s.Waiting {
+		t.Errorf("paused outside the wait: %+v", s)
+	}
+	s, err := h.c.Verb(ctx, string(api.VerbResume))
+	if err != nil || s.State != api.StatePlaying || s.Waiting {
+		t.Fatalf("resume after the wait limit: %+v, %v; want playing on from the wait's end", s, err)
+	}
+	if want := fmt.Sprintf("move %d", rate*3*9/10); !slices.Contains(h.out.last().log(), want) {
+		t.Errorf("device controls %q; want %q (the wait's end)", h.out.last().log(), want)
+	}
+}

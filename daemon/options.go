@@ -173,6 +173,9 @@ type Options struct {
 	// is then heard again rather than lost. Zero resumes at the last
 	// position the device reported.
 	FaultRewind time.Duration
+	// WaitLimit is how long a session holds at a wait (the listener does
+	// not go on) before the daemon pauses it (default 10 minutes).
+	WaitLimit time.Duration
 	// LatencyOffset is how much later than the output reports a sample
 	// is heard (a Bluetooth headset's own delay: config audio.latency_ms):
 	// status, events and the history subtract it, so "elapsed" is what
@@ -211,6 +214,9 @@ func (o *Options) defaults() {
 	}
 	if o.Snooze <= 0 {
 		o.Snooze = 10 * time.Minute
+	}
+	if o.WaitLimit <= 0 {
+		o.WaitLimit = 10 * time.Minute
 	}
 	if o.Linger == 0 {
 		o.Linger = 5 * time.Minute

@@ -78,6 +78,9 @@ type current struct {
 	// mark is the last part or segment mark the session reached, as
 	// recorded in the history (-1 before the first).
 	mark int
+	// waitSince is when the session began to hold at its current wait
+	// (zero: not waiting), for Options.WaitLimit.
+	waitSince time.Time
 }
 
 // player holds all the player state; only its run goroutine touches it.
@@ -313,6 +316,7 @@ func (p *player) resume() reply {
 		p.cur.run.resume()
 		p.state = api.StatePlaying
 		p.publish(api.EventResume, "")
+		p.release() // play at a wait says "go on", paused or not
 	default:
 		return conflict("nothing is paused")
 	}
@@ -680,6 +684,33 @@ func (p *player) startTimeout() *api.Error {
 		Message: fmt.Sprintf("preparing the session took longer than %v; nothing was started", p.o.PrepareTimeout)}
 }
 
+// checkWait pauses a session that has held at a wait for Options.WaitLimit
+// without the listener going on (gone, or asleep): its reminder stops, and
+// the pause then releases the sleep inhibitor as any pause does. Play
+// goes on from the wait's end (resume releases a wait).
+func (p *player) checkWait() {
+	c := p.cur
+	if c.run.paused {
+		c.waitSince = time.Time{}
+		return
+	}
+	if _, waiting := c.run.waiting(time.Now()); !waiting {
+		c.waitSince = time.Time{}
+		return
+	}
+	if c.waitSince.IsZero() {
+		c.waitSince = time.Now()
+		return
+	}
+	if time.Since(c.waitSince) >= p.o.WaitLimit {
+		c.waitSince = time.Time{}
+		c.run.pause()
+		p.state = api.StatePaused
+		p.log.Info("paused: nobody went on from the wait", "after", p.o.WaitLimit)
+		p.publish(api.EventPause, fmt.Sprintf("paused after waiting %v for you", p.o.WaitLimit))
+	}
+}
+
 func (p *player) tick() {
 	if p.state == api.StateStarting && errors.Is(p.startCtx.Err(), context.DeadlineExceeded) {
 		e := p.startTimeout()
@@ -698,6 +729,7 @@ func (p *player) tick() {
 	}
 	p.checkPart()
 	p.checkMark()
+	p.checkWait()
 	if !p.cur.run.paused && time.Since(p.cur.lastProg) >= p.o.ProgressInterval {
 		p.cur.lastProg = time.Now()
 		p.publish(api.EventProgress, "")
