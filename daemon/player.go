@@ -643,9 +643,28 @@ func (p *player) length() time.Duration {
 	return time.Duration(p.cur.sess.Audio.Len()) * time.Second / time.Duration(p.cur.sess.Rate)
 }
 
-// tickEvery is the player's tick while something needs watching: a
-// session's parts and progress, a start's deadline, a prompt's expiry.
-const tickEvery = 250 * time.Millisecond
+// tickEvery is the player's longest tick while something needs watching:
+// a session's progress and waits, a start's deadline, a prompt's expiry.
+// A session's next part or mark comes on time by its own tick (untilMark),
+// so the daemon wakes about once a second while a session plays (a
+// 250 ms tick cost 50 context switches a second against 20).
+const tickEvery = time.Second
+
+// untilMark is how long until the playing session reaches its next mark
+// (where parts and segments begin), as heard, with a little to spare; 0
+// when it is paused or none is ahead.
+func (p *player) untilMark() time.Duration {
+	c := p.cur
+	if c == nil || c.run == nil || c.run.paused || c.sess.Rate <= 0 {
+		return 0
+	}
+	pos := c.run.heard(time.Now())
+	next, ok := c.sess.Audio.MarkAfter(pos)
+	if !ok || next <= pos {
+		return 0
+	}
+	return time.Duration(next-pos)*time.Second/time.Duration(c.sess.Rate) + p.o.LatencyOffset + 5*time.Millisecond
+}
 
 // arm sets t for the next tick: tickEvery while a session plays, starts
 // or a prompt waits; at the spare output's expiry while only a spare is
@@ -661,6 +680,9 @@ func (p *player) arm(t *time.Timer) {
 	switch {
 	case p.cur != nil || p.state == api.StateStarting || p.state == api.StatePrompt:
 		at = now.Add(tickEvery)
+		if d := p.untilMark(); d > 0 && d < tickEvery {
+			at = now.Add(d)
+		}
 	case p.spare != nil:
 		at = p.spareSince.Add(p.o.Linger)
 	}
