@@ -138,6 +138,9 @@ func init() {
 				enc.SetIndent("", "  ")
 				return enc.Encode(tl)
 			}
+			if ms := cfg.Audio.LatencyMS; ms > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "# audio.latency_ms %d: heard %d ms after these times; status and progress subtract it\n", ms, ms)
+			}
 			return tl.Format(cmd.OutOrStdout())
 		},
 	}
