@@ -188,18 +188,22 @@ func (p *Player) pull(out [][2]float64) int {
 	if in {
 		out = out[:min(len(out), loop[1]-p.s.Position())]
 	}
-	n, ok := p.s.Stream(out)
-	if in && p.seekTo < 0 && p.s.Position() == loop[1] {
-		// The wait's end, reached from inside: back to its start (after
-		// the fades below, which go on across the jump).
-		defer func() {
-			if !p.ended && !p.paused {
-				_ = p.s.Seek(loop[0])
-				p.looped = true
-			}
-		}()
-		ok = true
+	seeking := p.seekTo >= 0
+	n := p.stream(out)
+	if in && !seeking && !p.ended && !p.paused && p.s.Position() == loop[1] {
+		// The wait's end, reached from inside: back to its start, a fade
+		// under way going on across the jump.
+		_ = p.s.Seek(loop[0])
+		p.looped = true
 	}
+	return n
+}
+
+// stream is pull without the loops: the session's frames into out with
+// the fade applied, and what the fade reaching silence or the session's
+// end does.
+func (p *Player) stream(out [][2]float64) int {
+	n, ok := p.s.Stream(out)
 	if p.cur != 1 || p.down {
 		m := p.ramp(out[:n])
 		if p.seekTo >= 0 && (m < n || n < len(out)) {

@@ -36,10 +36,7 @@ func ParseLevel(s string) (Level, error) {
 
 // levelList is Levels as a message says them: "gentle, standard or full".
 var levelList = func() string {
-	names := make([]string, len(Levels))
-	for i, l := range Levels {
-		names[i] = string(l)
-	}
+	names := strs(Levels)
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }()
 

@@ -245,25 +245,10 @@ func (d *decoder) routine(n *yaml.Node) *Routine {
 	}
 	r.Rounds = 1
 	if v := f["rounds"]; v != nil {
-		r.Rounds = d.intRange(v, "rounds", 1, MaxRounds).Min
-		if v.Kind == yaml.ScalarNode && strings.Contains(v.Value, "-") {
-			d.errf(v, "rounds must be one count, not a range (e.g. 3)")
-		}
+		r.Rounds = d.rounds(v)
 	}
 	if v := f["plan"]; v != nil {
-		names := make([]string, len(Levels))
-		for i, l := range Levels {
-			names[i] = string(l)
-		}
-		pf, _ := d.fields(v, "plan", names...)
-		r.Plan = map[Level]*Cue{}
-		for _, l := range Levels {
-			if cv := pf[string(l)]; cv != nil {
-				if c, ok := d.cue(cv, "plan."+string(l)); ok {
-					r.Plan[l] = &c
-				}
-			}
-		}
+		r.Plan = d.plan(v)
 	}
 	if v := f["daily"]; v != nil {
 		for _, it := range d.list(v, "daily") {
@@ -283,23 +268,62 @@ func (d *decoder) routine(n *yaml.Node) *Routine {
 		r.Outro = d.cueList(v, "outro")
 	}
 	if v := f["steps"]; v != nil {
-		items := d.list(v, "steps")
-		if v.Kind == yaml.SequenceNode && len(items) == 0 {
-			d.errf(v, "steps is empty (a routine needs at least one step)")
-		}
-		ids := map[string]int{}
-		for _, it := range items {
-			s := d.step(it, ann)
-			if s.ID != "" {
-				if line, dup := ids[s.ID]; dup {
-					d.errf(it, "step id %q is used twice (first at line %d; step ids must differ)", s.ID, line)
-				}
-				ids[s.ID] = it.Line
-			}
-			r.Steps = append(r.Steps, s)
-		}
+		r.Steps = d.steps(v, ann)
 	}
 	return r
+}
+
+// steps reads the list of steps, each id once.
+func (d *decoder) steps(v *yaml.Node, ann Announce) []Step {
+	items := d.list(v, "steps")
+	if v.Kind == yaml.SequenceNode && len(items) == 0 {
+		d.errf(v, "steps is empty (a routine needs at least one step)")
+	}
+	var out []Step
+	ids := map[string]int{}
+	for _, it := range items {
+		s := d.step(it, ann)
+		if s.ID != "" {
+			if line, dup := ids[s.ID]; dup {
+				d.errf(it, "step id %q is used twice (first at line %d; step ids must differ)", s.ID, line)
+			}
+			ids[s.ID] = it.Line
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// rounds reads rounds: one count from 1 to MaxRounds.
+func (d *decoder) rounds(v *yaml.Node) int {
+	n := d.intRange(v, "rounds", 1, MaxRounds).Min
+	if v.Kind == yaml.ScalarNode && strings.Contains(v.Value, "-") {
+		d.errf(v, "rounds must be one count, not a range (e.g. 3)")
+	}
+	return n
+}
+
+// plan reads plan: a cue for any of the levels.
+func (d *decoder) plan(v *yaml.Node) map[Level]*Cue {
+	pf, _ := d.fields(v, "plan", strs(Levels)...)
+	plan := map[Level]*Cue{}
+	for _, l := range Levels {
+		if cv := pf[string(l)]; cv != nil {
+			if c, ok := d.cue(cv, "plan."+string(l)); ok {
+				plan[l] = &c
+			}
+		}
+	}
+	return plan
+}
+
+// strs is a list of names as strings, for the valid keys of a mapping.
+func strs[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
 }
 
 func (d *decoder) announce(n *yaml.Node, a Announce) Announce {
@@ -405,6 +429,13 @@ func (d *decoder) step(n *yaml.Node, ann Announce) Step {
 	if v := f["sides"]; v != nil {
 		s.Sides = d.sides(v)
 	}
+	d.stepWork(n, &s, f, keys)
+	return s
+}
+
+// stepWork reads what step n does, the one of work, breaths or count it
+// has, with what goes with it (oscillate, the countdown's fit, last_reps).
+func (d *decoder) stepWork(n *yaml.Node, s *Step, f, keys map[string]*yaml.Node) {
 	kinds := 0
 	for _, k := range []string{"work", "breaths", "count"} {
 		if f[k] != nil {
@@ -428,7 +459,7 @@ func (d *decoder) step(n *yaml.Node, ann Announce) Step {
 		}
 	case f["work"] != nil:
 		s.Work = d.durationRange(f["work"], "work", time.Second, maxWork)
-		d.checkCountdown(f["work"], s)
+		d.checkCountdown(f["work"], *s)
 		if v := f["oscillate"]; v != nil {
 			s.Oscillate = d.oscillate(v)
 		}
@@ -442,7 +473,6 @@ func (d *decoder) step(n *yaml.Node, ann Announce) Step {
 				s.Announce.LastReps, b.Reps.Min, b.Reps.Min-1)
 		}
 	}
-	return s
 }
 
 // checkCountdown makes sure the countdown pips and the halfway word fit
@@ -544,10 +574,7 @@ func (d *decoder) pattern(n *yaml.Node) []BreathPhase {
 	if n.Kind == yaml.SequenceNode && len(items) == 0 {
 		d.errf(n, "pattern is empty (e.g. [{inhale: 4s}, {hold: 4s}, {exhale: 4s}, {hold: 4s}])")
 	}
-	names := make([]string, len(Phases))
-	for i, p := range Phases {
-		names[i] = string(p)
-	}
+	names := strs(Phases)
 	seen := map[Phase]bool{}
 	for _, it := range items {
 		f, keys := d.fields(it, "a phase of pattern", append(names, "cue", "say")...)
@@ -599,11 +626,7 @@ func (d *decoder) shortPattern(n *yaml.Node, f, keys map[string]*yaml.Node) []Br
 	}
 	cues := map[Phase]*Cue{}
 	if v := f["cues"]; v != nil {
-		names := make([]string, len(Phases))
-		for i, p := range Phases {
-			names[i] = string(p)
-		}
-		cf, _ := d.fields(v, "cues", names...)
+		cf, _ := d.fields(v, "cues", strs(Phases)...)
 		for _, p := range Phases {
 			if cv := cf[string(p)]; cv != nil {
 				if c, ok := d.cue(cv, "cues."+string(p)); ok && (c.Then != 0 || c.Wait != WaitNever) {

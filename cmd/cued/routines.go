@@ -68,7 +68,7 @@ func runRoutines(cmd *cobra.Command, _ []string) error {
 				fmt.Fprintf(w, "\t%s", "error")
 				continue
 			}
-			fmt.Fprintf(w, "\t%s", shortClock(tl.Length))
+			fmt.Fprintf(w, "\t%s", shortClock(tl.Timed())) // waits are the listener's time
 		}
 		fmt.Fprintf(w, "\t%s\n", from)
 	}
