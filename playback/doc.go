@@ -30,7 +30,7 @@
 // A plain C thread (out.c) writes to ALSA the way aplay does: it waits in
 // poll(2) for a period of room, then writes. It takes its frames from a
 // ring that Go fills, through the same beep.StreamSeeker a render pulls,
-// about half a second ahead (the lookahead) and a few times a second, with
+// a second ahead (the lookahead) and twice a second, with
 // atomic loads and stores on shared memory and no cgo call. When the ring
 // is empty (paused, or Go late) the thread writes silence, so the device
 // never underruns on our account. When frames come again and the device

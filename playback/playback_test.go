@@ -49,7 +49,8 @@ func (r *ramp) Seek(p int) error {
 }
 
 // rig is an engine on a fake device at 1000 Hz (a fade of 12 frames, a
-// buffer of 100, a lookahead of 500) that the test drains by hand.
+// buffer of 100, a lookahead of 900: the ring less a buffer) that the
+// test drains by hand.
 type rig struct {
 	t *testing.T
 	e *engine
@@ -105,8 +106,8 @@ func (g *rig) done() bool {
 
 func TestPlaysEverySampleInOrder(t *testing.T) {
 	g := newRig(t, 2345)
-	if ahead := g.e.o.written() - g.e.o.claimed(); ahead != 500 {
-		t.Fatalf("filled %d frames ahead before the device took any, want the lookahead 500", ahead)
+	if ahead, want := g.e.o.written()-g.e.o.claimed(), g.p.ahead; ahead != want || want < 500 {
+		t.Fatalf("filled %d frames ahead before the device took any, want the lookahead %d", ahead, want)
 	}
 	got := g.play(3000)
 	if len(got) != 2345 {
@@ -508,7 +509,9 @@ func (r *loopRamp) Loops() [][2]int { return [][2]int{r.loop} }
 // is left there; Position stays inside; a pause and resume inside it keep
 // looping; a seek to its end leaves it and plays on from there.
 func TestLoopHoldsUntilASeekLeaves(t *testing.T) {
-	e := newEngine(fakeOut(1000, 100, 1000))
+	// A ring of 650 frames: a lookahead of 550, less than the loop (a
+	// loop no longer than the lookahead is not held, see newPlayer).
+	e := newEngine(fakeOut(1000, 100, 650))
 	r := &loopRamp{ramp: ramp{n: 5000}, loop: [2]int{1000, 1600}}
 	p := newPlayer(e, r)
 	e.mu.Lock()

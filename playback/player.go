@@ -353,9 +353,11 @@ func (p *Player) finish() {
 
 // lookahead is how far ahead of the device a session is mixed: the ring's
 // fill level swings between half of it and all of it, so the engine wakes
-// about four times a second and a late wake-up of up to 250 ms is not
-// heard. Controls cut the ring, so they are not delayed by it.
-const lookahead = 500 * time.Millisecond
+// about twice a second and a late wake-up of up to 500 ms is not heard.
+// Controls cut the ring, so they are not delayed by it. (At 500 ms the
+// daemon's child switched context 139 times a second against 107 at 1 s:
+// bench/playcpu.sh DAEMON=1.)
+const lookahead = 1000 * time.Millisecond
 
 // Start opens the device if this is the first call in the process (see
 // the package comment), with o (only the first call's count), and starts
@@ -573,7 +575,8 @@ func Play(ctx context.Context, s beep.StreamSeeker, format beep.Format, o Option
 // watches the device's thread for errors and for a device that stops
 // taking frames, so that it never hangs on a failed device.
 func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
-	tick := time.NewTicker(100 * time.Millisecond)
+	every := watchEvery(onProgress)
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	dozing := false
 	o := p.e.o
@@ -616,11 +619,11 @@ func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
 			// second: nothing changes there until frames come.
 			if o.asleep() != dozing {
 				dozing = o.asleep()
-				every := 100 * time.Millisecond
 				if dozing {
-					every = time.Second
+					tick.Reset(time.Second)
+				} else {
+					tick.Reset(every)
 				}
-				tick.Reset(every)
 			}
 			if taken := o.handed() + o.silent(); taken != last || dozing {
 				last, since = taken, now
@@ -632,4 +635,14 @@ func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
 			}
 		}
 	}
+}
+
+// watchEvery is how often Wait looks at the device: ten times a second
+// for a progress line, once a second for a watchdog alone (the daemon's
+// child), since the engine sees a failed thread at its own next fill.
+func watchEvery(onProgress func(int)) time.Duration {
+	if onProgress == nil {
+		return time.Second
+	}
+	return 100 * time.Millisecond
 }
