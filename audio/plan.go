@@ -105,7 +105,7 @@ func build(tl *sequencer.Timeline, clips Clips, o Options, synth bool) (*Session
 		case sequencer.KindMark, sequencer.KindWait:
 		case sequencer.KindVoice:
 			err = p.addVoice(e)
-		case sequencer.KindTone, sequencer.KindPacing, sequencer.KindBreath:
+		case sequencer.KindTone, sequencer.KindPacing, sequencer.KindBreath, sequencer.KindWake:
 			err = p.addTone(e)
 		default:
 			err = fmt.Errorf("audio: event %d at %v has unknown kind %q", i, e.Start, e.Kind)

@@ -31,6 +31,8 @@ func designFor(kind sequencer.Kind, name string) design {
 		return breath(1, 0.7)
 	case sequencer.ToneHold, sequencer.ToneReturn:
 		return breath(1, 1)
+	case sequencer.ToneWake:
+		return hum
 	}
 	switch kind {
 	case sequencer.KindPacing:
@@ -206,6 +208,20 @@ func breath(a0, a1 float64) design {
 		ramps(w, ms(80*time.Millisecond, rate), ms(80*time.Millisecond, rate))
 		return w
 	}
+}
+
+// hum is the wake-up signal (sequencer.Wake): a steady pure tone at Freq
+// over the whole event, faded in and out over 100 ms so that it starts and
+// stops without a click. At 30 Hz and -50 dB it is below hearing on
+// headphones, yet not the digital zero a sleeping output ignores.
+func hum(t Tone, n, rate int) []float64 {
+	w := make([]float64, n)
+	o := newSweep(t.Freq, t.FreqEnd, n, rate)
+	for i := range w {
+		w[i] = o.next(0)
+	}
+	ramps(w, ms(100*time.Millisecond, rate), ms(100*time.Millisecond, rate))
+	return w
 }
 
 // beepTone is the sound of a tone name the mixer has no design for: a

@@ -28,7 +28,7 @@ func Check(t *Timeline) error {
 		}
 		if e.Step < 0 || e.Step >= len(t.Steps) {
 			fail("event %d at %s belongs to part %d of %d", i, Clock(e.Start), e.Step+1, len(t.Steps))
-		} else if st := t.Steps[e.Step]; e.Start < st.Start || e.End() > st.End {
+		} else if st := t.Steps[e.Step]; e.Kind != KindWake && (e.Start < st.Start || e.End() > st.End) { // the hum may precede its part (the lead-in's)
 			fail("event %d (%s %s%s) at %s+%s lies outside its part %d (%s to %s)", i, e.Kind, e.Cue, e.Tone,
 				Clock(e.Start), Clock(e.Length), e.Step+1, Clock(st.Start), Clock(st.End))
 		}

@@ -47,6 +47,9 @@ type Options struct {
 	// reminder sounds while a player holds there, and how long it lasts
 	// in a render (0: DefaultWaitLength; MinWaitLength to MaxWaitLength).
 	WaitLength time.Duration
+	// Wake adds the wake-up hum for outputs that sleep in silence (none
+	// when zero).
+	Wake Wake
 }
 
 // Pace is how a session goes from one "get into position" point to the
@@ -107,7 +110,7 @@ type Override struct {
 var DefaultGains = map[string]float64{
 	ToneChime: -14, TonePip: -16, ToneZero: -14, ToneTickUp: -22, ToneTickDown: -22,
 	ToneInhale: -20, ToneExhale: -20, ToneHold: -28, ToneReturn: -28, ToneEnd: -12,
-	ToneReminder: -24,
+	ToneReminder: -24, ToneWake: -50,
 }
 
 // Layout constants: the silences between things, and tone lengths.
@@ -191,9 +194,12 @@ func Compile(r *routine.Routine, o Options, clips ClipLengths) (*Timeline, error
 	if err := checkOverrides(r, o); err != nil {
 		return nil, err
 	}
+	if err := o.Wake.Check(); err != nil {
+		return nil, err
+	}
 	c := &compiler{r: r, o: o, clips: clips, texts: CueTexts(r), estimated: map[string]bool{}}
 	tl := &Timeline{Routine: r.ID, Name: r.Name, Level: string(o.Level)}
-	t := leadIn
+	t := max(leadIn, o.Wake.Preroll)
 	for round := range max(r.Rounds, 1) {
 		c.round = round
 		for i := range r.Steps {
@@ -218,14 +224,10 @@ func Compile(r *routine.Routine, o Options, clips ClipLengths) (*Timeline, error
 			tl.Steps[i].End = tl.Length
 		}
 	}
+	sortEvents(c.events)
+	c.events = append(c.events, wakeEvents(c.events, o.Wake, c.gain(ToneWake), tl.StepAt)...)
 	c.markDucking()
-	sort.SliceStable(c.events, func(i, j int) bool {
-		a, b := c.events[i], c.events[j]
-		if a.Start != b.Start {
-			return a.Start < b.Start
-		}
-		return kindOrder[a.Kind] < kindOrder[b.Kind]
-	})
+	sortEvents(c.events)
 	tl.Events = c.events
 	for id := range c.estimated {
 		tl.Estimated = append(tl.Estimated, id)
@@ -234,7 +236,19 @@ func Compile(r *routine.Routine, o Options, clips ClipLengths) (*Timeline, error
 	return tl, nil
 }
 
-var kindOrder = map[Kind]int{KindMark: 0, KindTone: 1, KindPacing: 2, KindBreath: 3, KindVoice: 4}
+// sortEvents sorts events by start, and events starting together by kind
+// (marks first, voice last), keeping the order of the rest.
+func sortEvents(events []Event) {
+	sort.SliceStable(events, func(i, j int) bool {
+		a, b := events[i], events[j]
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return kindOrder[a.Kind] < kindOrder[b.Kind]
+	})
+}
+
+var kindOrder = map[Kind]int{KindMark: 0, KindWake: 1, KindTone: 2, KindPacing: 3, KindBreath: 4, KindVoice: 5}
 
 func checkOverrides(r *routine.Routine, o Options) error {
 	check := func(flag string, set bool, ok func(s *routine.Step) (applies, fits bool, rng string)) error {
@@ -379,7 +393,7 @@ func (c *compiler) wait(t time.Duration) time.Duration {
 	c.add(Event{Start: t, Length: c.o.WaitLength, Kind: KindWait, Label: "wait: press play or next to go on"})
 	c.add(Event{Start: end - afterReminder - reminderLen, Length: reminderLen, Kind: KindTone, Tone: ToneReminder})
 	c.voiceFree = end
-	return end
+	return end + c.o.Wake.Preroll // room for the hum after a release
 }
 
 func (c *compiler) end() time.Duration {

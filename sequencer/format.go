@@ -29,6 +29,13 @@ func (t *Timeline) Format(w io.Writer) error {
 		fmt.Fprintf(&b, "# %d wait(s) of %s: a player holds at each until play or next, its reminder sounding every %s; a render plays each once (%s without them)\n",
 			len(ws), Clock(ws[0].Length), Clock(ws[0].Length), Clock(t.Timed()))
 	}
+	if ws := t.ofKind(KindWake); len(ws) > 0 {
+		var d time.Duration
+		for _, w := range ws {
+			d += w.Length
+		}
+		fmt.Fprintf(&b, "# %d wake-up hum(s) for outputs that sleep in silence, %s in all at %+.1f dB (audio.wake)\n", len(ws), Clock(d), ws[0].GainDB)
+	}
 	for i, s := range t.Steps {
 		what := fmt.Sprintf("%d segment(s)", s.Segments)
 		switch {

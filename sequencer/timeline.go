@@ -26,6 +26,9 @@ const (
 	// end) until play or next. A render, with no one to wait for, plays
 	// it once: Length is the reminder interval (Options.WaitLength).
 	KindWait Kind = "wait"
+	// KindWake is the wake-up hum (see Wake): a sound for the output, not
+	// for the listener, below hearing on headphones.
+	KindWake Kind = "wake"
 )
 
 // Tone names the sequencer emits. The audio engine gives each one a
@@ -42,6 +45,7 @@ const (
 	ToneReturn   = "return"    // breath phase: come back to the start
 	ToneEnd      = "end"       // the session is complete
 	ToneReminder = "reminder"  // the session waits for the listener: play or next goes on
+	ToneWake     = "wake"      // the wake-up hum (KindWake)
 )
 
 // Event is one thing that happens on the timeline. Times are whole
@@ -214,7 +218,7 @@ func (t *Timeline) Silences(limit time.Duration) []Silence {
 		}
 	}
 	for _, e := range t.Events {
-		if !e.Audible() && e.Kind != KindWait { // a wait's silence is the listener's: its reminder sounds
+		if (!e.Audible() && e.Kind != KindWait) || e.Kind == KindWake { // a wait's silence is the listener's: its reminder sounds; the hum is not for the ear
 			continue
 		}
 		if e.Start > end {

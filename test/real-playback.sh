@@ -16,6 +16,9 @@
 #      every tone at its pitch; the start-up delay (command to the first
 #      sample of the first event at the sink) is reported and must stay
 #      under REAL_PLAYBACK_MAX_STARTUP (default 3s);
+#   2a. the wake-up hum (audio.wake, on for test/testdata/quiet.yaml): each
+#      hum arrived, not digital silence, within 1 dB of the render, no
+#      louder than its level; the session otherwise as in 2;
 #   3. the daemon: test/daemon-playback.sh (cued serve without a sound
 #      server, then pause/resume/next, then the server killed and
 #      restarted mid-session, each recording checked against the render
@@ -99,13 +102,6 @@ for t in cmd/cued test/cmd/soundcheck test/cmd/rawrec test/cmd/wedgesock; do
 	go build -o "$WORK/bin/$(basename "$t")" "./$t" || fail "go build ./$t failed"
 done
 CUED=$WORK/bin/cued
-"$CUED" --config "$CONFIG" timeline --json "$ROUTINE" >"$WORK/timeline.json" 2>"$WORK/timeline.err" ||
-	fail "cued timeline failed: $(cat "$WORK/timeline.err")"
-"$CUED" --config "$CONFIG" render "$ROUTINE" -o "$WORK/render.wav" 2>"$WORK/render.err" ||
-	fail "cued render failed: $(cat "$WORK/render.err")"
-if [[ -s $WORK/render.err ]]; then
-	say "note: cued render said: $(head -c 300 "$WORK/render.err")"
-fi
 
 # REAL_PLAYBACK_NICE=N runs the player at that nice level (diagnosis: is
 # a failure CPU starvation?); REAL_PLAYBACK_BUFFER_MS overrides
@@ -169,36 +165,60 @@ rm -f "$WORK/wedgesock.pid"
 eval "$(cat "$WORK/pa.env")"
 test/soundserver busy "$WORK/pa" || fail "cannot keep the sink busy"
 export SOUNDSERVER_RAWREC=$WORK/bin/rawrec
-test/soundserver record "$WORK/pa" "$WORK/rec.wav" || fail "cannot record the sink's monitor"
-length_s=$(awk 'match($0, /"length_ms": *[0-9]+/){s=substr($0, RSTART, RLENGTH); sub(/.*: */, "", s); print int(s/1000)+1; exit}' "$WORK/timeline.json")
-say "playing $ROUTINE (${length_s} s) with $PLAYER"
-t_cmd=$(date +%s.%N)
-set +e
-timeout -k 2 $((length_s + 30)) "${PLAY[@]}" </dev/null >"$WORK/play.out" 2>"$WORK/play.err"
-rc=$?
-set -e
-sleep 0.5 # the last buffers reach the monitor
-test/soundserver stoprec "$WORK/pa" || fail "the recording did not finish"
-((rc == 0)) || fail "$PLAYER exited $rc: $(head -n 20 "$WORK/play.err")"
-[[ ! -s $WORK/play.err ]] || say "note: $PLAYER wrote on stderr: $(head -c 300 "$WORK/play.err")"
 
-# --- analysis ---------------------------------------------------------------------
-set +e
-"$WORK/bin/soundcheck" -config "$CONFIG" -timeline "$WORK/timeline.json" -render "$WORK/render.wav" \
-	-rec "$WORK/rec.wav" -cmd-at "$t_cmd" -rec-t0 "$(cat "$WORK/rec.wav.t0")" \
-	-max-startup "$MAX_STARTUP" >"$WORK/report.txt" 2>&1
-rc=$?
-set -e
-if ((rc != 0)); then
-	cat "$WORK/report.txt" >&2
-	if grep -q 'dropout' "$WORK/report.txt"; then
-		say "hint: runs of digital silence inside sounds (replacing content, or delaying what follows) are underruns: the player did not keep the device fed (device buffer $buffer_ms ms; on this 2-core machine 40 ms underran under a load average of 3-5 and played cleanly when idle; REAL_PLAYBACK_BUFFER_MS=500 compares)" >&2
+# played NAME ROUTINE: renders ROUTINE, plays it with `cued play` while the
+# sink's monitor is recorded, and checks the recording against the
+# timeline and the render (files $WORK/NAME.*).
+played() {
+	local name=$1 routine=$2 w=$WORK/$1 rc length_s t_cmd
+	"$CUED" --config "$CONFIG" timeline --json "$routine" >"$w.timeline.json" 2>"$w.timeline.err" ||
+		fail "cued timeline failed: $(cat "$w.timeline.err")"
+	"$CUED" --config "$CONFIG" render "$routine" -o "$w.render.wav" 2>"$w.render.err" ||
+		fail "cued render failed: $(cat "$w.render.err")"
+	[[ ! -s $w.render.err ]] || say "note: cued render said: $(head -c 300 "$w.render.err")"
+	test/soundserver record "$WORK/pa" "$w.rec.wav" || fail "cannot record the sink's monitor"
+	length_s=$(awk 'match($0, /"length_ms": *[0-9]+/){s=substr($0, RSTART, RLENGTH); sub(/.*: */, "", s); print int(s/1000)+1; exit}' "$w.timeline.json")
+	say "playing $routine (${length_s} s) with $PLAYER"
+	t_cmd=$(date +%s.%N)
+	set +e
+	timeout -k 2 $((length_s + 30)) "${NICE[@]}" "$CUED" --config "$CONFIG" play "$routine" --quiet </dev/null >"$w.play.out" 2>"$w.play.err"
+	rc=$?
+	set -e
+	sleep 0.5 # the last buffers reach the monitor
+	test/soundserver stoprec "$WORK/pa" || fail "the recording did not finish"
+	((rc == 0)) || fail "$PLAYER exited $rc: $(head -n 20 "$w.play.err")"
+	[[ ! -s $w.play.err ]] || say "note: $PLAYER wrote on stderr: $(head -c 300 "$w.play.err")"
+	set +e
+	"$WORK/bin/soundcheck" -config "$CONFIG" -timeline "$w.timeline.json" -render "$w.render.wav" \
+		-rec "$w.rec.wav" -cmd-at "$t_cmd" -rec-t0 "$(cat "$w.rec.wav.t0")" \
+		-max-startup "$MAX_STARTUP" >"$w.report.txt" 2>&1
+	rc=$?
+	set -e
+	if ((rc != 0)); then
+		cat "$w.report.txt" >&2
+		if grep -q 'dropout' "$w.report.txt"; then
+			say "hint: runs of digital silence inside sounds (replacing content, or delaying what follows) are underruns: the player did not keep the device fed (device buffer $buffer_ms ms; on this 2-core machine 40 ms underran under a load average of 3-5 and played cleanly when idle; REAL_PLAYBACK_BUFFER_MS=500 compares)" >&2
+		fi
+		fail "what arrived at the sink is not the session (report above; recording $w.rec.wav)"
 	fi
-	fail "what arrived at the sink is not the session (report above; recording $WORK/rec.wav)"
-fi
-grep -E '^(ok|start-up):' "$WORK/report.txt" | sed 's/^/real-playback: /'
+	grep -E '^(ok:|start-up:|note: [0-9]+ wake-up)' "$w.report.txt" | sed 's/^/real-playback: /'
+}
+played main "$ROUTINE"
 say "every event arrived whole, on time and in order, the first one included (sample for sample as rendered)"
 say "passed ($PLAYER)"
+
+# --- 2a. the wake-up hum --------------------------------------------------------
+# audio.wake on (a 1 s pre-roll after 3 s of quiet, and the keep-alive):
+# test/testdata/quiet.yaml has 4 s stretches of quiet; every hum must
+# arrive (not digital silence, within 1 dB of the render, no louder than
+# its level) and the rest of the session as before.
+(
+	export CUED_AUDIO_WAKE_PREROLL=1s CUED_AUDIO_WAKE_AFTER=3s CUED_AUDIO_WAKE_KEEPALIVE=true
+	played wake test/testdata/quiet.yaml
+	grep -q 'note: 5 wake-up hum(s) arrived' "$WORK/wake.report.txt" ||
+		fail "the wake-up hums were not all checked: $(grep -i 'wake' "$WORK/wake.report.txt" | head -3)"
+)
+say "the wake-up hum arrived before the first cue, before each sound after long quiet and through it (keep-alive)"
 
 # --- 2b. a session that sounds from its very first sample -------------------------
 # The routine above starts with 300 ms of lead-in, so frames lost at the

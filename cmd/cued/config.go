@@ -72,6 +72,20 @@ type AudioConfig struct {
 	// Bluetooth headset's), subtracted from what status and the progress
 	// line say was heard.
 	LatencyMS int `mapstructure:"latency_ms"`
+	// Wake is the wake-up hum for outputs that sleep in silence.
+	Wake WakeConfig `mapstructure:"wake"`
+}
+
+// WakeConfig is audio.wake in config.yaml (see sequencer.Wake).
+type WakeConfig struct {
+	Preroll   time.Duration `mapstructure:"preroll"`
+	After     time.Duration `mapstructure:"after"`
+	KeepAlive bool          `mapstructure:"keepalive"`
+}
+
+// wake is c's wake-up hum as the sequencer takes it.
+func (c WakeConfig) wake() sequencer.Wake {
+	return sequencer.Wake{Preroll: c.Preroll, After: c.After, KeepAlive: c.KeepAlive}
 }
 
 // DaemonConfig is the daemon section of config.yaml.
@@ -182,6 +196,9 @@ func (c *Config) validate() error {
 	}
 	if c.Audio.LatencyMS < 0 || c.Audio.LatencyMS > 2000 {
 		errs = append(errs, fmt.Errorf("audio.latency_ms %d is out of range (0 to 2000)", c.Audio.LatencyMS))
+	}
+	if err := c.Audio.Wake.wake().Check(); err != nil {
+		errs = append(errs, fmt.Errorf("audio.wake: %w", err))
 	}
 	if _, err := sequencer.ParsePace(c.Session.Pace); err != nil {
 		errs = append(errs, fmt.Errorf("session.pace %q is not a pace (timed or wait)", c.Session.Pace))

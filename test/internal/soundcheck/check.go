@@ -238,7 +238,7 @@ func Compare(tl *Timeline, render, rec *Audio, o Options) (*Report, error) {
 	}
 	// The render must be of this timeline: silent before the first
 	// event, sounding within 20 ms of its start.
-	if i := firstAbove(r, 0, first, 4.0/32768); i >= 0 {
+	if i := firstAbove(r, humEnd(tl, first, rate), first, 4.0/32768); i >= 0 {
 		R.Problems = append(R.Problems, fmt.Sprintf("the render has sound %.1f ms before the timeline's first event: the render is not of this timeline", R.ms(first-i)))
 	}
 	if firstAbove(r, first, first+sm(20*time.Millisecond), 4.0/32768) < 0 {
@@ -286,6 +286,8 @@ func Compare(tl *Timeline, render, rec *Audio, o Options) (*Report, error) {
 	if bad > 0 {
 		R.Notes = append(R.Notes, fmt.Sprintf("the recording departs from the render in %d blocks of 10 ms at the first event's alignment, the first at session time %s (a level change, a gap or a shift there; each event is checked at its own alignment)", bad, clock(int(R.ms(firstBad)))))
 	}
+
+	checkHums(R, tl, r, x, d)
 
 	// Event by event.
 	er, ex := envelope(r, sm(2*time.Millisecond)), envelope(x, sm(2*time.Millisecond))
@@ -650,4 +652,70 @@ func median(v []float64) float64 {
 	w := append([]float64(nil), v...)
 	sort.Float64s(w)
 	return w[len(w)/2]
+}
+
+// humEnd is the end of the wake-up hums that lie wholly before sample
+// first (0 if none): the render is silent from there to the first sound.
+func humEnd(tl *Timeline, first, rate int) int {
+	end := 0
+	for _, e := range tl.Events {
+		if e.Hum() {
+			if to := msToSample(e.StartMs+e.LengthMs, rate); to <= first {
+				end = max(end, to)
+			}
+		}
+	}
+	return end
+}
+
+// checkHums checks each wake-up hum of tl in the recording x at offset d
+// from the render r: it arrived (its RMS over its middle within 1 dB of
+// the render's, and not digital silence in any 10 ms there) and no louder
+// than the event's level. A hum missing would leave a Bluetooth output
+// asleep; one too loud would be heard.
+func checkHums(R *Report, tl *Timeline, r, x []float64, d int) {
+	n, worst := 0, 0.0
+	for _, e := range tl.Events {
+		if !e.Hum() {
+			continue
+		}
+		s, t := msToSample(e.StartMs, R.Rate), msToSample(e.StartMs+e.LengthMs, R.Rate)
+		edge := msToSample(100, R.Rate) // the fades
+		lo, hi := s+edge, t-edge
+		if lo+d < 0 || hi+d > len(x) || hi > len(r) || hi <= lo {
+			R.Problems = append(R.Problems, fmt.Sprintf("the wake-up hum at %s lies outside the recording", clock(e.StartMs)))
+			continue
+		}
+		limit := math.Pow(10, e.GainDB/20)
+		peak := maxAbs(x, s+d, t+d)
+		rmsR, rmsX := rms(r[lo:hi]), rms(x[lo+d:hi+d])
+		blk := msToSample(10, R.Rate)
+		quiet := false
+		for b := lo; b+blk <= hi; b += blk {
+			quiet = quiet || maxAbs(x, b+d, b+d+blk) == 0
+		}
+		switch {
+		case rmsR == 0:
+			R.Problems = append(R.Problems, fmt.Sprintf("the render has no wake-up hum at %s", clock(e.StartMs)))
+		case quiet || rmsX == 0:
+			R.Problems = append(R.Problems, fmt.Sprintf("the wake-up hum at %s did not arrive: digital silence in the recording", clock(e.StartMs)))
+		case math.Abs(db(rmsX/rmsR)) > 1:
+			R.Problems = append(R.Problems, fmt.Sprintf("the wake-up hum at %s arrived at %+.1f dB of the render's level", clock(e.StartMs), db(rmsX/rmsR)))
+		case peak > limit*1.06:
+			R.Problems = append(R.Problems, fmt.Sprintf("the wake-up hum at %s peaks at %.1f dBFS, above its level %.1f dB", clock(e.StartMs), db(peak), e.GainDB))
+		}
+		n++
+		worst = max(worst, db(peak))
+	}
+	if n > 0 {
+		R.Notes = append(R.Notes, fmt.Sprintf("%d wake-up hum(s) arrived, each not digital silence and within 1 dB of the render, peak %.1f dBFS at most", n, worst))
+	}
+}
+
+func rms(x []float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += v * v
+	}
+	return math.Sqrt(s / float64(max(len(x), 1)))
 }

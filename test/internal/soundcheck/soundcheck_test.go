@@ -427,3 +427,42 @@ func TestWrongTimelineFails(t *testing.T) {
 	tl2.Events[7].StartMs -= 30
 	mustFail(t, compare(t, tl2, ren, rec), "pip at 0:04.270: the render's onset is 31.2 ms after the timeline's start")
 }
+
+// withHum is testTimeline with a wake-up hum in its lead-in, rendered as
+// a 30 Hz sine at -50 dB: the render, and the sample range the hum holds.
+func withHum() (*Timeline, []float64, int, int) {
+	tl := testTimeline()
+	tl.Events = append([]Event{{StartMs: 0, LengthMs: 300, Kind: "wake", Tone: "wake", GainDB: -50}}, tl.Events...)
+	ren := synth(tl)
+	from, to := 0, msToSample(300, rate)
+	amp := math.Pow(10, -50.0/20)
+	for i := from; i < to; i++ {
+		env := math.Min(1, math.Min(float64(i-from), float64(to-1-i))/(0.1*rate))
+		ren[i] += amp * env * math.Sin(2*math.Pi*30*float64(i)/rate)
+	}
+	return tl, quantised(ren), from, to
+}
+
+func TestHum(t *testing.T) {
+	tl, ren, from, to := withHum()
+	pre := 700 * rate / 1000
+	t.Run("arrived", func(t *testing.T) {
+		r := compare(t, tl, ren, recording(ren, 700, 300))
+		mustPass(t, r)
+		if !strings.Contains(strings.Join(r.Notes, "\n"), "1 wake-up hum(s) arrived") {
+			t.Errorf("no note of the hum: %q", r.Notes)
+		}
+	})
+	t.Run("missing", func(t *testing.T) {
+		rec := recording(ren, 700, 300)
+		clear(rec[pre+from : pre+to])
+		mustFail(t, compare(t, tl, ren, rec), "wake-up hum", "did not arrive")
+	})
+	t.Run("louder", func(t *testing.T) {
+		rec := recording(ren, 700, 300)
+		for i := pre + from; i < pre+to; i++ {
+			rec[i] *= 2
+		}
+		mustFail(t, compare(t, tl, ren, rec), "wake-up hum", "arrived at +6.0 dB")
+	})
+}

@@ -44,8 +44,15 @@ func (e Event) Name() string {
 	return e.Label
 }
 
-// Sounds reports whether the event makes a sound (marks do not).
-func (e Event) Sounds() bool { return e.Kind != "mark" && e.Kind != "wait" && e.LengthMs > 0 }
+// Sounds reports whether the event makes a sound for the listener (marks
+// and waits do not, nor the wake-up hum, which is checked apart: see Hum).
+func (e Event) Sounds() bool {
+	return e.Kind != "mark" && e.Kind != "wait" && e.Kind != "wake" && e.LengthMs > 0
+}
+
+// Hum reports whether the event is the wake-up hum (audio.wake): a sound
+// for the output, below hearing.
+func (e Event) Hum() bool { return e.Kind == "wake" && e.LengthMs > 0 }
 
 // ReadTimeline decodes `cued timeline --json` output.
 func ReadTimeline(r io.Reader) (*Timeline, error) {
