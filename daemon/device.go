@@ -7,10 +7,10 @@ package daemon
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/cued-dev/cued/daemon/api"
+	"github.com/cued-dev/cued/daemon/sink"
 )
 
 // start prepares a session off the player goroutine, within ctx (the
@@ -89,17 +89,26 @@ func (p *player) open(ctx context.Context, spare spareDevice, rate int) (Device,
 }
 
 // noDevice is an output error: it matches ErrNoDevice and reads as the
-// output's own message when that already says there is no audio device.
+// output's own message when that already says there is no audio output
+// (it matches sink.ErrNoOutput), else as "no audio device: " and it.
 type noDevice struct{ err error }
 
 func (e noDevice) Error() string {
-	if msg := e.err.Error(); strings.Contains(msg, "no audio") {
-		return msg
+	if errors.Is(e.err, sink.ErrNoOutput) {
+		return e.err.Error()
 	}
 	return "no audio device: " + e.err.Error()
 }
 
 func (e noDevice) Unwrap() []error { return []error{ErrNoDevice, e.err} }
+
+// said is a noDevice's message kept as text (the status's device error):
+// it says there is no audio output already, so it matches
+// sink.ErrNoOutput and a noDevice around it does not say it twice.
+type said string
+
+func (s said) Error() string        { return string(s) }
+func (s said) Is(target error) bool { return target == sink.ErrNoOutput }
 
 // probe checks the device in the background after a failure, until it
 // works again.

@@ -478,7 +478,7 @@ func (p *player) note(n any) {
 			if p.device.State != api.DeviceFault {
 				p.setDevice(api.DeviceFault, n.err)
 				p.log.Warn("no audio output; retrying in the background", "err", n.err)
-				p.publish(api.EventFault, "no audio output: "+p.device.Error)
+				p.publish(api.EventFault, p.device.Error) // a noDevice's: it says "no audio …"
 			}
 			p.probe()
 		}
@@ -496,7 +496,7 @@ func (p *player) prepared(r prepared) {
 	case r.err == nil && r.dev == nil:
 		// Prepared, but the device was known to be down: the request was
 		// valid and cannot be heard.
-		r.err = noDevice{errors.New(p.device.Error + "; cued keeps retrying in the background (see cued status)")}
+		r.err = noDevice{said(p.device.Error + "; cued keeps retrying in the background (see cued status)")}
 		p.startFailed(r.err)
 	case r.err != nil:
 		p.startFailed(r.err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/signal"
 	"syscall"
@@ -87,3 +88,6 @@ func (b *sinkBackend) Play(spec []byte, from int, paused bool) (sink.Player, err
 
 // Health returns the device's error.
 func (b *sinkBackend) Health() error { return playback.DeviceErr() }
+
+// NoOutput reports whether err is playback's "no audio output" error.
+func (b *sinkBackend) NoOutput(err error) bool { return errors.Is(err, playback.ErrNoDevice) }

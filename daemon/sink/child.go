@@ -35,6 +35,10 @@ type Backend interface {
 	Play(spec []byte, from int, paused bool) (Player, error)
 	// Health returns the device's error, if it failed since Open.
 	Health() error
+	// NoOutput reports whether err, from any of these or a Player, means
+	// that there is no working sound output and says so in its message
+	// (the daemon then shows it as it is: see ErrNoOutput).
+	NoOutput(err error) bool
 }
 
 // ReportInterval is how often the child reports the position of the
@@ -55,7 +59,7 @@ const (
 func Serve(ctx context.Context, in io.Reader, out io.Writer, b Backend, rate, bufferMS int) error {
 	w := &lineWriter{w: bufio.NewWriter(out)}
 	if err := b.Open(rate, bufferMS); err != nil {
-		w.line(Report{Word: "error", Message: err.Error()}.String())
+		w.line(errorReport(err, b).String())
 		return fmt.Errorf("%w: %v", ErrDevice, err)
 	}
 	w.line("ready")
@@ -82,7 +86,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, b Backend, rate, bu
 			if err == io.EOF {
 				return nil
 			}
-			w.line(Report{Word: "error", Message: err.Error()}.String())
+			w.line(errorReport(err, s.b).String())
 			return err
 		case r := <-s.waited:
 			err = s.finished(r)
@@ -149,7 +153,7 @@ func (s *server) handle(c control) error {
 		s.stop()
 		p, err := s.b.Play(c.start.Spec, c.start.From, c.start.Paused)
 		if err != nil {
-			s.w.line(Report{Word: "error", Message: err.Error()}.String())
+			s.w.line(errorReport(err, s.b).String())
 			return fmt.Errorf("%w: %v", ErrDevice, err)
 		}
 		ctx, cancel := context.WithCancel(s.ctx)
@@ -213,7 +217,7 @@ func (s *server) check() error {
 		return nil
 	}
 	if err := s.b.Health(); err != nil {
-		s.w.line(Report{Word: "error", Message: err.Error()}.String())
+		s.w.line(errorReport(err, s.b).String())
 		return fmt.Errorf("%w: %v", ErrDevice, err)
 	}
 	return nil
@@ -226,7 +230,7 @@ func (s *server) finished(r waited) error {
 		return nil
 	}
 	if r.err != nil && !errors.Is(r.err, context.Canceled) {
-		s.w.line(Report{Word: "error", Message: r.err.Error()}.String())
+		s.w.line(errorReport(r.err, s.b).String())
 		return fmt.Errorf("%w: %v", ErrDevice, r.err)
 	}
 	s.report()

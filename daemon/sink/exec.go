@@ -114,7 +114,7 @@ func (c *Child) read(r io.Reader) {
 		case "pos", "ended":
 			c.deliver(rep)
 		case "error":
-			c.fail(deviceError(rep.Message))
+			c.fail(deviceError{rep.Message, rep.NoOutput})
 		}
 	}
 	werr := c.cmd.Wait()
@@ -209,12 +209,17 @@ func (c *Child) Err() error {
 	return c.err
 }
 
-// deviceError is an error the child reported: it matches ErrDevice and
-// reads as the child's message.
-type deviceError string
+// deviceError is an error the child reported: it matches ErrDevice (and
+// ErrNoOutput when the child said so) and reads as the child's message.
+type deviceError struct {
+	msg      string
+	noOutput bool
+}
 
-func (e deviceError) Error() string        { return string(e) }
-func (e deviceError) Is(target error) bool { return target == ErrDevice }
+func (e deviceError) Error() string { return e.msg }
+func (e deviceError) Is(target error) bool {
+	return target == ErrDevice || (e.noOutput && target == ErrNoOutput)
+}
 
 func (c *Child) fail(err error) {
 	c.mu.Lock()

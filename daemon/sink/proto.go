@@ -58,6 +58,10 @@ var (
 	ErrProtocol = errors.New("sink: protocol error")
 	// ErrDevice means the audio device failed or could not be opened.
 	ErrDevice = errors.New("sink: audio device error")
+	// ErrNoOutput is matched by a child's error that means there is no
+	// working sound output and whose message says so itself (what the
+	// child's Backend.NoOutput says; reported as "nooutput").
+	ErrNoOutput = errors.New("sink: no audio output")
 	// ErrExited means the sink process ended.
 	ErrExited = errors.New("sink: child exited")
 )
@@ -159,8 +163,15 @@ type Report struct {
 	// applied and Pos the sample the device takes next (pos).
 	ID, Seq int64
 	Pos     int
-	// Message is an error's.
-	Message string
+	// Message is an error's; NoOutput says that it matches ErrNoOutput
+	// (written "nooutput MESSAGE").
+	Message  string
+	NoOutput bool
+}
+
+// errorReport is err as the child with backend b reports it.
+func errorReport(err error, b Backend) Report {
+	return Report{Word: "error", Message: err.Error(), NoOutput: b.NoOutput(err)}
 }
 
 // String is the report as the child writes it.
@@ -171,6 +182,9 @@ func (r Report) String() string {
 	case "ended":
 		return fmt.Sprintf("ended %d", r.ID)
 	case "error":
+		if r.NoOutput {
+			return "nooutput " + oneLine(r.Message)
+		}
 		return "error " + oneLine(r.Message)
 	}
 	return r.Word
@@ -212,11 +226,11 @@ func ParseReport(line string) (Report, error) {
 			return bad()
 		}
 		return Report{Word: word, ID: n[0]}, nil
-	case "error":
+	case "error", "nooutput":
 		if arg == "" {
 			arg = "the audio device failed (the sink said no more)"
 		}
-		return Report{Word: word, Message: arg}, nil
+		return Report{Word: "error", Message: arg, NoOutput: word == "nooutput"}, nil
 	}
 	return Report{}, nil
 }

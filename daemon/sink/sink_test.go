@@ -33,9 +33,14 @@ type fakeBackend struct {
 	opened time.Time
 }
 
+// errNoServer is the fake's error that means no output (NoOutput).
+var errNoServer = errors.New("fake: no sound server\nsecond line")
+
+func (b *fakeBackend) NoOutput(err error) bool { return errors.Is(err, errNoServer) }
+
 func (b *fakeBackend) Open(rate, bufferMS int) error {
 	if b.mode == "fail" {
-		return errors.New("fake: no sound server\nsecond line")
+		return errNoServer
 	}
 	b.opened = time.Now()
 	return nil
@@ -181,8 +186,8 @@ func TestChild(t *testing.T) {
 
 func TestChildNoDevice(t *testing.T) {
 	_, err := child("fail").Open(context.Background(), 8000)
-	if !errors.Is(err, ErrDevice) || !strings.Contains(err.Error(), "fake: no sound server second line") {
-		t.Fatalf("Open: %v", err)
+	if !errors.Is(err, ErrDevice) || !errors.Is(err, ErrNoOutput) || !strings.Contains(err.Error(), "fake: no sound server second line") {
+		t.Fatalf("Open: %v (want ErrDevice and ErrNoOutput)", err)
 	}
 }
 
@@ -200,8 +205,8 @@ func TestChildDies(t *testing.T) {
 	}
 	for range c.Reports() {
 	}
-	if err := c.Err(); !errors.Is(err, ErrDevice) || !strings.Contains(err.Error(), "device unplugged") {
-		t.Errorf("Err: %v", err)
+	if err := c.Err(); !errors.Is(err, ErrDevice) || errors.Is(err, ErrNoOutput) || !strings.Contains(err.Error(), "device unplugged") {
+		t.Errorf("Err: %v (want ErrDevice, not ErrNoOutput)", err)
 	}
 	if err := c.Pause(1); err == nil {
 		t.Error("a control after the child died succeeded")
