@@ -25,7 +25,7 @@ func fuzzTimeline(data []byte) (*sequencer.Timeline, fakeClips, Options) {
 	o.Tones["odd"] = Tone{Freq: 3000, FreqEnd: 50}
 	if len(data) > 0 {
 		o.DuckDB = -float64(data[0] % 40)
-		o.VoiceDB = float64(int(data[0]/40)*3 - 3)
+		o.Volume.Voice = float64(int(data[0]/40)*3 - 3)
 		data = data[1:]
 	}
 	tl := &sequencer.Timeline{}

@@ -42,7 +42,7 @@ func testTones() map[string]Tone {
 }
 
 func testOptions(rate int) Options {
-	return Options{Rate: rate, DuckDB: -9, VoiceDB: 0, Tones: testTones()}
+	return Options{Rate: rate, DuckDB: -9, Tones: testTones()}
 }
 
 func msd(v int) time.Duration { return time.Duration(v) * time.Millisecond }

@@ -1,9 +1,12 @@
 package audio
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/cued-dev/cued/sequencer"
 )
 
 // Clips is what the mixer needs from the voice bank (voice.Bank implements
@@ -35,12 +38,61 @@ type Options struct {
 	// DuckDB (zero or negative) is how far every non-voice sound drops while
 	// a voice clip plays, e.g. -9.
 	DuckDB float64
-	// VoiceDB is the gain applied to every voice clip, on top of the
-	// event's own GainDB.
-	VoiceDB float64
+	// Volume is the listener's levels, on top of each event's own GainDB.
+	Volume Volume
 	// Tones gives the pitch of each tone name. A tone name the timeline
 	// uses and this map lacks is an error from NewSession that names it.
 	Tones map[string]Tone
+}
+
+// Volume is the listener's levels in dB (0: as the routine and the
+// voice pack made them): Master on every sound, and one per kind of sound
+// on top of it. The wake-up hum (sequencer.KindWake) takes none: it must
+// stay what keeps an output awake, and it is below hearing at any level.
+type Volume struct {
+	Master  float64 `json:"master"`
+	Voice   float64 `json:"voice"`   // the spoken cues
+	Pacing  float64 `json:"pacing"`  // the rhythm's ticks
+	Signals float64 `json:"signals"` // chimes, countdown pips, the end, the reminder
+	Breath  float64 `json:"breath"`  // the breath tones
+}
+
+// Volume limits, in dB: from inaudible under anything else to loud.
+const (
+	MinVolume = -60
+	MaxVolume = 12
+)
+
+// ErrVolume is wrapped by Volume.Check's errors.
+var ErrVolume = errors.New("volume out of range")
+
+// Check returns an error wrapping ErrVolume that names the first level
+// outside MinVolume to MaxVolume.
+func (v Volume) Check() error {
+	for _, l := range []struct {
+		name string
+		db   float64
+	}{{"master", v.Master}, {"voice", v.Voice}, {"pacing", v.Pacing}, {"signals", v.Signals}, {"breath", v.Breath}} {
+		if !(l.db >= MinVolume && l.db <= MaxVolume) {
+			return fmt.Errorf("audio: %w: %s %g dB (use %d to %+d)", ErrVolume, l.name, l.db, MinVolume, MaxVolume)
+		}
+	}
+	return nil
+}
+
+// DB is the level in dB that v gives a sound of kind k.
+func (v Volume) DB(k sequencer.Kind) float64 {
+	switch k {
+	case sequencer.KindVoice:
+		return v.Master + v.Voice
+	case sequencer.KindPacing:
+		return v.Master + v.Pacing
+	case sequencer.KindTone:
+		return v.Master + v.Signals
+	case sequencer.KindBreath:
+		return v.Master + v.Breath
+	}
+	return 0
 }
 
 // Mixer constants. They are part of the sound: changing one changes every
@@ -70,8 +122,8 @@ func (o *Options) validate() error {
 	if math.IsNaN(o.DuckDB) || o.DuckDB > 0 || o.DuckDB < -120 {
 		return fmt.Errorf("audio: duck level %g dB must be between -120 and 0", o.DuckDB)
 	}
-	if math.IsNaN(o.VoiceDB) || math.IsInf(o.VoiceDB, 0) || o.VoiceDB > 24 || o.VoiceDB < -120 {
-		return fmt.Errorf("audio: voice level %g dB must be between -120 and +24", o.VoiceDB)
+	if err := o.Volume.Check(); err != nil {
+		return err
 	}
 	for name, t := range o.Tones {
 		nyq := float64(o.Rate) / 2

@@ -141,7 +141,7 @@ func (p *planner) addVoice(e sequencer.Event) error {
 		}
 		p.voices[e.Cue] = v
 	}
-	g := float32(dbToGain(p.o.VoiceDB + e.GainDB))
+	g := float32(dbToGain(p.o.Volume.DB(e.Kind) + e.GainDB))
 	at := samples(e.Start, p.o.Rate)
 	for _, b := range [][]float32{v.head, v.body, v.tail} {
 		if len(b) > 0 {
@@ -216,7 +216,8 @@ func (p *planner) addTone(e sequencer.Event) error {
 		return nil
 	}
 	at := samples(e.Start, p.o.Rate)
-	p.srcs = append(p.srcs, source{start: at, end: at + len(tb.buf), buf: tb.buf, gain: 1, peak: tb.peak})
+	g := float32(dbToGain(p.o.Volume.DB(e.Kind)))
+	p.srcs = append(p.srcs, source{start: at, end: at + len(tb.buf), buf: tb.buf, gain: g, peak: tb.peak * g})
 	return nil
 }
 

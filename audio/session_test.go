@@ -1,6 +1,7 @@
 package audio
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -167,7 +168,7 @@ func TestNeverClips(t *testing.T) {
 		toneEv(sequencer.KindPacing, "tick-down", 1300, 800, 0),
 	)
 	o := testOptions(rate)
-	o.VoiceDB = 6
+	o.Volume.Voice = 6
 	o.DuckDB = 0
 	s, err := NewSession(tl, clips, o)
 	if err != nil {
@@ -388,5 +389,64 @@ func TestCheck(t *testing.T) {
 				t.Errorf("Check: %v; NewSession: %v", err, want)
 			}
 		})
+	}
+}
+
+// TestVolume: each kind of sound moves by master plus its own level, the
+// wake-up hum by none, and 0 dB everywhere is the mix as designed.
+func TestVolume(t *testing.T) {
+	const rate = 8000
+	clips := fakeClips{"cue": speechLike(rate/2, 0.5, 7)}
+	o := testOptions(rate)
+	o.DuckDB = 0
+	o.Tones[sequencer.ToneWake] = Tone{30, 30}
+	// One event of each kind, apart: [start, end) in ms.
+	tl := timeline(6000,
+		voiceEv("cue", 100, clips, rate),
+		toneEv(sequencer.KindPacing, "tick-up", 1000, 500, -6),
+		toneEv(sequencer.KindTone, "chime", 2000, 1000, -6),
+		toneEv(sequencer.KindBreath, "inhale", 3000, 1000, -6),
+		toneEv(sequencer.KindWake, sequencer.ToneWake, 4500, 1000, -50),
+	)
+	spans := map[string][2]int{"voice": {100, 600}, "pacing": {1000, 1500}, "signals": {2000, 3000}, "breath": {3000, 4000}, "wake": {4500, 5500}}
+	render := func(v Volume) [][2]float64 {
+		o := o
+		o.Volume = v
+		s, err := NewSession(tl, clips, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return renderAll(t, s)
+	}
+	base := render(Volume{})
+	for _, c := range []struct {
+		name string
+		v    Volume
+		want map[string]float64 // dB of each span against base
+	}{
+		{"zero", Volume{}, map[string]float64{"voice": 0, "pacing": 0, "signals": 0, "breath": 0, "wake": 0}},
+		{"master", Volume{Master: -6}, map[string]float64{"voice": -6, "pacing": -6, "signals": -6, "breath": -6, "wake": 0}},
+		{"kinds", Volume{Master: -3, Voice: 3, Pacing: -9, Signals: -20, Breath: 6}, map[string]float64{"voice": 0, "pacing": -12, "signals": -23, "breath": 3, "wake": 0}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := render(c.v)
+			for name, want := range c.want {
+				sp := spans[name]
+				var num, den float64
+				for i := sp[0] * rate / 1000; i < sp[1]*rate/1000; i++ {
+					num += got[i][0] * got[i][0]
+					den += base[i][0] * base[i][0]
+				}
+				if den == 0 {
+					t.Fatalf("%s: silent in the base mix", name)
+				}
+				if db := 10 * math.Log10(num/den); math.Abs(db-want) > 0.01 {
+					t.Errorf("%s moved %+.3f dB, want %+.1f", name, db, want)
+				}
+			}
+		})
+	}
+	if err := (Volume{Voice: 13}).Check(); !errors.Is(err, ErrVolume) {
+		t.Errorf("voice +13 dB: %v, want ErrVolume", err)
 	}
 }

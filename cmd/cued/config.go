@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/viper"
 
 	cued "github.com/cued-dev/cued"
+	"github.com/cued-dev/cued/audio"
 	"github.com/cued-dev/cued/internal/userfile"
 	"github.com/cued-dev/cued/playback"
 	"github.com/cued-dev/cued/routine"
@@ -65,7 +66,7 @@ type AudioConfig struct {
 	BufferMS int                   `mapstructure:"buffer_ms"`
 	Format   string                `mapstructure:"format"`
 	DuckDB   float64               `mapstructure:"duck_db"`
-	VoiceDB  float64               `mapstructure:"voice_db"`
+	Volume   VolumeConfig          `mapstructure:"volume"`
 	Tones    map[string]ToneConfig `mapstructure:"tones"`
 	Role     string                `mapstructure:"role"`
 	// LatencyMS is the output's own delay beyond what it reports (a
@@ -87,6 +88,18 @@ type WakeConfig struct {
 func (c WakeConfig) wake() sequencer.Wake {
 	return sequencer.Wake{Preroll: c.Preroll, After: c.After, KeepAlive: c.KeepAlive}
 }
+
+// VolumeConfig is audio.volume in config.yaml (see audio.Volume).
+type VolumeConfig struct {
+	Master  float64 `mapstructure:"master" json:"master"`
+	Voice   float64 `mapstructure:"voice" json:"voice"`
+	Pacing  float64 `mapstructure:"pacing" json:"pacing"`
+	Signals float64 `mapstructure:"signals" json:"signals"`
+	Breath  float64 `mapstructure:"breath" json:"breath"`
+}
+
+// volume is c as the mixer takes it.
+func (c VolumeConfig) volume() audio.Volume { return audio.Volume(c) }
 
 // DaemonConfig is the daemon section of config.yaml.
 type DaemonConfig struct {
@@ -196,6 +209,9 @@ func (c *Config) validate() error {
 	}
 	if c.Audio.LatencyMS < 0 || c.Audio.LatencyMS > 2000 {
 		errs = append(errs, fmt.Errorf("audio.latency_ms %d is out of range (0 to 2000)", c.Audio.LatencyMS))
+	}
+	if err := c.Audio.Volume.volume().Check(); err != nil {
+		errs = append(errs, fmt.Errorf("audio.volume: %w", err))
 	}
 	if err := c.Audio.Wake.wake().Check(); err != nil {
 		errs = append(errs, fmt.Errorf("audio.wake: %w", err))

@@ -71,7 +71,7 @@ func mixOptions(c *Config) audio.Options {
 	for name, t := range c.Audio.Tones {
 		tones[name] = audio.Tone{Freq: t.Freq, FreqEnd: t.FreqEnd}
 	}
-	return audio.Options{Rate: c.Audio.Rate, DuckDB: c.Audio.DuckDB, VoiceDB: c.Audio.VoiceDB, Tones: tones}
+	return audio.Options{Rate: c.Audio.Rate, DuckDB: c.Audio.DuckDB, Volume: c.Audio.Volume.volume(), Tones: tones}
 }
 
 // prepareSession finds the routine by id or path and prepares its session
