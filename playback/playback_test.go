@@ -551,3 +551,121 @@ func TestLoopHoldsUntilASeekLeaves(t *testing.T) {
 		t.Fatalf("after leaving the loop the device took %.5f last, want sample %d (%.5f)", last, p.Position()-1, want)
 	}
 }
+
+// half is a ramp mixed at half the level: the same session at other
+// levels, for Replace.
+type half struct{ ramp }
+
+func (h *half) Stream(b [][2]float64) (int, bool) {
+	n, ok := h.ramp.Stream(b)
+	for i := range b[:n] {
+		b[i][0] *= 0.5
+		b[i][1] *= 0.5
+	}
+	return n, ok
+}
+
+// TestReplace: playing, the session fades out from what the device has
+// not taken and its replacement fades in at the first sample not heard
+// (no sample twice, none lost); paused, the replacement takes its place at
+// once and Resume fades it in there; after Stop it is refused.
+func TestReplace(t *testing.T) {
+	t.Run("playing", func(t *testing.T) {
+		g := newRig(t, 5000)
+		g.play(250)
+		if err := g.p.Replace(&half{ramp{n: 5000}}); err != nil {
+			t.Fatal(err)
+		}
+		got := g.play(60)
+		step := 1 / (fadeTime.Seconds() * 1000)
+		var want []float64
+		i := 0
+		for cur := 1.0; ; i++ {
+			if cur -= step; cur <= 0 {
+				break
+			}
+			want = append(want, q(float64(250+i)/5000*cur))
+		}
+		to := 250 + i // the first sample the fade-out did not play
+		for cur, j := 0.0, 0; len(want) < len(got); j++ {
+			cur = min(1, cur+step)
+			want = append(want, q(0.5*float64(to+j)/5000*cur))
+		}
+		for k, v := range got {
+			if math.Abs(v-want[k]) > 1.5/32767 {
+				t.Fatalf("frame %d after Replace = %g, want %g", k, v, want[k])
+			}
+		}
+		if pos := g.p.Position(); pos != to+len(got)-i {
+			t.Fatalf("Position %d, want %d", pos, to+len(got)-i)
+		}
+	})
+	t.Run("paused", func(t *testing.T) {
+		g := newRig(t, 5000)
+		g.play(250)
+		g.p.Pause()
+		g.play(100)
+		at := g.p.Position()
+		if err := g.p.Replace(&half{ramp{n: 5000}}); err != nil {
+			t.Fatal(err)
+		}
+		if pos := g.p.Position(); pos != at {
+			t.Fatalf("Position %d after Replace while paused, want %d", pos, at)
+		}
+		g.p.Resume()
+		got := g.play(30)
+		step := 1 / (fadeTime.Seconds() * 1000)
+		for i, cur := 0, 0.0; i < len(got); i++ {
+			cur = min(1, cur+step)
+			if want := q(0.5 * float64(at+i) / 5000 * cur); math.Abs(got[i]-want) > 1.5/32767 {
+				t.Fatalf("frame %d after Resume = %g, want %g (the replacement from %d)", i, got[i], want, at)
+			}
+		}
+	})
+	t.Run("stopped", func(t *testing.T) {
+		g := newRig(t, 5000)
+		g.play(100)
+		g.p.Stop()
+		if err := g.p.Replace(&half{ramp{n: 5000}}); !errors.Is(err, ErrFinished) {
+			t.Fatalf("Replace after Stop: %v, want ErrFinished", err)
+		}
+		if err := g.p.Replace(&ramp{n: 10}); !errors.Is(err, ErrFinished) {
+			t.Fatalf("Replace after Stop: %v", err)
+		}
+	})
+	t.Run("other length", func(t *testing.T) {
+		g := newRig(t, 5000)
+		if err := g.p.Replace(&ramp{n: 4000}); !errors.Is(err, ErrPosition) {
+			t.Fatalf("Replace by a shorter stream: %v, want ErrPosition", err)
+		}
+	})
+}
+
+// TestStopInsideAControlsFade: Stop while a seek's or a replacement's
+// fade-out plays ends there: nothing fades in after it.
+func TestStopInsideAControlsFade(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		do   func(p *Player)
+	}{
+		{"seek", func(p *Player) { _ = p.Seek(4000) }},
+		{"replace", func(p *Player) { _ = p.Replace(&half{ramp{n: 5000}}) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			g := newRig(t, 5000)
+			g.play(250)
+			c.do(g.p)
+			g.play(3) // inside the fade-out
+			g.p.Stop()
+			got := g.play(200)
+			for i, v := range got {
+				if i > 12 && v != 0 {
+					t.Fatalf("frame %d after Stop = %g: sound after the stop's fade-out", i, v)
+				}
+			}
+			if !g.done() {
+				t.Fatal("Done not closed after Stop")
+			}
+		})
+	}
+}

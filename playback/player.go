@@ -44,6 +44,9 @@ type Player struct {
 	seekTo int
 	jumped bool
 	pre    anchor
+	// next is the stream Replace puts in s's place once the fade-out
+	// reaches silence, at the sample that follows it (nil: none pending).
+	next beep.StreamSeeker
 	// loops are the spans the session holds in (see Looper); looped is
 	// set by pull when it jumped back to a loop's start, for fill to
 	// rebase there at the gain it had.
@@ -206,9 +209,16 @@ func (p *Player) stream(out [][2]float64) int {
 	n, ok := p.s.Stream(out)
 	if p.cur != 1 || p.down {
 		m := p.ramp(out[:n])
-		if p.seekTo >= 0 && (m < n || n < len(out)) {
+		if (p.seekTo >= 0 || p.next != nil) && (m < n || n < len(out)) {
 			// The seek's fade-out reached silence (or the session's
-			// end): jump, and fade in there (or hold it, paused).
+			// end): jump, and fade in there (or hold it, paused). A
+			// replacement goes on from the first sample not heard.
+			if p.next != nil {
+				if p.seekTo < 0 {
+					p.seekTo = p.s.Position() - (n - m)
+				}
+				p.s, p.next = p.next, nil
+			}
 			_ = p.s.Seek(p.seekTo)
 			p.seekTo, p.jumped, p.cur, p.down = -1, true, 0, true
 			if p.pausing {
@@ -494,6 +504,36 @@ func (p *Player) seek(pos int) error {
 	return err
 }
 
+// Replace puts s in the place of the session: the same session mixed
+// anew (at other levels, say), so that its samples follow at the same
+// positions. Playing, the session fades out from what the device has not
+// taken yet and s fades in at the first sample not heard, as a seek does;
+// paused, s takes the session's place at once. s must have the same
+// length and loops. It returns ErrFinished once Done is closed or after
+// Stop.
+func (p *Player) Replace(s beep.StreamSeeker) error {
+	p.e.mu.Lock()
+	defer p.e.poke()
+	defer p.e.mu.Unlock()
+	if p.finished || p.stopping {
+		return ErrFinished
+	}
+	if s.Len() != p.s.Len() {
+		return fmt.Errorf("%w: a replacement of %d samples for %d", ErrPosition, s.Len(), p.s.Len())
+	}
+	p.rewind()
+	if p.paused {
+		if err := s.Seek(p.s.Position()); err != nil {
+			return err
+		}
+		p.s = s
+		return nil
+	}
+	p.next, p.down = s, true
+	p.e.step()
+	return nil
+}
+
 // Position is the next sample of the session the device will take. What
 // is heard lags it by up to the device's buffer (Latency). Once Seek has
 // returned it is the seek's target, while the fade-out before the jump
@@ -527,7 +567,9 @@ func (p *Player) Stop() {
 	p.e.mu.Lock()
 	if !p.stopping && !p.finished {
 		p.rewind()
-		p.stopping, p.pausing = true, false
+		// A seek or replacement under way is dropped: its fade-out is
+		// the stop's, and nothing fades in after it.
+		p.stopping, p.pausing, p.seekTo, p.next = true, false, -1, nil
 		if p.paused {
 			p.ended, p.endAt = true, p.base
 		} else {
