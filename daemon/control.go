@@ -40,6 +40,11 @@ func (d *Daemon) Play(ctx context.Context, req api.PlayRequest) (api.Status, err
 	return d.do(ctx, command{op: cmdPlay, play: req})
 }
 
+// Volume changes the levels as POST /volume does.
+func (d *Daemon) Volume(ctx context.Context, req api.VolumeRequest) (api.Status, error) {
+	return d.do(ctx, command{op: cmdVolume, volume: req})
+}
+
 // Status returns the player's status, as GET /status.
 func (d *Daemon) Status(ctx context.Context) (api.Status, error) {
 	return d.do(ctx, command{op: cmdStatus})

@@ -18,6 +18,10 @@ import (
 // is true (the device is not known to be down); with open false a
 // prepared session comes back without a stream.
 func (p *player) start(ctx context.Context, id int, req api.PlayRequest, trigger string, spare spareDevice, open bool) {
+	if req.Volume == nil {
+		v := p.vol // the player's, read here on its goroutine
+		req.Volume = &v
+	}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()

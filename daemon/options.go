@@ -82,6 +82,9 @@ type Device interface {
 	Move(id, seq int64, pos int) error
 	// Stop stops the session with a short fade; the device stays open.
 	Stop(id int64) error
+	// Remix mixes the session anew from spec (the same session at other
+	// levels), heard at once with a short fade.
+	Remix(id int64, spec []byte) error
 	// Reports delivers positions ("pos", the sample the device takes
 	// next) and ends ("ended": heard to the end); it is closed once the
 	// device has died or closed, Err then says why.
@@ -156,6 +159,15 @@ type Options struct {
 	PromptTimeout time.Duration
 	// Snooze is how long snooze puts a prompt off (default 10 minutes).
 	Snooze time.Duration
+	// Volume is the levels the daemon starts with (config.yaml's
+	// audio.volume); POST /volume changes them for the session playing
+	// and the ones after it, and Prepare gets them in PlayRequest.Volume.
+	Volume api.Volume
+	// Revolume returns the Spec of the session spec describes at the
+	// levels v, or an error when v is out of range (an *api.Error or
+	// not: a bad request either way); with spec nil it only checks v.
+	// Nil: POST /volume is refused.
+	Revolume func(spec []byte, v api.Volume) ([]byte, error)
 	// DeviceRetry is the interval of the background device probe after a
 	// failure (default 2 s).
 	DeviceRetry time.Duration

@@ -27,6 +27,7 @@ const (
 	cmdStop
 	cmdFire
 	cmdSnooze
+	cmdVolume
 )
 
 // command is a request to the player goroutine. reply is buffered (1), so
@@ -37,6 +38,7 @@ type command struct {
 	occ  schedule.Occurrence
 	// trigger is who asks for a play: "user" (default) or "schedule".
 	trigger string
+	volume  api.VolumeRequest // of cmdVolume
 	reply   chan reply
 }
 
@@ -132,12 +134,14 @@ type player struct {
 	// tickAt is when the run loop's timer fires next; zero when it is
 	// not armed (see arm).
 	tickAt time.Time
+	// vol is the levels of the session playing and of the next ones.
+	vol api.Volume
 }
 
 func newPlayer(o *Options, events *broker, hist *history.Log, sched *schedule.Scheduler) *player {
 	return &player{o: o, log: o.Logger, events: events, hist: hist, sched: sched,
 		cmds: make(chan command), notes: make(chan any, 64), done: make(chan struct{}),
-		state: api.StateIdle, device: api.Device{State: api.DeviceIdle}, devices: map[Device]bool{}}
+		state: api.StateIdle, device: api.Device{State: api.DeviceIdle}, devices: map[Device]bool{}, vol: o.Volume}
 }
 
 // do sends a command and waits for its reply; it fails with 503 once the
@@ -257,7 +261,33 @@ func (p *player) handle(c command) reply {
 			return conflict("no scheduled session is waiting to be snoozed")
 		}
 		p.snooze()
+	case cmdVolume:
+		return p.setVolume(c.volume)
 	}
+	return p.answer()
+}
+
+// setVolume changes the levels: the session playing is mixed anew at
+// them (heard at once, with a short fade), and the next ones take them.
+func (p *player) setVolume(r api.VolumeRequest) reply {
+	if p.o.Revolume == nil {
+		return reply{err: &api.Error{Status: http.StatusNotImplemented, Message: "this daemon cannot change the volume"}}
+	}
+	v := r.Apply(p.vol)
+	var spec []byte
+	if p.cur != nil {
+		spec = p.cur.sess.Spec
+	}
+	spec, err := p.o.Revolume(spec, v)
+	if err != nil {
+		return reply{err: &api.Error{Status: http.StatusBadRequest, Message: err.Error()}}
+	}
+	p.vol = v
+	if p.cur != nil {
+		p.cur.sess.Spec = spec
+		p.cur.run.remix(spec)
+	}
+	p.publish(api.EventVolume, "")
 	return p.answer()
 }
 
@@ -801,7 +831,7 @@ func (p *player) publish(typ, msg string) {
 
 // status is the player's status now.
 func (p *player) status() api.Status {
-	s := api.Status{State: p.state, Device: p.device, Prompt: p.prompt, PartIndex: -1}
+	s := api.Status{State: p.state, Device: p.device, Prompt: p.prompt, PartIndex: -1, Volume: p.vol}
 	if c := p.cur; c != nil {
 		s.Session, s.Routine, s.Name, s.Level = c.id, c.sess.Routine, c.sess.Name, c.sess.Level
 		s.Paused = c.run.paused

@@ -106,6 +106,15 @@ func (pl *playing) resume() {
 
 // seek moves the session to sample to: heard at once in status, and by
 // the listener after the device's fade.
+// remix has the device mix the session anew from spec (its levels
+// changed); the position goes on.
+func (pl *playing) remix(spec []byte) {
+	pl.sess.Spec = spec
+	if pl.dev != nil {
+		_ = pl.dev.Remix(pl.id, spec)
+	}
+}
+
 func (pl *playing) seek(to int) {
 	pl.seq++
 	pl.at(to)

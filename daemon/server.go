@@ -31,6 +31,7 @@ func (d *Daemon) routes() map[string]route {
 	m := map[string]route{
 		"/status":   {http.MethodGet: d.handleStatus},
 		"/play":     {http.MethodPost: d.handlePlay},
+		"/volume":   {http.MethodPost: d.handleVolume},
 		"/reload":   {http.MethodPost: d.handleReload},
 		"/routines": {http.MethodGet: d.handleRoutines},
 		"/schedule": {http.MethodGet: d.handleSchedule},
@@ -132,19 +133,40 @@ func (d *Daemon) handlePlay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req api.PlayRequest
-	if len(strings.TrimSpace(string(b))) > 0 {
-		dec := json.NewDecoder(strings.NewReader(string(b)))
-		dec.DisallowUnknownFields()
-		err := dec.Decode(&req)
-		if err == nil && dec.More() {
-			err = errors.New("more than one JSON value")
-		}
-		if err != nil {
-			writeError(w, &api.Error{Status: http.StatusBadRequest, Message: "malformed play request: " + err.Error()})
-			return
-		}
+	if err := decodeStrict(b, &req); err != nil {
+		writeError(w, &api.Error{Status: http.StatusBadRequest, Message: "malformed play request: " + err.Error()})
+		return
 	}
 	d.answer(w, d.player.do(r.Context(), command{op: cmdPlay, play: req}))
+}
+
+func (d *Daemon) handleVolume(w http.ResponseWriter, r *http.Request) {
+	b, ok := readBody(w, r)
+	if !ok {
+		return
+	}
+	var req api.VolumeRequest
+	if err := decodeStrict(b, &req); err != nil {
+		writeError(w, &api.Error{Status: http.StatusBadRequest, Message: "malformed volume request: " + err.Error() +
+			` (want e.g. {"master": -6, "voice": 3}; keys master, voice, pacing, signals, breath, in dB)`})
+		return
+	}
+	d.answer(w, d.player.do(r.Context(), command{op: cmdVolume, volume: req}))
+}
+
+// decodeStrict decodes b, when it is not blank, as one JSON value into v,
+// refusing unknown keys.
+func decodeStrict(b []byte, v any) error {
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("more than one JSON value")
+	}
+	return err
 }
 
 func (d *Daemon) handleReload(w http.ResponseWriter, r *http.Request) {

@@ -31,6 +31,8 @@ type Controller interface {
 	Play(ctx context.Context, req api.PlayRequest) (api.Status, error)
 	// Status returns the status now.
 	Status(ctx context.Context) (api.Status, error)
+	// Volume changes the levels; it returns the status after.
+	Volume(ctx context.Context, req api.VolumeRequest) (api.Status, error)
 	// Subscribe returns the events from now on and what ends them; the
 	// channel closes when the subscriber lags or the daemon stops.
 	Subscribe() (<-chan api.Event, func())
@@ -61,6 +63,10 @@ type Options struct {
 	// PauseRelease is how long a pause holds the inhibitor (default 3
 	// minutes): a session left paused must not keep the machine awake.
 	PauseRelease time.Duration
+	// VolumeFloor is the master level in dB that MPRIS's Volume 0 (and
+	// what is below it) sets: the daemon's lowest (cmd/cued gives
+	// audio.MinVolume).
+	VolumeFloor float64
 	// Logger receives one line per missing piece (nil: slog.Default()).
 	Logger *slog.Logger
 }

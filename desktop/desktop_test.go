@@ -173,7 +173,7 @@ func TestPlayerctl(t *testing.T) {
 	pc := need(t, "playerctl", "playerctl")
 	b := startBus(t, t.TempDir())
 	f := newFake(playing("tspine-basic"))
-	run(t, f, desktop.Options{MPRIS: true, SessionBus: b.addr, Logger: quiet()})
+	run(t, f, desktop.Options{MPRIS: true, SessionBus: b.addr, VolumeFloor: -60, Logger: quiet()})
 	waitName(t, b.dial(t), desktop.BusName)
 	ctl := playerctl(t, pc, b.addr)
 	deadline := time.Now().Add(5 * time.Second)
@@ -195,6 +195,32 @@ func TestPlayerctl(t *testing.T) {
 	// playerctl extrapolates from when it read Position, by microseconds.
 	if pos, err := strconv.ParseFloat(ctl("position"), 64); err != nil || pos < 15 || pos > 15.5 {
 		t.Errorf("playerctl position = %v (%v), want 15 s (45 s into a part from 30 s)", pos, err)
+	}
+	for _, c := range []struct{ set, call, want string }{
+		{"0.5", "volume master=-6.02", "0.500000"},
+		{"0", "volume master=-60.00", "0.001000"},
+		{"1", "volume master=0.00", "1.000000"},
+	} {
+		t.Run("volume "+c.set, func(t *testing.T) {
+			ctl("volume", c.set)
+			f.waitCall(t, c.call)
+			deadline := time.Now().Add(5 * time.Second)
+			for ctl("volume") != c.want && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if got := ctl("volume"); got != c.want {
+				t.Errorf("playerctl volume after setting %s = %q, want %q", c.set, got, c.want)
+			}
+		})
+	}
+	// +14 dB: refused, and playerctl says why; the level stays.
+	refuse := exec.Command(pc, "-p", "cued", "volume", "5")
+	refuse.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+b.addr)
+	if out, err := refuse.CombinedOutput(); err == nil || !strings.Contains(string(out), "volume out of range") {
+		t.Errorf("playerctl volume 5: %v %s, want the daemon's refusal", err, out)
+	}
+	if got := ctl("volume"); got != "1.000000" {
+		t.Errorf("playerctl volume after a refused 5 = %q, want 1.000000", got)
 	}
 	for _, c := range []struct{ verb, call, status string }{
 		{"play-pause", "toggle", "Paused"},

@@ -5,6 +5,7 @@ package desktop_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -157,6 +158,21 @@ func (f *fakeDaemon) Play(_ context.Context, req api.PlayRequest) (api.Status, e
 	f.mu.Unlock()
 	f.publish(api.EventStart)
 	return s, nil
+}
+
+// Volume sets the master level as the daemon does, refusing more than +12 dB.
+func (f *fakeDaemon) Volume(_ context.Context, req api.VolumeRequest) (api.Status, error) {
+	f.mu.Lock()
+	if req.Master == nil || *req.Master > 12 {
+		s := f.st
+		f.mu.Unlock()
+		return s, &api.Error{Status: http.StatusBadRequest, Message: "volume out of range"}
+	}
+	f.calls = append(f.calls, fmt.Sprintf("volume master=%.2f", *req.Master))
+	f.st.Volume.Master = *req.Master
+	f.mu.Unlock()
+	f.publish(api.EventVolume)
+	return f.Status(context.Background())
 }
 
 func (f *fakeDaemon) Status(context.Context) (api.Status, error) {

@@ -6,6 +6,7 @@ package desktop
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"time"
 
@@ -111,7 +112,8 @@ func (m *mpris) initialProps() prop.Map {
 			"Rate":           konst(1.0),
 			"MinimumRate":    konst(1.0),
 			"MaximumRate":    konst(1.0),
-			"Volume":         konst(1.0),
+			// The master level, as a linear factor (see volumeOf).
+			"Volume": {Value: 1.0, Writable: true, Emit: prop.EmitTrue, Callback: m.setVolume},
 			// Position is answered by get; this entry is for
 			// introspection only and is never announced.
 			"Position":      {Value: int64(0), Emit: prop.EmitFalse},
@@ -238,6 +240,7 @@ func (m *mpris) update(e api.Event) {
 		"CanGoPrevious":  st.Session != "",
 		"CanPlay":        st.State == api.StatePaused || st.State == api.StatePrompt || st.Session != "" || m.o.Routine != "",
 		"CanPause":       st.Session != "",
+		"Volume":         volumeOf(st.Volume.Master),
 	}
 	for name, v := range want {
 		if !equalValue(m.props.GetMust(PlayerIface, name), v) {
@@ -262,6 +265,36 @@ func (m *mpris) set(name string, v any) {
 	}()
 	m.props.SetMust(PlayerIface, name, v)
 }
+
+// setVolume is a Set of Volume (a desktop's slider, `playerctl volume`):
+// the daemon's master level becomes the factor's dB, within the daemon's
+// range. A refusal leaves the property as it was.
+func (m *mpris) setVolume(c *prop.Change) *dbus.Error {
+	v, ok := c.Value.(float64)
+	if !ok || math.IsNaN(v) {
+		return dbus.MakeFailedError(fmt.Errorf("volume %v is not a number", c.Value))
+	}
+	db := masterOf(v, m.o.VolumeFloor)
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	if _, err := m.c.Volume(ctx, api.VolumeRequest{Master: &db}); err != nil {
+		return dbus.MakeFailedError(err) // refused too: the property stays
+	}
+	return nil
+}
+
+// masterOf is the master level in dB of MPRIS's Volume v, a linear factor
+// (1: as designed, 0: silent): 20·log10(v), and floor for what is below
+// it (0 included).
+func masterOf(v, floor float64) float64 {
+	if v <= 0 {
+		return floor
+	}
+	return max(floor, 20*math.Log10(v))
+}
+
+// volumeOf is the factor of master level db.
+func volumeOf(db float64) float64 { return math.Pow(10, db/20) }
 
 // playbackStatus is MPRIS's word for the player's state.
 func playbackStatus(st api.Status) string {

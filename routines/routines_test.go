@@ -86,7 +86,7 @@ func TestLoadUserDir(t *testing.T) {
 	if r, _ := set.Find("tspine-basic"); r == nil || r.Name != "My basic" {
 		t.Errorf("a user routine with a built-in id should replace it, got %+v", r)
 	}
-	if _, err := set.Find("broken"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "known: tspine-3way") {
+	if _, err := set.Find("broken"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "known: test-sound, tspine-3way") {
 		t.Errorf("Find(broken) = %v", err)
 	}
 }

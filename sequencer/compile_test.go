@@ -32,13 +32,65 @@ func (f fakeClips) ClipLength(id string) (time.Duration, bool) {
 	return time.Duration(len(t))*62*time.Millisecond + 123457*time.Microsecond, true
 }
 
+// builtin returns the coach's built-in routines in id order (tspine-3way,
+// tspine-basic), whose programming the tests check; the sound check
+// (test-sound) has its own test.
 func builtin(t testing.TB) []*routine.Routine {
 	t.Helper()
 	rs, err := routines.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rs
+	var out []*routine.Routine
+	for _, r := range rs {
+		if r.ID != "test-sound" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// TestSoundCheck: the sound check plays one of each sound the sequencer
+// makes, in the order its voice names them: the part chime, the voice,
+// pacing ticks, countdown pips and the zero, the breath phases, the end.
+func TestSoundCheck(t *testing.T) {
+	rs, err := routines.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r *routine.Routine
+	for _, x := range rs {
+		if x.ID == "test-sound" {
+			r = x
+		}
+	}
+	if r == nil {
+		t.Fatal("no built-in test-sound")
+	}
+	tl, err := Compile(r, Options{}, fakeClips(CueTexts(r)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := map[string]time.Duration{}
+	for _, e := range tl.Events {
+		name := string(e.Kind)
+		if e.Kind != KindVoice && e.Kind != KindMark {
+			name = e.Tone
+		}
+		if _, ok := first[name]; !ok {
+			first[name] = e.Start
+		}
+	}
+	order := []string{ToneChime, "voice", ToneTickUp, ToneTickDown, TonePip, ToneZero, ToneInhale, ToneExhale, ToneHold, ToneReturn, ToneEnd}
+	for i, name := range order {
+		at, ok := first[name]
+		if !ok {
+			t.Fatalf("the sound check has no %s", name)
+		}
+		if i > 0 && at <= first[order[i-1]] {
+			t.Errorf("%s comes at %s, before %s at %s", name, Clock(at), order[i-1], Clock(first[order[i-1]]))
+		}
+	}
 }
 
 func TestGolden(t *testing.T) {

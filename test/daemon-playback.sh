@@ -33,6 +33,9 @@
 #      then the user's music (the render played by paplay as role music)
 #      under module-role-ducking: lowered to 10 % while cued plays, back
 #      after cued stops (its stream announces media.role event);
+#      then `cued volume master=-10 voice=3` 2.5 s into a session: the
+#      recording holds the render, the player's fade-out, then the render
+#      at those levels from the first sample not heard, with a fade-in;
 #   3. the sound server is killed (SIGKILL) mid-session and restarted: the
 #      same daemon (same pid) goes on from the sample it had played, with
 #      a fade-in, within DAEMON_PLAYBACK_MAX_RECOVER s (default 6) of the
@@ -43,7 +46,7 @@
 # is running on the restarted server before the daemon can reconnect (else
 # the first recovered samples could play before anything records them).
 #
-# Usage: test/daemon-playback.sh [--keep]   (about 90 s)
+# Usage: test/daemon-playback.sh [--keep]   (about 3 minutes)
 # Exit 0 when passed (or "daemon-playback: skipped: ..." when no sound
 # server can run here), 1 with a report on any failure. Every process it
 # starts is stopped on exit (by pid), also on failure or Ctrl-C.
@@ -147,6 +150,12 @@ WAITR=test/testdata/wait.yaml
 "${C[@]}" timeline --json "$WAITR" >"$WORK/wait-timeline.json" 2>"$WORK/err" || fail "cued timeline (wait): $(cat "$WORK/err")"
 "${C[@]}" render "$WAITR" --format s16 -o "$WORK/wait-render.wav" 2>"$WORK/err" || fail "cued render (wait): $(cat "$WORK/err")"
 "${C[@]}" render "$WAITR" --format f32 -o "$WORK/wait-render-f32.wav" 2>"$WORK/err" || fail "cued render (wait, f32): $(cat "$WORK/err")"
+# The session at the levels section 2e sets live (cued volume).
+VOLUME=(master=-10 voice=3)
+for f in s16 f32; do
+	CUED_AUDIO_VOLUME_MASTER=-10 CUED_AUDIO_VOLUME_VOICE=3 "${C[@]}" render "$ROUTINE" --format $f -o "$WORK/vol-render-$f.wav" 2>"$WORK/err" ||
+		fail "cued render at other levels ($f): $(cat "$WORK/err")"
+done
 buffer_ms=${CUED_AUDIO_BUFFER_MS:-$(awk '/^audio:/{a=1} a && /^ *buffer_ms:/{print $2; exit}' "$CFG")}
 
 # --- the daemon's environment: the harness's, with the server behind a link --
@@ -381,7 +390,35 @@ else
 fi
 serve_alive
 
+# --- 2e. cued volume while a session plays: mixed anew at once ----------------------------
+# The recording holds the render at the levels of config.yaml, the
+# player's fade-out, then the render at the new levels from the first
+# sample not heard, with a fade-in, to the end.
+ends=$(events end)
+test/soundserver record "$PA" "$WORK/rec1e.wav" || fail "cannot record the sink's monitor"
+"${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play1e.out" 2>"$WORK/play1e.err" || fail "cued play (1e): $(cat "$WORK/play1e.err")"
+sleep 2.5
+t_vol=$(now)
+"${C[@]}" volume "${VOLUME[@]}" >"$WORK/volume.out" 2>&1 || fail "cued volume ${VOLUME[*]}: $(cat "$WORK/volume.out")"
+say "cued volume ${VOLUME[*]} ($(ms_since "$t_vol") ms): $(cat "$WORK/volume.out")"
+grep -q 'master -10 dB, voice +3 dB' "$WORK/volume.out" || fail "cued volume does not say the new levels: $(cat "$WORK/volume.out")"
+wait_event end $((ends + 1)) 45 || fail "the session (1e) did not end within 45 s"
+sleep 0.5
+test/soundserver stoprec "$PA" || fail "the recording (1e) did not finish"
+set +e
+"$CHECK" -label "daemon-playback" -render "$WORK/render.wav" -render-f32 "$WORK/render-f32.wav" \
+	-render2 "$WORK/vol-render-s16.wav" -render2-f32 "$WORK/vol-render-f32.wav" \
+	-timeline "$WORK/timeline.json" -rec "$WORK/rec1e.wav" -rec-t0 "$(cat "$WORK/rec1e.wav.t0")" \
+	-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" -ops "start,remix@$t_vol,end" >"$WORK/check-rec1e.txt" 2>&1
+rc=$?
+set -e
+cat "$WORK/check-rec1e.txt"
+((rc == 0)) || fail "cued volume while playing: the recording is not the session at its old, then its new levels (report above; $WORK/rec1e.wav)"
+"${C[@]}" volume master=0 voice=0 >/dev/null || fail "cued volume back to 0 dB failed"
+serve_alive
+
 # --- 3. the server is killed mid-session and restarted ----------------------------------
+ends=$(events end)
 test/soundserver record "$PA" "$WORK/rec2.wav" || fail "cannot record the sink's monitor"
 "${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play2.out" 2>"$WORK/play2.err" || fail "cued play (2): $(cat "$WORK/play2.err")"
 sleep 1.0
@@ -405,7 +442,7 @@ t_back=$(now)
 link_up
 say "server restarted and reachable $(awk -v a="$t_kill" -v b="$t_back" 'BEGIN{printf "%.2f", b-a}') s after the kill"
 wait_event recovered $((recovered + 1)) 20 || fail "the daemon did not recover within 20 s of the restart"
-wait_event end 3 40 || fail "the session did not end within 40 s of the recovery"
+wait_event end $((ends + 1)) 40 || fail "the session did not end within 40 s of the recovery"
 sleep 0.5
 test/soundserver stoprec "$PA" || fail "the recording after the restart did not finish"
 serve_alive

@@ -209,7 +209,7 @@ func TestBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"timeline", "nope"}, `no such routine "nope" (known: tspine-3way, tspine-basic)`},
+		{[]string{"timeline", "nope"}, `no such routine "nope" (known: test-sound, tspine-3way, tspine-basic)`},
 		{[]string{"timeline", "tspine-basic", "--work", "2m"}, `--work 2m is outside step "roll"'s range 30s-1m`},
 		{[]string{"timeline", "tspine-basic", "--level", "max"}, `level "max" is not a level (gentle, standard or full)`},
 	}

@@ -19,10 +19,21 @@ import (
 	"github.com/cued-dev/cued/sequencer"
 )
 
+// playFlags are play's own flags (and test-sound's).
+type playFlags struct {
+	quiet, local bool
+	output       string
+}
+
+func (pf *playFlags) register(cmd *cobra.Command) {
+	cmd.Flags().BoolVarP(&pf.quiet, "quiet", "q", false, "no progress display")
+	cmd.Flags().BoolVar(&pf.local, "local", false, "play in this process even when a daemon runs")
+	cmd.Flags().StringVar(&pf.output, "output", "", "play in this process through this output: alsa or beep (default audio.output)")
+}
+
 func init() {
 	var f sessionFlags
-	var quiet, local bool
-	var output string
+	var pf playFlags
 	cmd := &cobra.Command{
 		Use:   "play ROUTINE",
 		Short: "Play a session through the speakers or headphones",
@@ -33,44 +44,46 @@ func init() {
 			"short fade. When a daemon (cued serve) runs,\n" +
 			"play asks it to play the session instead, unless --local or --output is given.",
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if output != "" {
-				if _, err := playback.ParseOutput(output); err != nil {
-					return fmt.Errorf("--output %q is not an output (alsa or beep)", output)
-				}
-				cfg.Audio.Output, local = output, true
-			}
-			if !local {
-				req, err := f.request()
-				if err != nil {
-					return err
-				}
-				req.Routine = args[0]
-				if handled, err := tryDaemonPlay(req); handled {
-					if err == nil && !quiet {
-						fmt.Fprintln(cmd.ErrOrStderr(), "cued: playing through the daemon (cued status --follow shows progress; cued stop ends it)")
-					}
-					return err
-				}
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			s, tl, err := prepareSession(ctx, args[0], &f)
-			if err != nil {
-				return err
-			}
-			var out io.Writer = cmd.ErrOrStderr()
-			if quiet {
-				out = io.Discard
-			}
-			return playLocal(ctx, s, tl, out)
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runPlay(cmd, args[0], &f, pf) },
 	}
 	f.register(cmd)
-	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress display")
-	cmd.Flags().BoolVar(&local, "local", false, "play in this process even when a daemon runs")
-	cmd.Flags().StringVar(&output, "output", "", "play in this process through this output: alsa or beep (default audio.output)")
+	pf.register(cmd)
 	rootCmd.AddCommand(cmd)
+}
+
+// runPlay plays routine (an id or a file) through the daemon when one
+// runs, else (or with --local or --output) in this process.
+func runPlay(cmd *cobra.Command, routine string, f *sessionFlags, pf playFlags) error {
+	if pf.output != "" {
+		if _, err := playback.ParseOutput(pf.output); err != nil {
+			return fmt.Errorf("--output %q is not an output (alsa or beep)", pf.output)
+		}
+		cfg.Audio.Output, pf.local = pf.output, true
+	}
+	if !pf.local {
+		req, err := f.request()
+		if err != nil {
+			return err
+		}
+		req.Routine = routine
+		if handled, err := tryDaemonPlay(req); handled {
+			if err == nil && !pf.quiet {
+				fmt.Fprintln(cmd.ErrOrStderr(), "cued: playing through the daemon (cued status --follow shows progress; cued stop ends it)")
+			}
+			return err
+		}
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	s, tl, err := prepareSession(ctx, routine, f)
+	if err != nil {
+		return err
+	}
+	var out io.Writer = cmd.ErrOrStderr()
+	if pf.quiet {
+		out = io.Discard
+	}
+	return playLocal(ctx, s, tl, out)
 }
 
 // playLocal plays the session in this process, showing progress on out and

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -95,6 +96,8 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		ProbeAtStart:  sinkKind == "child",
 		ProbeRate:     cfg.Audio.Rate,
 		Snooze:        cfg.Desktop.Snooze,
+		Volume:        api.Volume(cfg.Audio.Volume),
+		Revolume:      revolume,
 	})
 	if err != nil {
 		return fmt.Errorf("config %s: %w", cfgFile, err)
@@ -171,7 +174,7 @@ func runDesktop(ctx context.Context, d *daemon.Daemon, o desktop.Options) {
 func desktopOptions(c *Config, log *slog.Logger) desktop.Options {
 	d := c.Desktop
 	return desktop.Options{MPRIS: d.MPRIS, Notify: d.Notify, Inhibit: d.Inhibit, Routine: d.Routine,
-		Snooze: d.Snooze, Logger: log}
+		Snooze: d.Snooze, VolumeFloor: audio.MinVolume, Logger: log}
 }
 
 // scheduleEntries converts the config's schedule.
@@ -192,6 +195,12 @@ func (s *server) prepare(ctx context.Context, req api.PlayRequest) (daemon.Sessi
 	if err != nil {
 		return daemon.Session{}, err
 	}
+	if req.Volume != nil {
+		if err := audio.Volume(*req.Volume).Check(); err != nil {
+			return daemon.Session{}, err
+		}
+		c.Audio.Volume = VolumeConfig(*req.Volume)
+	}
 	f := &sessionFlags{req: &req}
 	tl, bank, err := compileRoutine(ctx, &c, r, f, s.memo)
 	if err != nil {
@@ -202,6 +211,23 @@ func (s *server) prepare(ctx context.Context, req api.PlayRequest) (daemon.Sessi
 		return daemon.Session{}, err
 	}
 	return sessionOf(&c, tl, sequencer.CueTexts(r))
+}
+
+// revolume is the daemon's Revolume: spec at the levels v (nil for a nil
+// spec), or why v is out of range.
+func revolume(spec []byte, v api.Volume) ([]byte, error) {
+	if err := audio.Volume(v).Check(); err != nil {
+		return nil, err
+	}
+	if spec == nil {
+		return nil, nil
+	}
+	sp, err := decodeSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	sp.Audio.Volume = VolumeConfig(v)
+	return json.Marshal(sp)
 }
 
 // sessionOf describes a session for the daemon: its index (the daemon does

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -84,6 +85,24 @@ func (b *sinkBackend) Play(spec []byte, from int, paused bool) (sink.Player, err
 		p.Resume()
 	}
 	return p, nil
+}
+
+// Remix mixes the session spec describes and puts it in the place of the
+// one p plays (playback.Player.Replace).
+func (b *sinkBackend) Remix(p sink.Player, spec []byte) error {
+	pp, ok := p.(*playback.Player)
+	if !ok {
+		return fmt.Errorf("remix: a %T is not a playback.Player", p)
+	}
+	sp, err := decodeSpec(spec)
+	if err != nil {
+		return err
+	}
+	s, err := sp.session(b.ctx, &b.memo)
+	if err != nil {
+		return err
+	}
+	return pp.Replace(s)
 }
 
 // Health returns the device's error.

@@ -42,6 +42,7 @@ const (
 	EventResume    = "resume"    // the session was resumed
 	EventSeek      = "seek"      // next or prev moved the session
 	EventGoOn      = "go-on"     // play or toggle released a wait: the session goes on
+	EventVolume    = "volume"    // POST /volume changed the levels (the status has them)
 	EventEnd       = "end"       // the session played to its end
 	EventStop      = "stop"      // the session was stopped before its end
 	EventPrompt    = "prompt"    // a scheduled session invites the user to start
@@ -90,6 +91,42 @@ type PlayRequest struct {
 	// Steps overrides those values for the steps it names by id
 	// (`cued play --work arm-hug=40s`).
 	Steps map[string]StepOverride `json:"steps,omitempty"`
+	// Volume sets the session's levels; nil takes the daemon's (those of
+	// config.yaml's audio.volume, as POST /volume last changed them).
+	Volume *Volume `json:"volume,omitempty"`
+}
+
+// Volume is the listener's levels in dB, as audio.volume in config.yaml:
+// master on every sound, and one per kind of sound on top of it.
+type Volume struct {
+	Master  float64 `json:"master"`
+	Voice   float64 `json:"voice"`
+	Pacing  float64 `json:"pacing"`
+	Signals float64 `json:"signals"`
+	Breath  float64 `json:"breath"`
+}
+
+// VolumeRequest is the body of POST /volume: each level set replaces the
+// daemon's, the others stay.
+type VolumeRequest struct {
+	Master  *float64 `json:"master,omitempty"`
+	Voice   *float64 `json:"voice,omitempty"`
+	Pacing  *float64 `json:"pacing,omitempty"`
+	Signals *float64 `json:"signals,omitempty"`
+	Breath  *float64 `json:"breath,omitempty"`
+}
+
+// Apply returns v with the levels r sets.
+func (r VolumeRequest) Apply(v Volume) Volume {
+	for _, f := range []struct {
+		set *float64
+		to  *float64
+	}{{r.Master, &v.Master}, {r.Voice, &v.Voice}, {r.Pacing, &v.Pacing}, {r.Signals, &v.Signals}, {r.Breath, &v.Breath}} {
+		if f.set != nil {
+			*f.to = *f.set
+		}
+	}
+	return v
 }
 
 // StepOverride is what PlayRequest.Steps sets for one step; zero keeps the
@@ -170,6 +207,8 @@ type Status struct {
 	Waiting bool `json:"waiting,omitempty"`
 	// Device is the state of the audio output.
 	Device Device `json:"device"`
+	// Volume is the daemon's levels: the session's, and the next one's.
+	Volume Volume `json:"volume"`
 	// Prompt is set while a scheduled session waits for play or toggle.
 	Prompt *Prompt `json:"prompt,omitempty"`
 	// Next is the next scheduled session, if any.

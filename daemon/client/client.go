@@ -117,6 +117,13 @@ func (c *Client) Play(ctx context.Context, req api.PlayRequest) (api.Status, err
 	return s, err
 }
 
+// Volume changes the daemon's levels (POST /volume) and returns the status.
+func (c *Client) Volume(ctx context.Context, req api.VolumeRequest) (api.Status, error) {
+	var s api.Status
+	err := c.do(ctx, http.MethodPost, "/volume", req, &s)
+	return s, err
+}
+
 // Verb sends a control verb (one of api.Verbs) and returns the status
 // after it.
 func (c *Client) Verb(ctx context.Context, verb string) (api.Status, error) {

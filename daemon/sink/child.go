@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 )
@@ -33,6 +34,10 @@ type Backend interface {
 	// Play builds the session spec describes and starts it at sample
 	// from, held there when paused; playing, it fades in.
 	Play(spec []byte, from int, paused bool) (Player, error)
+	// Remix puts the session spec describes (the same session as p's,
+	// at other levels, say) in the place of the one p plays, fading from
+	// one to the other at the first sample not heard.
+	Remix(p Player, spec []byte) error
 	// Health returns the device's error, if it failed since Open.
 	Health() error
 	// NoOutput reports whether err, from any of these or a Player, means
@@ -186,6 +191,11 @@ func (s *server) handle(c control) error {
 	case MsgStop:
 		s.stop()
 		return nil
+	case MsgRemix:
+		if err := s.b.Remix(cur.p, c.spec); err != nil {
+			// Not the device's fault: the session plays on as it was.
+			fmt.Fprintf(os.Stderr, "cued sink: remix of session %d: %v\n", cur.id, err)
+		}
 	}
 	s.report()
 	return nil

@@ -180,6 +180,11 @@ func (c *Child) send(m control) error {
 // Play starts a session, replacing the one playing.
 func (c *Child) Play(s Start) error { return c.send(control{typ: MsgStart, start: s}) }
 
+// Remix mixes session id anew from spec (see MsgRemix).
+func (c *Child) Remix(id int64, spec []byte) error {
+	return c.send(control{typ: MsgRemix, id: id, spec: spec})
+}
+
 // Pause pauses session id.
 func (c *Child) Pause(id int64) error { return c.send(control{typ: MsgPause, id: id}) }
 

@@ -20,7 +20,7 @@ func FuzzServe(f *testing.F) {
 	var ok bytes.Buffer
 	for _, c := range []control{
 		{typ: MsgStart, start: Start{ID: 1, From: 0, Length: 100, Spec: []byte("100")}},
-		{typ: MsgPause, id: 1}, {typ: MsgSeek, id: 1, seq: 1, pos: 50}, {typ: MsgResume, id: 1}, {typ: MsgStop, id: 1},
+		{typ: MsgPause, id: 1}, {typ: MsgSeek, id: 1, seq: 1, pos: 50}, {typ: MsgResume, id: 1}, {typ: MsgRemix, id: 1, spec: []byte("spec")}, {typ: MsgStop, id: 1},
 		{typ: MsgStart, start: Start{ID: 2, From: 10, Length: 20, Paused: true, Spec: []byte("20")}},
 	} {
 		ok.Write(c.encode())
@@ -96,6 +96,10 @@ func wellFormed(in []byte) bool {
 			if n != 24 || num(1) < 0 || num(2) < 0 {
 				return false
 			}
+		case MsgRemix:
+			if n < 8 || n > MaxPayload {
+				return false
+			}
 		default:
 			return false
 		}
@@ -107,7 +111,7 @@ func wellFormed(in []byte) bool {
 // FuzzReport: the daemon side reads any line of the child without
 // panicking, and reads back every line the child writes.
 func FuzzReport(f *testing.F) {
-	for _, s := range []string{"ready", "pos 1 0 0", "pos 9223372036854775807 2 44100", "ended 3", "error fake: gone",
+	for _, s := range []string{"ready", "pos 1 0 0", "pos 9223372036854775807 2 44100", "ended 3", "error fake: gone", "nooutput no audio output: gone",
 		"pos", "pos 1 2", "pos -1 0 0", "pos 1 0 x", "ended", "ended 1 2", "pos 1  0 0", "error", "hello world", ""} {
 		f.Add(s)
 	}

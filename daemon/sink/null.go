@@ -51,6 +51,8 @@ type nullSession struct {
 	pos, len int
 	t0       time.Time
 	paused   bool
+	remixes  int
+	spec     []byte // the last start's or remix's
 }
 
 func (s *nullSession) at(now time.Time, rate int, realtime bool) int {
@@ -134,7 +136,7 @@ func (d *NullDevice) Play(s Start) error {
 	if d.err != nil {
 		return d.err
 	}
-	d.cur = &nullSession{id: s.ID, pos: s.From, len: s.Length, t0: time.Now(), paused: s.Paused}
+	d.cur = &nullSession{id: s.ID, pos: s.From, len: s.Length, t0: time.Now(), paused: s.Paused, spec: s.Spec}
 	d.started++
 	d.from = s.From
 	d.poke()
@@ -151,6 +153,22 @@ func (d *NullDevice) Pause(id int64) error {
 // Resume resumes session id.
 func (d *NullDevice) Resume(id int64) error {
 	return d.control(id, func(s *nullSession, now time.Time) { s.paused, s.t0 = false, now })
+}
+
+// Remix counts a remix of session id (Remixes); nothing plays to change.
+func (d *NullDevice) Remix(id int64, spec []byte) error {
+	return d.control(id, func(s *nullSession, now time.Time) { s.remixes, s.spec = s.remixes+1, spec })
+}
+
+// Remixes returns how often the session playing was mixed anew, and its
+// Spec now (nil with none playing).
+func (d *NullDevice) Remixes() (int, []byte) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cur == nil {
+		return 0, nil
+	}
+	return d.cur.remixes, d.cur.spec
 }
 
 // Move seeks session id to pos.

@@ -16,7 +16,9 @@
 // sample to start from, the session's length, one byte (1: start paused)
 // and the Spec. 'P' pauses, 'R' resumes and 'X' stops the session named by
 // the id that is their payload; 'K' seeks it: the id, the seek's sequence
-// number and the sample to go to. A control for another id than the
+// number and the sample to go to; 'M' mixes it anew: the id and a new Spec
+// of the same session (at other levels), which the child puts in the
+// playing session's place (Backend.Remix). A control for another id than the
 // session playing is ignored. Closing stdin asks the child to exit.
 //
 // Child to daemon (stdout): text lines. "ready" once the device works;
@@ -42,6 +44,7 @@ const (
 	MsgResume = 'R'
 	MsgSeek   = 'K'
 	MsgStop   = 'X'
+	MsgRemix  = 'M'
 )
 
 // MaxPayload bounds a message payload (a Spec of a 30-minute routine is
@@ -80,9 +83,10 @@ type Start struct {
 type control struct {
 	typ   byte
 	id    int64
-	seq   int64 // of a seek
-	pos   int   // of a seek
-	start Start // of a start
+	seq   int64  // of a seek
+	pos   int    // of a seek
+	start Start  // of a start
+	spec  []byte // of a remix
 }
 
 // encode returns the message as it goes on the wire.
@@ -101,6 +105,8 @@ func (c control) encode() []byte {
 		p = append(p, c.start.Spec...)
 	case MsgSeek:
 		p = le.AppendUint64(le.AppendUint64(le.AppendUint64(nil, uint64(c.id)), uint64(c.seq)), uint64(c.pos))
+	case MsgRemix:
+		p = append(le.AppendUint64(nil, uint64(c.id)), c.spec...)
 	default:
 		p = le.AppendUint64(nil, uint64(c.id))
 	}
@@ -122,6 +128,7 @@ func readControl(r io.Reader) (control, error) {
 	want := map[byte]uint32{MsgPause: 8, MsgResume: 8, MsgStop: 8, MsgSeek: 24}
 	switch w, ok := want[c.typ]; {
 	case c.typ == MsgStart && n >= startHeader && n <= MaxPayload:
+	case c.typ == MsgRemix && n >= 8 && n <= MaxPayload:
 	case ok && n == w:
 	default:
 		return control{}, fmt.Errorf("%w: message %q of %d bytes", ErrProtocol, h[0], n)
@@ -145,6 +152,8 @@ func readControl(r io.Reader) (control, error) {
 		if c.start.From < 0 || c.start.Length < 0 || c.start.From > c.start.Length || p[24] > 1 {
 			return control{}, fmt.Errorf("%w: start from %d of %d (paused byte %d)", ErrProtocol, c.start.From, c.start.Length, p[24])
 		}
+	case MsgRemix:
+		c.spec = p[8:]
 	case MsgSeek:
 		c.seq, c.pos = num(1), int(num(2))
 		if c.pos < 0 || c.seq < 0 {

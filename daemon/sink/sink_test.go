@@ -61,6 +61,19 @@ func (b *fakeBackend) Play(spec []byte, from int, paused bool) (Player, error) {
 	return &fakePlayer{b: b, n: n, pos: from, t0: time.Now(), paused: paused, stop: make(chan struct{})}, nil
 }
 
+// Remix takes a spec of the same length; "end" (a test's way to see that
+// a remix arrived) moves the session to its end.
+func (b *fakeBackend) Remix(p Player, spec []byte) error {
+	fp := p.(*fakePlayer)
+	if string(spec) == "end" {
+		return fp.Seek(fp.n)
+	}
+	if n, err := strconv.Atoi(string(spec)); err != nil || n != fp.n {
+		return errors.New("fake: a remix of another length " + strconv.Quote(string(spec)))
+	}
+	return nil
+}
+
 // fakePlayer is a session of n samples playing from pos at t0.
 type fakePlayer struct {
 	b        *fakeBackend
@@ -182,6 +195,32 @@ func TestChild(t *testing.T) {
 		t.Error(err)
 	}
 	<-c.Done()
+}
+
+// TestChildRemix: a remix reaches the session playing (the fake's "end"
+// moves it to its end), one of another length is refused without ending
+// the child, and one for another session is ignored.
+func TestChildRemix(t *testing.T) {
+	c, err := child("ok").Open(context.Background(), 8000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Play(Start{ID: 1, Length: 80000, Spec: []byte("80000")})
+	next(t, c, "pos", time.Second)
+	c.Remix(1, []byte("5"))   // another length: refused, the child goes on
+	c.Remix(2, []byte("end")) // another session: ignored
+	time.Sleep(100 * time.Millisecond)
+	if r := next(t, c, "pos", time.Second); r.Pos >= 80000 {
+		t.Fatalf("a remix for another session ended this one: %+v", r)
+	}
+	c.Remix(1, []byte("end"))
+	if r := next(t, c, "ended", time.Second); r.ID != 1 {
+		t.Fatalf("ended %+v", r)
+	}
+	if err := c.Err(); err != nil {
+		t.Fatalf("the child failed: %v", err)
+	}
 }
 
 func TestChildNoDevice(t *testing.T) {

@@ -22,6 +22,9 @@
 //	next@T       a skip to the next mark
 //	prev@T       a skip back: to the last mark at or before the cut less 2 s
 //	stop@T       a stop: silence after the fade-out
+//	remix@T      the levels changed (cued volume): the session fades out and
+//	             goes on, with a fade-in, at the first sample the fade-out
+//	             did not play, as -render2 (and -render2-f32) hold it
 //	end          the session plays to its end, then silence
 //	cut          the recording just ends (the server was killed): report
 //	             the last session sample it holds
@@ -57,6 +60,8 @@ func main() {
 	bufferMS := flag.Float64("buffer-ms", 100, "the device buffer (audio.buffer_ms)")
 	tolMS := flag.Float64("sink-tol-ms", 80, "allowed pause latency beyond one device buffer (the sink's own latency and the CLI's start)")
 	maxRecover := flag.Float64("max-recover", 6, "largest time in seconds from the server coming back to the session heard again")
+	render2 := flag.String("render2", "", "remix: the session rendered at its new levels (16-bit)")
+	render2F := flag.String("render2-f32", "", "remix: the same as float WAV")
 	near := flag.Int("near-ms", -1, "recover: where the daemon said it holds the session (ms), a hint")
 	label := flag.String("label", "daemoncheck", "prefix of the output lines")
 	flag.Parse()
@@ -191,7 +196,7 @@ func main() {
 				}
 			}
 			fmt.Printf("LAST %d\n", i+k)
-		case "pause", "next", "prev", "stop":
+		case "pause", "next", "prev", "stop", "remix":
 			c, ok := s.FindCut(r, i, k)
 			if !ok {
 				fail("%s: the recording differs from the render at session sample %d (%.1f ms; recording frame %d) without the player's fade-out (a dropout, glitch or lost samples) %s",
@@ -209,7 +214,7 @@ func main() {
 				return silent
 			}
 			silent := 0.0
-			if o.name != "next" && o.name != "prev" {
+			if o.name != "next" && o.name != "prev" && o.name != "remix" {
 				silent = cutLine(c)
 			}
 			from := c.Rec + L
@@ -310,6 +315,28 @@ func main() {
 				}
 				say("%s: skipped from session sample %d (%.1f ms) to %d (%.1f ms)%s, %s (timeline %.0f ms), with the 12 ms fade-in (max error %d LSB); %.1f ms of silence between the fades; the new part heard %.1f ms after the request",
 					o.name, c.Session, ms(c.Session), res.Session, ms(res.Session), ambiguous(fits), which, ms(want), res.FadeErr, ms(res.Rec-from), (wall(res.Rec)-o.at)*1000)
+				r, i = res.Rec+L, res.Session+L
+			case "remix":
+				cutLine(c)
+				ren2, err := soundcheck.ReadWAVFile(*render2)
+				check(err)
+				ren2F, err := soundcheck.ReadWAVFile(*render2F)
+				check(err)
+				if ren2.Len() != ren.Len() || ren2F.Len() != ren.Len() {
+					fail("remix: the new render has %d/%d frames, the session %d", ren2.Len(), ren2F.Len(), ren.Len())
+					break
+				}
+				s.Render, s.RenderF = soundcheck.ToPCM16(ren2), ren2F
+				held := c.Session + L // the first sample the fade-out did not play
+				res, _, ok := s.FindResume(froms, held, held, held)
+				if !ok {
+					alt, _, _ := s.FindResume(froms, -1, -1, held)
+					fail("remix: the session does not go on at session sample %d at its new levels with a fade-in: it goes on at %d (%+d samples: %s; fade error %d LSB)",
+						held, alt.Session, alt.Session-held, lostOrRepeated(alt.Session-held), alt.FadeErr)
+					break
+				}
+				say("remix: the session goes on at session sample %d, the first after the fade-out (0 lost, 0 repeated), at its new levels as rendered, with the 12 ms fade-in (max error %d LSB); %.1f ms between the fades; heard %.1f ms after the request",
+					res.Session, res.FadeErr, ms(res.Rec-from), (wall(res.Rec)-o.at)*1000)
 				r, i = res.Rec+L, res.Session+L
 			case "stop":
 				if z := s.Zeros(from); from+z < s.Rec.Len() {
