@@ -17,6 +17,7 @@ import (
 var ops = map[api.Verb]int{
 	api.VerbPause: cmdPause, api.VerbResume: cmdResume, api.VerbToggle: cmdToggle,
 	api.VerbNext: cmdNext, api.VerbPrev: cmdPrev, api.VerbStop: cmdStop, api.VerbSnooze: cmdSnooze,
+	api.VerbWhere: cmdWhere, api.VerbRepeat: cmdRepeat,
 }
 
 // ErrNotRunning means the daemon is not serving: Run has not started it

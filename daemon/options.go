@@ -68,6 +68,15 @@ type Session struct {
 	Parts                []Part
 }
 
+// Said is what Overlay put over a session: its new Spec, the words in
+// text, and where in the session they start.
+type Said struct {
+	Spec  []byte
+	Words string
+	Cues  []string
+	At    time.Duration
+}
+
 // Device is an open audio output that plays one session at a time, mixed
 // from its Spec (sink.Child, the `cued sink` child, and sink.NullDevice
 // implement it). Its controls never block; a session is named by the id
@@ -168,6 +177,11 @@ type Options struct {
 	// not: a bad request either way); with spec nil it only checks v.
 	// Nil: POST /volume is refused.
 	Revolume func(spec []byte, v api.Volume) ([]byte, error)
+	// Overlay returns the session spec describes with what verb
+	// (api.VerbWhere or api.VerbRepeat) says at sample pos, the one heard
+	// now, spoken over it as soon as it fits; an *api.Error for a refusal
+	// (no room: the session speaks). Nil: where and repeat are refused.
+	Overlay func(spec []byte, pos int, verb api.Verb) (Said, error)
 	// DeviceRetry is the interval of the background device probe after a
 	// failure (default 2 s).
 	DeviceRetry time.Duration

@@ -28,6 +28,8 @@ const (
 	cmdFire
 	cmdSnooze
 	cmdVolume
+	cmdWhere
+	cmdRepeat
 )
 
 // command is a request to the player goroutine. reply is buffered (1), so
@@ -263,6 +265,10 @@ func (p *player) handle(c command) reply {
 		p.snooze()
 	case cmdVolume:
 		return p.setVolume(c.volume)
+	case cmdWhere:
+		return p.say(api.VerbWhere)
+	case cmdRepeat:
+		return p.say(api.VerbRepeat)
 	}
 	return p.answer()
 }
@@ -289,6 +295,31 @@ func (p *player) setVolume(r api.VolumeRequest) reply {
 	}
 	p.publish(api.EventVolume, "")
 	return p.answer()
+}
+
+// say speaks what verb says over the session playing (Options.Overlay):
+// the output mixes the session anew with it, as for a level change.
+func (p *player) say(verb api.Verb) reply {
+	if p.state != api.StatePlaying {
+		return conflict("nothing is playing: %s speaks over a session that plays", verb)
+	}
+	if p.o.Overlay == nil {
+		return reply{err: &api.Error{Status: http.StatusNotImplemented, Message: "this daemon cannot speak over a session"}}
+	}
+	said, err := p.o.Overlay(p.cur.sess.Spec, p.cur.run.heard(time.Now()), verb)
+	if err != nil {
+		var ae *api.Error
+		if errors.As(err, &ae) {
+			return reply{err: ae}
+		}
+		return reply{err: &api.Error{Status: http.StatusInternalServerError, Message: err.Error()}}
+	}
+	p.cur.sess.Spec = said.Spec
+	p.cur.run.remix(said.Spec)
+	p.publish(api.EventSay, said.Words)
+	r := p.answer()
+	r.status.Said, r.status.SaidAtMS, r.status.SaidCues = said.Words, said.At.Milliseconds(), said.Cues
+	return r
 }
 
 // answer is the answer of a control that was done: the status after it.

@@ -226,7 +226,7 @@ func Compile(r *routine.Routine, o Options, clips ClipLengths) (*Timeline, error
 	}
 	sortEvents(c.events)
 	c.events = append(c.events, wakeEvents(c.events, o.Wake, c.gain(ToneWake), tl.StepAt)...)
-	c.markDucking()
+	markDucking(c.events)
 	sortEvents(c.events)
 	tl.Events = c.events
 	for id := range c.estimated {
@@ -349,7 +349,7 @@ func (c *compiler) gain(tone string) float64 {
 func (c *compiler) clipLength(id string) time.Duration {
 	if c.clips != nil {
 		if d, ok := c.clips.ClipLength(id); ok && d > 0 {
-			return (d + time.Millisecond - 1).Truncate(time.Millisecond)
+			return wholeMS(d)
 		}
 	}
 	c.estimated[id] = true
@@ -598,16 +598,16 @@ func (c *compiler) countWork(t time.Duration, s *routine.Step, reps int, tempo t
 	return t
 }
 
-// markDucking flags every sounding non-voice event that overlaps speech.
-func (c *compiler) markDucking() {
+// markDucking sets Ducked on every sound of events that overlaps speech.
+func markDucking(events []Event) {
 	var voice []Event
-	for _, e := range c.events {
+	for _, e := range events {
 		if e.Kind == KindVoice {
 			voice = append(voice, e)
 		}
 	}
-	for i := range c.events {
-		e := &c.events[i]
+	for i := range events {
+		e := &events[i]
 		if e.Kind == KindVoice || e.Kind == KindMark {
 			continue
 		}

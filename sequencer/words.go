@@ -95,6 +95,7 @@ func Words() map[string]string {
 		w[SideCue(side, true)] = upper(side) + " side."
 		w[SideCue(side, false)] = "Now the " + side + " side."
 	}
+	whereWords(w)
 	w[SideCue("1", true)] = "Side one."
 	for n := 2; n <= 4; n++ {
 		w[SideCue(fmt.Sprint(n), false)] = "Now side " + lower(numberWords[n]) + "."

@@ -36,6 +36,9 @@
 #      then `cued volume master=-10 voice=3` 2.5 s into a session: the
 #      recording holds the render, the player's fade-out, then the render
 #      at those levels from the first sample not heard, with a fade-in;
+#      then POST /where (curl) 4 s in: it says "Part one, of two. N
+#      seconds left." and the recording holds the session with those
+#      words spoken over it where the answer says, sample for sample;
 #   3. the sound server is killed (SIGKILL) mid-session and restarted: the
 #      same daemon (same pid) goes on from the sample it had played, with
 #      a fade-in, within DAEMON_PLAYBACK_MAX_RECOVER s (default 6) of the
@@ -415,6 +418,44 @@ set -e
 cat "$WORK/check-rec1e.txt"
 ((rc == 0)) || fail "cued volume while playing: the recording is not the session at its old, then its new levels (report above; $WORK/rec1e.wav)"
 "${C[@]}" volume master=0 voice=0 >/dev/null || fail "cued volume back to 0 dB failed"
+serve_alive
+
+# --- 2f. where: the status spoken over the session -------------------------------------------
+# 2.5 s into the session, while its start cue speaks (so that the fades of
+# the session mixed anew fall on sound, where they show): POST /where on
+# the socket with curl; its answer says what is said, where it starts in
+# the session (after that cue) and its cue ids. The recording holds the
+# render, the fades, then the session with those words over it (cued
+# render --overlay, as the daemon placed them), to the end.
+ends=$(events end)
+test/soundserver record "$PA" "$WORK/rec1f.wav" || fail "cannot record the sink's monitor"
+"${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play1f.out" 2>"$WORK/play1f.err" || fail "cued play (1f): $(cat "$WORK/play1f.err")"
+sleep 2.5
+t_where=$(now)
+curl -sS --unix-socket "$XDG_RUNTIME_DIR/cued/cued.sock" -X POST http://cued/where >"$WORK/where.json" ||
+	fail "curl POST /where failed"
+said=$(sed -n 's/.*"said":"\([^"]*\)".*/\1/p' "$WORK/where.json")
+said_at=$(sed -n 's/.*"said_at_ms":\([0-9]*\).*/\1/p' "$WORK/where.json")
+said_cues=$(sed -n 's/.*"said_cues":\[\([^]]*\)\].*/\1/p' "$WORK/where.json" | tr -d '"')
+say "POST /where ($(ms_since "$t_where") ms): saying \"$said\" from $said_at ms ($said_cues)"
+[[ $said == "Part one, of two. "*" seconds left." && -n $said_at && -n $said_cues ]] ||
+	fail "where did not say the part and the time left: $(cat "$WORK/where.json")"
+wait_event end $((ends + 1)) 45 || fail "the session (1f) did not end within 45 s"
+sleep 0.5
+test/soundserver stoprec "$PA" || fail "the recording (1f) did not finish"
+for f in s16 f32; do
+	"${C[@]}" render "$ROUTINE" --overlay "$said_at=$said_cues" --format $f -o "$WORK/where-render-$f.wav" 2>"$WORK/err" ||
+		fail "cued render --overlay ($f): $(cat "$WORK/err")"
+done
+set +e
+"$CHECK" -label "daemon-playback" -render "$WORK/render.wav" -render-f32 "$WORK/render-f32.wav" \
+	-render2 "$WORK/where-render-s16.wav" -render2-f32 "$WORK/where-render-f32.wav" \
+	-timeline "$WORK/timeline.json" -rec "$WORK/rec1f.wav" -rec-t0 "$(cat "$WORK/rec1f.wav.t0")" \
+	-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" -ops "start,remix@$t_where,end" >"$WORK/check-rec1f.txt" 2>&1
+rc=$?
+set -e
+sed 's/remix/where/' "$WORK/check-rec1f.txt"
+((rc == 0)) || fail "cued where: the recording is not the session with the words over it (report above; $WORK/rec1f.wav)"
 serve_alive
 
 # --- 3. the server is killed mid-session and restarted ----------------------------------

@@ -27,6 +27,8 @@ func init() {
 		"prev":   "Go back to the start of this part (or the previous one near its start)",
 		"stop":   "Stop the session (it is recorded in the history as far as it got)",
 		"snooze": "Put off the scheduled session that waits (10 minutes; it comes back with its chime)",
+		"where":  "Say over the session where it is: the part, the breath or the time left",
+		"repeat": "Say the part's last cue again (its set-up or start), over the session",
 	}
 	for _, verb := range api.Verbs {
 		rootCmd.AddCommand(&cobra.Command{
@@ -41,6 +43,9 @@ func init() {
 				st, err := c.Verb(ctx, string(verb))
 				if err != nil {
 					return clientError(err)
+				}
+				if st.Said != "" {
+					fmt.Fprintf(cmd.OutOrStdout(), "saying: %s\n", st.Said)
 				}
 				fmt.Fprintln(cmd.OutOrStdout(), statusLine(st))
 				return nil

@@ -2,17 +2,22 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cued-dev/cued/audio"
+	"github.com/cued-dev/cued/sequencer"
 )
 
 func init() {
 	var f sessionFlags
-	var out, format string
+	var out, format, overlay string
 	cmd := &cobra.Command{
 		Use:   "render ROUTINE -o FILE",
 		Short: "Write a whole session to a WAV file (or raw PCM), identical to what plays",
@@ -32,7 +37,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			s, _, err := prepareSession(cmd.Context(), args[0], &f)
+			s, err := renderSession(cmd.Context(), args[0], &f, overlay)
 			if err != nil {
 				return err
 			}
@@ -66,5 +71,52 @@ func init() {
 	f.register(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "output file, FIFO, or - for standard output")
 	cmd.Flags().StringVar(&format, "format", "", "s16, f32 or raw (default: audio.format from config)")
+	// For the real-playback tests: the session as the daemon plays it after
+	// `cued where` or `cued repeat` (their answer's said_at_ms and
+	// said_cues).
+	cmd.Flags().StringVar(&overlay, "overlay", "", "MS=ID,ID...: these cues spoken from MS, as where places them")
+	cmd.Flags().MarkHidden("overlay")
 	rootCmd.AddCommand(cmd)
+}
+
+// renderSession is the session render writes: the routine's, or with
+// overlay ("MS=ID,ID...") the one where and repeat leave.
+func renderSession(ctx context.Context, name string, f *sessionFlags, overlay string) (*audio.Session, error) {
+	if overlay == "" {
+		s, _, err := prepareSession(ctx, name, f)
+		return s, err
+	}
+	ms, list, ok := strings.Cut(overlay, "=")
+	at, err := strconv.ParseInt(ms, 10, 64)
+	if !ok || err != nil || at < 0 || list == "" {
+		return nil, fmt.Errorf("--overlay %q is not MS=ID,ID (a time in ms, then cue ids)", overlay)
+	}
+	set, err := loadRoutines()
+	if err != nil {
+		return nil, err
+	}
+	r, err := set.Find(name)
+	if err != nil {
+		return nil, err
+	}
+	tl, _, err := compileRoutine(ctx, &cfg, r, f, nil)
+	if err != nil {
+		return nil, err
+	}
+	texts, words := sequencer.CueTexts(r), sequencer.Words()
+	ids := strings.Split(list, ",")
+	for _, id := range ids {
+		if _, ok := texts[id]; !ok {
+			texts[id] = words[id]
+		}
+	}
+	bank, err := loadBankTexts(ctx, &cfg, texts, nil)
+	if err != nil {
+		return nil, err
+	}
+	out, _, err := tl.Overlay(time.Duration(at)*time.Millisecond, ids, bank)
+	if err != nil {
+		return nil, err
+	}
+	return audio.NewSession(out, bank, mixOptions(&cfg))
 }

@@ -98,6 +98,7 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 		Snooze:        cfg.Desktop.Snooze,
 		Volume:        api.Volume(cfg.Audio.Volume),
 		Revolume:      revolume,
+		Overlay:       s.overlay,
 	})
 	if err != nil {
 		return fmt.Errorf("config %s: %w", cfgFile, err)

@@ -43,6 +43,7 @@ const (
 	EventSeek      = "seek"      // next or prev moved the session
 	EventGoOn      = "go-on"     // play or toggle released a wait: the session goes on
 	EventVolume    = "volume"    // POST /volume changed the levels (the status has them)
+	EventSay       = "say"       // where or repeat: message is what is said over the session
 	EventEnd       = "end"       // the session played to its end
 	EventStop      = "stop"      // the session was stopped before its end
 	EventPrompt    = "prompt"    // a scheduled session invites the user to start
@@ -67,10 +68,12 @@ const (
 	VerbPrev   Verb = "prev"   // back to this part's start, or the one before near its start
 	VerbStop   Verb = "stop"   // stop the session, dismiss a prompt or a snoozed one
 	VerbSnooze Verb = "snooze" // put the prompt off (10 minutes by default)
+	VerbWhere  Verb = "where"  // say over the session where it is: part, breath or time left
+	VerbRepeat Verb = "repeat" // say the part's last cue again
 )
 
 // Verbs lists every control verb.
-var Verbs = []Verb{VerbPause, VerbResume, VerbToggle, VerbNext, VerbPrev, VerbStop, VerbSnooze}
+var Verbs = []Verb{VerbPause, VerbResume, VerbToggle, VerbNext, VerbPrev, VerbStop, VerbSnooze, VerbWhere, VerbRepeat}
 
 // PlayRequest is the body of POST /play. Every field is optional: an empty
 // Routine plays the session a prompt waits for; zero values keep the
@@ -209,6 +212,12 @@ type Status struct {
 	Device Device `json:"device"`
 	// Volume is the daemon's levels: the session's, and the next one's.
 	Volume Volume `json:"volume"`
+	// Said is what where or repeat is saying, in words, SaidAtMS where
+	// in the session it starts and SaidCues its cue ids (their answer
+	// only).
+	Said     string   `json:"said,omitempty"`
+	SaidAtMS int64    `json:"said_at_ms,omitempty"`
+	SaidCues []string `json:"said_cues,omitempty"`
 	// Prompt is set while a scheduled session waits for play or toggle.
 	Prompt *Prompt `json:"prompt,omitempty"`
 	// Next is the next scheduled session, if any.
