@@ -50,7 +50,18 @@ type Options struct {
 	// Wake adds the wake-up hum for outputs that sleep in silence (none
 	// when zero).
 	Wake Wake
+	// TimeLeft, when not zero, has timed segments say the time left every
+	// TimeLeft ("Forty seconds left."), from the where words (see
+	// WhereCues), where no other cue speaks and not over the countdown
+	// (MinTimeLeft to MaxTimeLeft).
+	TimeLeft time.Duration
 }
+
+// TimeLeft limits.
+const (
+	MinTimeLeft = 10 * time.Second
+	MaxTimeLeft = 10 * time.Minute
+)
 
 // Pace is how a session goes from one "get into position" point to the
 // next: on the clock, or when the listener says so.
@@ -196,6 +207,9 @@ func Compile(r *routine.Routine, o Options, clips ClipLengths) (*Timeline, error
 	}
 	if err := o.Wake.Check(); err != nil {
 		return nil, err
+	}
+	if o.TimeLeft != 0 && (o.TimeLeft < MinTimeLeft || o.TimeLeft > MaxTimeLeft) {
+		return nil, fmt.Errorf("%w: time left every %v (use %v to %v, or 0 for never)", ErrPace, o.TimeLeft, MinTimeLeft, MaxTimeLeft)
 	}
 	c := &compiler{r: r, o: o, clips: clips, texts: CueTexts(r), estimated: map[string]bool{}}
 	tl := &Timeline{Routine: r.ID, Name: r.Name, Level: string(o.Level)}
@@ -532,9 +546,7 @@ func (c *compiler) timedWork(w0 time.Duration, s *routine.Step, d time.Duration)
 			c.add(Event{Start: end - time.Duration(k)*beat, Length: tickLen, Kind: KindPacing, Tone: tone})
 		}
 	}
-	if s.Announce.Halfway {
-		c.say(w0+d/2, WordHalfway, speechGap)
-	}
+	c.spokenWork(w0, end, s)
 	for k := min(pips, beats); k >= 1; k-- {
 		c.add(Event{Start: end - time.Duration(k)*beat, Length: pipLen, Kind: KindTone, Tone: TonePip})
 	}
@@ -542,6 +554,38 @@ func (c *compiler) timedWork(w0 time.Duration, s *routine.Step, d time.Duration)
 		c.add(Event{Start: end, Length: zeroLen, Kind: KindTone, Tone: ToneZero})
 	}
 	return end
+}
+
+// spokenWork says what timed work from w0 to end says, in time order:
+// "halfway" in its middle, and with Options.TimeLeft the time left every
+// TimeLeft, though not in its first 5 s, within 3 s of halfway, in the
+// countdown or the 5 s before it, nor where the voice is not free then (a
+// time said late would be wrong).
+func (c *compiler) spokenWork(w0, end time.Duration, s *routine.Step) {
+	mid := w0 + (end-w0)/2
+	var lefts []time.Duration // the times left to say, latest first in time
+	if n := c.o.TimeLeft; n > 0 {
+		quiet := time.Duration(s.Announce.Countdown)*time.Second + 5*time.Second
+		for left := n; end-left >= w0+5*time.Second; left += n {
+			if left > quiet && !(s.Announce.Halfway && (end-left-mid).Abs() < 3*time.Second) {
+				lefts = append(lefts, left)
+			}
+		}
+	}
+	halfway := s.Announce.Halfway
+	for i := len(lefts) - 1; i >= -1; i-- {
+		at := end
+		if i >= 0 {
+			at -= lefts[i]
+		}
+		if halfway && mid <= at {
+			c.say(mid, WordHalfway, speechGap)
+			halfway = false
+		}
+		if i >= 0 && c.voiceFree <= at {
+			c.say(at, leftCue(lefts[i]), speechGap)
+		}
+	}
 }
 
 // breathWork lays out reps breaths from t: each rep an inhale, an exhale

@@ -3,6 +3,7 @@ package sequencer
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,5 +166,58 @@ func TestRepeatCue(t *testing.T) {
 	}
 	if got := tl.RepeatCue(p2.Start); got != "" {
 		t.Fatalf("RepeatCue at the part's start = %q, want none yet", got)
+	}
+}
+
+// TestTimeLeft: with Options.TimeLeft the timed segments say the time
+// left, each when it is true (to the rounding the where words use), none
+// over other speech or the countdown; off by default; out of range refused.
+func TestTimeLeft(t *testing.T) {
+	for _, r := range builtin(t) {
+		t.Run(r.ID, func(t *testing.T) {
+			clips := allWords(r)
+			tl, err := Compile(r, Options{Level: routine.Full, TimeLeft: 15 * time.Second}, clips)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := Check(tl); err != nil {
+				t.Fatal(err)
+			}
+			said := 0
+			for i, e := range tl.Events {
+				if e.Kind != KindVoice || !strings.HasPrefix(e.Cue, "word-left-") {
+					continue
+				}
+				said++
+				var end time.Duration = -1 // the zero sound that ends this work
+				for _, z := range tl.Events[i:] {
+					if z.Kind == KindTone && z.Tone == ToneZero && z.Step == e.Step && z.Segment == e.Segment {
+						end = z.Start
+						break
+					}
+				}
+				if end < 0 {
+					t.Fatalf("%s at %s: no end of work after it", e.Cue, Clock(e.Start))
+				}
+				if want := leftCue(end - e.Start); e.Cue != want || (end-e.Start)%(15*time.Second) != 0 {
+					t.Errorf("%s at %s, %s before the end: want %s on a multiple of 15 s", e.Cue, Clock(e.Start), Clock(end-e.Start), want)
+				}
+				if end-e.Start <= 10*time.Second {
+					t.Errorf("%s at %s: in the countdown", e.Cue, Clock(e.Start))
+				}
+			}
+			if said == 0 {
+				t.Fatal("no time left said")
+			}
+			off, _ := Compile(r, Options{Level: routine.Full}, clips)
+			for _, e := range off.Events {
+				if strings.HasPrefix(e.Cue, "word-left-") {
+					t.Fatalf("time left said with TimeLeft 0: %s", e.Cue)
+				}
+			}
+		})
+	}
+	if _, err := Compile(builtin(t)[0], Options{TimeLeft: 5 * time.Second}, nil); !errors.Is(err, ErrPace) {
+		t.Errorf("TimeLeft 5 s: %v, want ErrPace", err)
 	}
 }

@@ -38,6 +38,8 @@ type SessionConfig struct {
 	Level string        `mapstructure:"level"`
 	Pace  string        `mapstructure:"pace"`
 	Wait  time.Duration `mapstructure:"wait"`
+	// TimeLeft is how often timed work says the time left (0: never).
+	TimeLeft time.Duration `mapstructure:"time_left"`
 }
 
 // RoutinesConfig is the routines section of config.yaml.
@@ -209,6 +211,9 @@ func (c *Config) validate() error {
 	}
 	if c.Audio.LatencyMS < 0 || c.Audio.LatencyMS > 2000 {
 		errs = append(errs, fmt.Errorf("audio.latency_ms %d is out of range (0 to 2000)", c.Audio.LatencyMS))
+	}
+	if t := c.Session.TimeLeft; t != 0 && (t < sequencer.MinTimeLeft || t > sequencer.MaxTimeLeft) {
+		errs = append(errs, fmt.Errorf("session.time_left %v is out of range (%v to %v, or 0s for never)", t, sequencer.MinTimeLeft, sequencer.MaxTimeLeft))
 	}
 	if err := c.Audio.Volume.volume().Check(); err != nil {
 		errs = append(errs, fmt.Errorf("audio.volume: %w", err))

@@ -111,7 +111,7 @@ func (f *sessionFlags) options(c *Config) (sequencer.Options, error) {
 		return sequencer.Options{}, err
 	}
 	o := sequencer.Options{Level: l, Work: req.Work(), Reps: req.Reps, Segments: req.Segments, Gains: gains,
-		Pace: p, WaitLength: c.Session.Wait, Wake: c.Audio.Wake.wake()}
+		Pace: p, WaitLength: c.Session.Wait, Wake: c.Audio.Wake.wake(), TimeLeft: c.Session.TimeLeft}
 	for id, so := range req.Steps {
 		if o.Steps == nil {
 			o.Steps = map[string]sequencer.Override{}

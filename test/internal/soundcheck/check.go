@@ -674,7 +674,7 @@ func humEnd(tl *Timeline, first, rate int) int {
 // than the event's level. A hum missing would leave a Bluetooth output
 // asleep; one too loud would be heard.
 func checkHums(R *Report, tl *Timeline, r, x []float64, d int) {
-	n, worst := 0, 0.0
+	n, worst := 0, math.Inf(-1)
 	for _, e := range tl.Events {
 		if !e.Hum() {
 			continue
