@@ -215,24 +215,24 @@ func breath(a0, a1 float64) design {
 // stops without a click. At 30 Hz and -50 dB it is below hearing on
 // headphones, yet not the digital zero a sleeping output ignores.
 func hum(t Tone, n, rate int) []float64 {
-	w := make([]float64, n)
-	o := newSweep(t.Freq, t.FreqEnd, n, rate)
-	for i := range w {
-		w[i] = o.next(0)
-	}
-	ramps(w, ms(100*time.Millisecond, rate), ms(100*time.Millisecond, rate))
-	return w
+	return steady(t, n, rate, 0, 100*time.Millisecond, 100*time.Millisecond)
 }
 
 // beepTone is the sound of a tone name the mixer has no design for: a
 // plain 250 ms beep.
 func beepTone(t Tone, n, rate int) []float64 {
-	m := min(n, ms(250*time.Millisecond, rate))
+	return steady(t, min(n, ms(250*time.Millisecond, rate)), rate, 0.1, 10*time.Millisecond, 40*time.Millisecond)
+}
+
+// steady is m samples of the timbre with h2 of second harmonic (see osc)
+// sweeping from Freq to FreqEnd at a steady level, with an attack and a
+// release.
+func steady(t Tone, m, rate int, h2 float64, attack, release time.Duration) []float64 {
 	w := make([]float64, m)
 	o := newSweep(t.Freq, t.FreqEnd, m, rate)
 	for i := range w {
-		w[i] = o.next(0.1)
+		w[i] = o.next(h2)
 	}
-	ramps(w, ms(10*time.Millisecond, rate), ms(40*time.Millisecond, rate))
+	ramps(w, ms(attack, rate), ms(release, rate))
 	return w
 }

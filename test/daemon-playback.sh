@@ -208,17 +208,36 @@ serve_alive() { kill -0 "$SERVE" 2>/dev/null || fail "the daemon (pid $SERVE) di
 # check_rec SESSION REC OPS WHAT: daemoncheck the recording $WORK/REC.wav
 # against the session whose render and timeline are $WORK/SESSION*
 # (SESSION "" or "wait-") and what happened (OPS); fail, naming WHAT, when
-# the recording is not that session.
+# the recording is not that session. More arguments go to daemoncheck.
 check_rec() {
 	local rc
 	set +e
 	"$CHECK" -label "daemon-playback" -render "$WORK/${1}render.wav" -render-f32 "$WORK/${1}render-f32.wav" \
 		-timeline "$WORK/${1}timeline.json" -rec "$WORK/$2.wav" -rec-t0 "$(cat "$WORK/$2.wav.t0")" \
-		-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" -ops "$3" >"$WORK/check-$2.txt" 2>&1
+		-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" -ops "$3" "${@:5}" >"$WORK/check-$2.txt" 2>&1
 	rc=$?
 	set -e
 	cat "$WORK/check-$2.txt"
 	((rc == 0)) || fail "$4: the recording is not the session (report above; $WORK/$2.wav)"
+}
+# play_recorded REC: record the sink into $WORK/REC.wav and play the
+# session through the daemon; ended_recorded REC waits for its end (one
+# more end event than before play_recorded) and finishes the recording.
+play_recorded() {
+	ends_before=$(events end)
+	test/soundserver record "$PA" "$WORK/$1.wav" || fail "cannot record the sink's monitor ($1)"
+	"${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/$1.play.out" 2>"$WORK/$1.play.err" || fail "cued play ($1): $(cat "$WORK/$1.play.err")"
+}
+ended_recorded() {
+	wait_event end $((ends_before + 1)) 45 || fail "the session ($1) did not end within 45 s"
+	sleep 0.5
+	test/soundserver stoprec "$PA" || fail "the recording ($1) did not finish"
+}
+# check_remix REC RENDER2 T WHAT: daemoncheck $WORK/REC.wav, the session
+# mixed anew at wall time T (cued volume, where): the render, the fades,
+# then $WORK/RENDER2-s16.wav (and -f32) to the end; fail naming WHAT.
+check_remix() {
+	check_rec "" "$1" "start,remix@$3,end" "$4" -render2 "$WORK/$2-s16.wav" -render2-f32 "$WORK/$2-f32.wav"
 }
 
 
@@ -397,26 +416,14 @@ serve_alive
 # The recording holds the render at the levels of config.yaml, the
 # player's fade-out, then the render at the new levels from the first
 # sample not heard, with a fade-in, to the end.
-ends=$(events end)
-test/soundserver record "$PA" "$WORK/rec1e.wav" || fail "cannot record the sink's monitor"
-"${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play1e.out" 2>"$WORK/play1e.err" || fail "cued play (1e): $(cat "$WORK/play1e.err")"
+play_recorded rec1e
 sleep 2.5
 t_vol=$(now)
 "${C[@]}" volume "${VOLUME[@]}" >"$WORK/volume.out" 2>&1 || fail "cued volume ${VOLUME[*]}: $(cat "$WORK/volume.out")"
 say "cued volume ${VOLUME[*]} ($(ms_since "$t_vol") ms): $(cat "$WORK/volume.out")"
 grep -q 'master -10 dB, voice +3 dB' "$WORK/volume.out" || fail "cued volume does not say the new levels: $(cat "$WORK/volume.out")"
-wait_event end $((ends + 1)) 45 || fail "the session (1e) did not end within 45 s"
-sleep 0.5
-test/soundserver stoprec "$PA" || fail "the recording (1e) did not finish"
-set +e
-"$CHECK" -label "daemon-playback" -render "$WORK/render.wav" -render-f32 "$WORK/render-f32.wav" \
-	-render2 "$WORK/vol-render-s16.wav" -render2-f32 "$WORK/vol-render-f32.wav" \
-	-timeline "$WORK/timeline.json" -rec "$WORK/rec1e.wav" -rec-t0 "$(cat "$WORK/rec1e.wav.t0")" \
-	-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" -ops "start,remix@$t_vol,end" >"$WORK/check-rec1e.txt" 2>&1
-rc=$?
-set -e
-cat "$WORK/check-rec1e.txt"
-((rc == 0)) || fail "cued volume while playing: the recording is not the session at its old, then its new levels (report above; $WORK/rec1e.wav)"
+ended_recorded rec1e
+check_remix rec1e vol-render "$t_vol" "cued volume while playing (its old, then its new levels)"
 "${C[@]}" volume master=0 voice=0 >/dev/null || fail "cued volume back to 0 dB failed"
 serve_alive
 
@@ -427,9 +434,7 @@ serve_alive
 # the session (after that cue) and its cue ids. The recording holds the
 # render, the fades, then the session with those words over it (cued
 # render --overlay, as the daemon placed them), to the end.
-ends=$(events end)
-test/soundserver record "$PA" "$WORK/rec1f.wav" || fail "cannot record the sink's monitor"
-"${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play1f.out" 2>"$WORK/play1f.err" || fail "cued play (1f): $(cat "$WORK/play1f.err")"
+play_recorded rec1f
 sleep 2.5
 t_where=$(now)
 curl -sS --unix-socket "$XDG_RUNTIME_DIR/cued/cued.sock" -X POST http://cued/where >"$WORK/where.json" ||
@@ -440,22 +445,12 @@ said_cues=$(sed -n 's/.*"said_cues":\[\([^]]*\)\].*/\1/p' "$WORK/where.json" | t
 say "POST /where ($(ms_since "$t_where") ms): saying \"$said\" from $said_at ms ($said_cues)"
 [[ $said == "Part one, of two. "*" seconds left." && -n $said_at && -n $said_cues ]] ||
 	fail "where did not say the part and the time left: $(cat "$WORK/where.json")"
-wait_event end $((ends + 1)) 45 || fail "the session (1f) did not end within 45 s"
-sleep 0.5
-test/soundserver stoprec "$PA" || fail "the recording (1f) did not finish"
+ended_recorded rec1f
 for f in s16 f32; do
 	"${C[@]}" render "$ROUTINE" --overlay "$said_at=$said_cues" --format $f -o "$WORK/where-render-$f.wav" 2>"$WORK/err" ||
 		fail "cued render --overlay ($f): $(cat "$WORK/err")"
 done
-set +e
-"$CHECK" -label "daemon-playback" -render "$WORK/render.wav" -render-f32 "$WORK/render-f32.wav" \
-	-render2 "$WORK/where-render-s16.wav" -render2-f32 "$WORK/where-render-f32.wav" \
-	-timeline "$WORK/timeline.json" -rec "$WORK/rec1f.wav" -rec-t0 "$(cat "$WORK/rec1f.wav.t0")" \
-	-buffer-ms "$buffer_ms" -sink-tol-ms "$SINK_TOL_MS" -ops "start,remix@$t_where,end" >"$WORK/check-rec1f.txt" 2>&1
-rc=$?
-set -e
-sed 's/remix/where/' "$WORK/check-rec1f.txt"
-((rc == 0)) || fail "cued where: the recording is not the session with the words over it (report above; $WORK/rec1f.wav)"
+check_remix rec1f where-render "$t_where" "cued where (the session with the words over it)"
 serve_alive
 
 # --- 3. the server is killed mid-session and restarted ----------------------------------

@@ -91,11 +91,7 @@ func renderSession(ctx context.Context, name string, f *sessionFlags, overlay st
 	if !ok || err != nil || at < 0 || list == "" {
 		return nil, fmt.Errorf("--overlay %q is not MS=ID,ID (a time in ms, then cue ids)", overlay)
 	}
-	set, err := loadRoutines()
-	if err != nil {
-		return nil, err
-	}
-	r, err := set.Find(name)
+	r, err := findRoutine(name)
 	if err != nil {
 		return nil, err
 	}

@@ -152,11 +152,7 @@ func init() {
 // compileTimeline finds the routine and compiles it with the voice pack's
 // clip lengths.
 func compileTimeline(cmd *cobra.Command, name string, f *sessionFlags) (*sequencer.Timeline, error) {
-	set, err := loadRoutines()
-	if err != nil {
-		return nil, err
-	}
-	r, err := set.Find(name)
+	r, err := findRoutine(name)
 	if err != nil {
 		return nil, err
 	}

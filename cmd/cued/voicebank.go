@@ -77,15 +77,21 @@ func mixOptions(c *Config) audio.Options {
 // prepareSession finds the routine by id or path and prepares its session
 // (see prepareRoutine).
 func prepareSession(ctx context.Context, name string, f *sessionFlags) (*audio.Session, *sequencer.Timeline, error) {
-	set, err := loadRoutines()
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err := set.Find(name)
+	r, err := findRoutine(name)
 	if err != nil {
 		return nil, nil, err
 	}
 	return prepareRoutine(ctx, &cfg, r, f)
+}
+
+// findRoutine is the routine name names: an id among the built-in
+// routines and the user's folders, or a file.
+func findRoutine(name string) (*routine.Routine, error) {
+	set, err := loadRoutines()
+	if err != nil {
+		return nil, err
+	}
+	return set.Find(name)
 }
 
 // prepareRoutine loads the routine's clips, compiles its timeline and builds
