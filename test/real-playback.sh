@@ -34,8 +34,8 @@
 # Exit status 0 when everything passed, or when the test cannot run here
 # (not root and the sound server's Debian packages are missing): then it
 # prints one line "real-playback: skipped: <why>". 1 on any failure, with a
-# report. The whole run takes about two and a half minutes (the daemon
-# part about 80 s of it); every process it starts is
+# report. The whole run takes about five minutes (the daemon part about
+# three of them); every process it starts is
 # stopped on exit, also on failure or Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
