@@ -14,7 +14,7 @@ import (
 )
 
 // ops maps each verb onto its player command.
-var ops = map[api.Verb]int{
+var ops = map[api.Verb]op{
 	api.VerbPause: cmdPause, api.VerbResume: cmdResume, api.VerbToggle: cmdToggle,
 	api.VerbNext: cmdNext, api.VerbPrev: cmdPrev, api.VerbStop: cmdStop, api.VerbSnooze: cmdSnooze,
 	api.VerbWhere: cmdWhere, api.VerbRepeat: cmdRepeat,

@@ -103,7 +103,7 @@ func TestPlayToEnd(t *testing.T) {
 			if e.Type == api.EventStatus {
 				close(ready)
 			}
-			types = append(types, e.Type)
+			types = append(types, string(e.Type))
 			if e.Type == api.EventEnd {
 				return errStop
 			}
@@ -217,7 +217,7 @@ func TestConcurrentClients(t *testing.T) {
 			defer c.Close()
 			for range 20 {
 				if s, err := c.Status(ctx); err != nil || s.State != api.StatePlaying {
-					errs <- errors.Join(err, errors.New("state "+s.State))
+					errs <- errors.Join(err, errors.New("state "+string(s.State)))
 					return
 				}
 			}
@@ -329,7 +329,7 @@ func testRecovery(t *testing.T, rewind time.Duration) {
 			close(sub)
 		}
 		mu.Lock()
-		types = append(types, e.Type)
+		types = append(types, string(e.Type))
 		mu.Unlock()
 		return nil
 	})

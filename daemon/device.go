@@ -17,7 +17,7 @@ import (
 // start's deadline, cancelled by a stop), and opens its output when open
 // is true (the device is not known to be down); with open false a
 // prepared session comes back without a stream.
-func (p *player) start(ctx context.Context, id int, req api.PlayRequest, trigger string, spare spareDevice, open bool) {
+func (p *player) start(ctx context.Context, id int, req api.PlayRequest, trigger trigger, spare spareDevice, open bool) {
 	if req.Volume == nil {
 		v := p.vol // the player's, read here on its goroutine
 		req.Volume = &v
@@ -125,7 +125,7 @@ func (p *player) probeAfter(delay time.Duration) {
 		return
 	}
 	p.probing = true
-	p.openAfter(delay, p.o.ProbeRate, func(dev Device, err error) any {
+	p.openAfter(delay, p.o.ProbeRate, func(dev Device, err error) note {
 		return probeResult{dev, err}
 	})
 }
@@ -143,9 +143,9 @@ func (p *player) keepProbed(dev Device) {
 }
 
 // openAfter opens the output at rate after delay, off the player
-// goroutine, and sends the player the note that note makes of the result;
+// goroutine, and sends the player the note that mk makes of the result;
 // a device opened as the daemon stops is closed.
-func (p *player) openAfter(delay time.Duration, rate int, note func(Device, error) any) {
+func (p *player) openAfter(delay time.Duration, rate int, mk func(Device, error) note) {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -156,7 +156,7 @@ func (p *player) openAfter(delay time.Duration, rate int, note func(Device, erro
 		}
 		dev, err := p.o.Output.Open(p.ctx, rate)
 		select {
-		case p.notes <- note(dev, err):
+		case p.notes <- mk(dev, err):
 		case <-p.ctx.Done():
 			if dev != nil {
 				dev.Close()
@@ -165,7 +165,7 @@ func (p *player) openAfter(delay time.Duration, rate int, note func(Device, erro
 	}()
 }
 
-func (p *player) setDevice(state string, err error) {
+func (p *player) setDevice(state api.DeviceState, err error) {
 	msg := ""
 	if err != nil {
 		msg = oneLine(err.Error())

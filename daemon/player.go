@@ -15,9 +15,12 @@ import (
 	"github.com/cued-dev/cued/daemon/schedule"
 )
 
-// Player operations a command carries.
+// op is the operation a command carries.
+type op int
+
+// The player's operations.
 const (
-	cmdStatus = iota + 1
+	cmdStatus op = iota + 1
 	cmdPlay
 	cmdPause
 	cmdResume
@@ -32,14 +35,47 @@ const (
 	cmdRepeat
 )
 
+var opNames = [...]string{cmdStatus: "status", cmdPlay: "play", cmdPause: "pause", cmdResume: "resume",
+	cmdToggle: "toggle", cmdNext: "next", cmdPrev: "prev", cmdStop: "stop", cmdFire: "fire", cmdSnooze: "snooze",
+	cmdVolume: "volume", cmdWhere: "where", cmdRepeat: "repeat"}
+
+// String is the operation's name, as the log says it.
+func (o op) String() string {
+	if o > 0 && int(o) < len(opNames) {
+		return opNames[o]
+	}
+	return fmt.Sprintf("op(%d)", int(o))
+}
+
+// trigger is who started a session, as the history records it.
+type trigger string
+
+// The triggers.
+const (
+	triggerUser     trigger = "user"     // the CLI, the socket, a button
+	triggerSchedule trigger = "schedule" // a scheduled session (auto, or a prompt taken)
+)
+
+// A note is what a helper goroutine (a preparation, a device's watcher,
+// a reopen or probe, the snooze timer) tells the player goroutine, on
+// player.notes; note (the method) handles each kind.
+type note interface{ isNote() }
+
+func (prepared) isNote()    {}
+func (probeResult) isNote() {}
+func (devReport) isNote()   {}
+func (devGone) isNote()     {}
+func (reopened) isNote()    {}
+func (snoozeDue) isNote()   {}
+
 // command is a request to the player goroutine. reply is buffered (1), so
 // the player never waits for the handler that sent it.
 type command struct {
-	op   int
+	op   op
 	play api.PlayRequest
 	occ  schedule.Occurrence
-	// trigger is who asks for a play: "user" (default) or "schedule".
-	trigger string
+	// trigger is who asks for a play (triggerUser when empty).
+	trigger trigger
 	volume  api.VolumeRequest // of cmdVolume
 	reply   chan reply
 }
@@ -59,7 +95,7 @@ type prepared struct {
 	dev     Device
 	err     error
 	invite  bool
-	trigger string
+	trigger trigger
 }
 
 // probeResult is what a device probe found: an output that works (dev),
@@ -76,7 +112,7 @@ type current struct {
 	sess     Session
 	run      *playing
 	start    time.Time
-	trigger  string
+	trigger  trigger
 	part     int
 	lastProg time.Time
 	// mark is the last part or segment mark the session reached, as
@@ -95,12 +131,12 @@ type player struct {
 	hist   *history.Log
 	sched  *schedule.Scheduler
 	cmds   chan command
-	notes  chan any
+	notes  chan note
 	done   chan struct{}
 
 	ctx    context.Context
 	wg     sync.WaitGroup // device watchers, preparations, reopens and probes
-	state  string
+	state  api.State
 	cur    *current
 	invite *playing // the prompt's chime, while it sounds
 	// devices are the devices watched (see adopt); sessions counts the
@@ -142,7 +178,7 @@ type player struct {
 
 func newPlayer(o *Options, events *broker, hist *history.Log, sched *schedule.Scheduler) *player {
 	return &player{o: o, log: o.Logger, events: events, hist: hist, sched: sched,
-		cmds: make(chan command), notes: make(chan any, 64), done: make(chan struct{}),
+		cmds: make(chan command), notes: make(chan note, 64), done: make(chan struct{}),
 		state: api.StateIdle, device: api.Device{State: api.DeviceIdle}, devices: map[Device]bool{}, vol: o.Volume}
 }
 
@@ -434,7 +470,7 @@ func (p *player) play(c command) reply {
 	req := c.play
 	trigger := c.trigger
 	if trigger == "" {
-		trigger = "user"
+		trigger = triggerUser
 	}
 	switch p.state {
 	case api.StatePlaying, api.StatePaused:
@@ -444,7 +480,7 @@ func (p *player) play(c command) reply {
 	case api.StatePrompt:
 		if req.Routine == "" {
 			req = p.promptQ
-			trigger = "schedule"
+			trigger = triggerSchedule
 		}
 	}
 	if req.Routine == "" {
@@ -486,7 +522,7 @@ func (p *player) saveWaiting() *waiting {
 // (and dropped when it lands), whoever waits is answered, the player is
 // back to idle, or to the prompt the start came from while it has not
 // expired, and event (EventFailed or EventStop) says so.
-func (p *player) failStart(e *api.Error, event string) {
+func (p *player) failStart(e *api.Error, event api.EventType) {
 	p.startID++
 	if p.startCancel != nil {
 		p.startCancel()
@@ -508,7 +544,7 @@ func (p *player) failStart(e *api.Error, event string) {
 	p.publish(event, msg)
 }
 
-func (p *player) note(n any) {
+func (p *player) note(n note) {
 	switch n := n.(type) {
 	case prepared:
 		p.prepared(n)
@@ -525,24 +561,30 @@ func (p *player) note(n any) {
 			p.fire(occ)
 		}
 	case probeResult:
-		p.probing = false
-		if n.dev != nil {
-			p.keepProbed(n.dev)
+		p.probed(n)
+	}
+}
+
+// probed takes what a device probe found: the device back (a fault
+// ends), or still none (retry).
+func (p *player) probed(n probeResult) {
+	p.probing = false
+	if n.dev != nil {
+		p.keepProbed(n.dev)
+	}
+	if n.err == nil {
+		if p.device.State == api.DeviceFault {
+			p.setDevice(api.DeviceIdle, nil)
+			p.log.Info("audio device available again")
+			p.publish(api.EventRecovered, "audio device available again")
 		}
-		if n.err == nil {
-			if p.device.State == api.DeviceFault {
-				p.setDevice(api.DeviceIdle, nil)
-				p.log.Info("audio device available again")
-				p.publish(api.EventRecovered, "audio device available again")
-			}
-		} else if p.cur == nil {
-			if p.device.State != api.DeviceFault {
-				p.setDevice(api.DeviceFault, n.err)
-				p.log.Warn("no audio output; retrying in the background", "err", n.err)
-				p.publish(api.EventFault, p.device.Error) // a noDevice's: it says "no audio …"
-			}
-			p.probe()
+	} else if p.cur == nil {
+		if p.device.State != api.DeviceFault {
+			p.setDevice(api.DeviceFault, n.err)
+			p.log.Warn("no audio output; retrying in the background", "err", n.err)
+			p.publish(api.EventFault, p.device.Error) // a noDevice's: it says "no audio …"
 		}
+		p.probe()
 	}
 }
 
@@ -628,7 +670,7 @@ func (p *player) started(r prepared) {
 }
 
 // finish ends the current session, records it and announces it.
-func (p *player) finish(completed bool, event, msg string) {
+func (p *player) finish(completed bool, event api.EventType, msg string) {
 	c := p.cur
 	st := p.status()
 	p.stopPlaying(c.run)
@@ -660,7 +702,7 @@ func (p *player) record(event string, completed bool) history.Record {
 	}
 	rec := history.Record{ID: c.id, Event: event, Routine: c.sess.Routine, Name: c.sess.Name, Level: c.sess.Level,
 		Start: c.start, End: p.o.Clock.Now(), Completed: completed,
-		ReachedMS: pos.Milliseconds(), LengthMS: length.Milliseconds(), Trigger: c.trigger}
+		ReachedMS: pos.Milliseconds(), LengthMS: length.Milliseconds(), Trigger: string(c.trigger)}
 	if i := partAt(c.sess.Parts, pos); i >= 0 {
 		rec.Part = c.sess.Parts[i].Name
 	} else if completed && len(c.sess.Parts) > 0 {
@@ -856,7 +898,7 @@ func partAt(parts []Part, d time.Duration) int {
 	return -1
 }
 
-func (p *player) publish(typ, msg string) {
+func (p *player) publish(typ api.EventType, msg string) {
 	p.events.publish(api.Event{Type: typ, Time: p.o.Clock.Now(), Message: msg, Status: p.status()})
 }
 

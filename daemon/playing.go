@@ -223,7 +223,7 @@ func (p *player) fault(pl *playing, err error) {
 // reopen opens a new device for pl after delay, off the player goroutine.
 func (p *player) reopen(pl *playing, delay time.Duration) {
 	id := pl.id
-	p.openAfter(delay, pl.sess.Rate, func(dev Device, err error) any { return reopened{id, dev, err} })
+	p.openAfter(delay, pl.sess.Rate, func(dev Device, err error) note { return reopened{id, dev, err} })
 }
 
 // reopened puts the current session on the device a reopen got, from the

@@ -50,7 +50,7 @@ func (p *player) fire(occ schedule.Occurrence) {
 	}
 	if occ.Mode == schedule.Auto {
 		p.clearPrompt()
-		if r := p.play(command{op: cmdPlay, play: req, trigger: "schedule"}); r.err != nil {
+		if r := p.play(command{op: cmdPlay, play: req, trigger: triggerSchedule}); r.err != nil {
 			p.log.Warn("scheduled session not started", "routine", occ.Routine, "err", r.err.Message)
 			p.publish(api.EventSkipped, fmt.Sprintf("scheduled %s at %s not started: %s", occ.Routine, occ.At, r.err.Message))
 		}

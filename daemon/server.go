@@ -20,12 +20,12 @@ type route map[string]http.HandlerFunc
 
 // routes returns the endpoints of the protocol (docs/protocol.md).
 func (d *Daemon) routes() map[string]route {
-	verb := func(op int) http.HandlerFunc {
+	verb := func(o op) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			if !drainBody(w, r) {
 				return
 			}
-			d.answer(w, d.player.do(r.Context(), command{op: op}))
+			d.answer(w, d.player.do(r.Context(), command{op: o}))
 		}
 	}
 	m := map[string]route{
@@ -37,8 +37,8 @@ func (d *Daemon) routes() map[string]route {
 		"/schedule": {http.MethodGet: d.handleSchedule},
 		"/events":   {http.MethodGet: d.handleEvents},
 	}
-	for v, op := range ops {
-		m["/"+string(v)] = route{http.MethodPost: verb(op)}
+	for v, o := range ops {
+		m["/"+string(v)] = route{http.MethodPost: verb(o)}
 	}
 	return m
 }

@@ -38,7 +38,7 @@ func (e *events) watch(t *testing.T, h *harness) {
 }
 
 // wait returns the first event of type typ, or fails after 3 s.
-func (e *events) wait(t *testing.T, typ string) api.Event {
+func (e *events) wait(t *testing.T, typ api.EventType) api.Event {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Second)
 	for time.Now().Before(deadline) {
@@ -68,7 +68,7 @@ func TestStartCannotHold(t *testing.T) {
 		obeys bool
 		stop  bool
 		code  int
-		event string
+		event api.EventType
 	}{
 		{"stop cancels the preparation", true, true, 409, api.EventStop},
 		{"the deadline cancels the preparation", true, false, 504, api.EventFailed},

@@ -120,7 +120,7 @@ func (f *fakeDaemon) Control(_ context.Context, v api.Verb) (api.Status, error) 
 	st := &f.st
 	ok := st.Session != ""
 	if v == api.VerbToggle { // the daemon's toggle, outside a wait
-		v = map[string]api.Verb{api.StatePlaying: api.VerbPause, api.StatePaused: api.VerbResume}[st.State]
+		v = map[api.State]api.Verb{api.StatePlaying: api.VerbPause, api.StatePaused: api.VerbResume}[st.State]
 	}
 	switch v {
 	case api.VerbPause:
@@ -145,7 +145,7 @@ func (f *fakeDaemon) Control(_ context.Context, v api.Verb) (api.Status, error) 
 	if !ok {
 		return s, &api.Error{Status: http.StatusConflict, Message: "nothing to " + string(v)}
 	}
-	f.publish(map[api.Verb]string{api.VerbPause: api.EventPause, api.VerbResume: api.EventResume,
+	f.publish(map[api.Verb]api.EventType{api.VerbPause: api.EventPause, api.VerbResume: api.EventResume,
 		api.VerbNext: api.EventSeek, api.VerbPrev: api.EventSeek, api.VerbStop: api.EventStop, api.VerbSnooze: api.EventSnooze}[v])
 	return s, nil
 }
@@ -190,14 +190,14 @@ func (f *fakeDaemon) Subscribe() (<-chan api.Event, func()) {
 }
 
 // set changes the status and publishes an event of type typ.
-func (f *fakeDaemon) set(typ string, st api.Status) {
+func (f *fakeDaemon) set(typ api.EventType, st api.Status) {
 	f.mu.Lock()
 	f.st = st
 	f.mu.Unlock()
 	f.publish(typ)
 }
 
-func (f *fakeDaemon) publish(typ string) {
+func (f *fakeDaemon) publish(typ api.EventType) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, ch := range f.subs {

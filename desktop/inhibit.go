@@ -34,7 +34,7 @@ type inhibitor struct {
 	mu sync.Mutex
 	fd *os.File // the inhibitor held, or nil
 	// state is the player's state as last seen.
-	state string
+	state api.State
 	// release fires PauseRelease into a pause.
 	release *time.Timer
 	// slept is set when we paused the session for a suspend.

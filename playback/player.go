@@ -156,13 +156,20 @@ func (e *engine) step() time.Duration {
 }
 
 // fill pulls from the source into the ring from index w up to the
-// lookahead past r, publishes, and returns the new write index.
+// lookahead past r, publishing as it goes, and returns the new write index.
+//
+// Each chunk is published at once, the first a short one: after a control
+// cut the ring (rewind), the thread may come for its next period while the
+// lookahead is mixed, and a ring still empty then is a period of silence
+// heard (50 ms at the 100 ms buffer; seen once in test/daemon-playback.sh
+// with a 1 s lookahead published at the end).
 func (p *Player) fill(w, r uint64) uint64 {
 	e, o, g := p.e, p.e.o, p.e.g
 	room := g.cap - (w - o.handed())
 	target := r + p.ahead
+	chunk := uint64(firstChunk)
 	for w < target && room > 0 && !p.paused && !p.ended {
-		k := min(target-w, room, uint64(len(e.scratch)))
+		k := min(target-w, room, chunk)
 		n := p.pull(e.scratch[:k])
 		o.put(w, e.scratch[:n])
 		w += uint64(n)
@@ -173,10 +180,16 @@ func (p *Player) fill(w, r uint64) uint64 {
 		if p.looped {
 			p.reloop(w)
 		}
+		o.publish(w)
+		chunk = uint64(len(e.scratch))
 	}
 	o.publish(w)
 	return w
 }
+
+// firstChunk is the length of a fill's first chunk, in frames: what the
+// thread can take while the rest is mixed (6 ms at 44.1 kHz).
+const firstChunk = 256
 
 // nap is the shortest sleep of the engine's loop: a quarter of an ALSA
 // period, since the thread takes frames a period at a time, so that the

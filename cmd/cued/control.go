@@ -226,7 +226,7 @@ func followStatus(cmd *cobra.Command, c *client.Client, asJSON bool) error {
 		if live {
 			fmt.Fprint(w, "\r\033[K")
 		}
-		what := e.Type
+		what := string(e.Type)
 		if e.Message != "" {
 			what += ": " + e.Message
 		}

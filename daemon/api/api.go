@@ -16,43 +16,53 @@ import (
 // body is answered with 413.
 const MaxBody = 64 << 10
 
-// The states of the player, as reported in Status.State.
+// State is the player's state, as Status.State reports it.
+type State string
+
+// The states of the player.
 const (
-	StateIdle     = "idle"     // nothing plays
-	StateStarting = "starting" // a session is being prepared or the output opened
-	StatePlaying  = "playing"  // a session plays
-	StatePaused   = "paused"   // a session is paused
-	StatePrompt   = "prompt"   // a scheduled session waits for play or toggle
+	StateIdle     State = "idle"     // nothing plays
+	StateStarting State = "starting" // a session is being prepared or the output opened
+	StatePlaying  State = "playing"  // a session plays
+	StatePaused   State = "paused"   // a session is paused
+	StatePrompt   State = "prompt"   // a scheduled session waits for play or toggle
 )
 
-// The states of the audio device, as reported in Device.State.
+// DeviceState is the audio output's state, as Device.State reports it.
+type DeviceState string
+
+// The states of the audio device.
 const (
-	DeviceIdle  = "idle"  // no output is open (nothing plays); not known to be faulty
-	DeviceOK    = "ok"    // the output is open and plays
-	DeviceFault = "fault" // the last attempt to play failed; the daemon retries
+	DeviceIdle  DeviceState = "idle"  // no output is open (nothing plays); not known to be faulty
+	DeviceOK    DeviceState = "ok"    // the output is open and plays
+	DeviceFault DeviceState = "fault" // the last attempt to play failed; the daemon retries
 )
+
+// EventType is the type of an event of GET /events (Event.Type, and the
+// SSE event name).
+type EventType string
 
 // The event types sent on GET /events.
 const (
-	EventStatus    = "status"    // the first event on every stream: the current status
-	EventStart     = "start"     // a session started
-	EventPart      = "part"      // the session entered another part
-	EventProgress  = "progress"  // once a second while a session plays
-	EventPause     = "pause"     // the session was paused
-	EventResume    = "resume"    // the session was resumed
-	EventSeek      = "seek"      // next or prev moved the session
-	EventGoOn      = "go-on"     // play or toggle released a wait: the session goes on
-	EventVolume    = "volume"    // POST /volume changed the levels (the status has them)
-	EventSay       = "say"       // where or repeat: message is what is said over the session
-	EventEnd       = "end"       // the session played to its end
-	EventStop      = "stop"      // the session was stopped before its end
-	EventPrompt    = "prompt"    // a scheduled session invites the user to start
-	EventSkipped   = "skipped"   // a scheduled session was skipped (one was playing, or it was missed)
-	EventFault     = "fault"     // the audio output failed
-	EventRecovered = "recovered" // the audio output works again
-	EventReload    = "reload"    // the configuration and routines were re-read
-	EventFailed    = "failed"    // a session could not start; Message says why
-	EventSnooze    = "snooze"    // a prompt was put off; Status.Snoozed says until when
+	EventStatus    EventType = "status"    // the first event on every stream: the current status
+	EventStart     EventType = "start"     // a session started
+	EventPart      EventType = "part"      // the session entered another part
+	EventProgress  EventType = "progress"  // once a second while a session plays
+	EventPause     EventType = "pause"     // the session was paused
+	EventResume    EventType = "resume"    // the session was resumed
+	EventSeek      EventType = "seek"      // next or prev moved the session
+	EventGoOn      EventType = "go-on"     // play or toggle released a wait: the session goes on
+	EventVolume    EventType = "volume"    // POST /volume changed the levels (the status has them)
+	EventSay       EventType = "say"       // where or repeat: message is what is said over the session
+	EventEnd       EventType = "end"       // the session played to its end
+	EventStop      EventType = "stop"      // the session was stopped before its end
+	EventPrompt    EventType = "prompt"    // a scheduled session invites the user to start
+	EventSkipped   EventType = "skipped"   // a scheduled session was skipped (one was playing, or it was missed)
+	EventFault     EventType = "fault"     // the audio output failed
+	EventRecovered EventType = "recovered" // the audio output works again
+	EventReload    EventType = "reload"    // the configuration and routines were re-read
+	EventFailed    EventType = "failed"    // a session could not start; Message says why
+	EventSnooze    EventType = "snooze"    // a prompt was put off; Status.Snoozed says until when
 )
 
 // Verb is a control verb: POST /<verb> with no body, answered with the
@@ -164,7 +174,7 @@ func (r PlayRequest) Validate() error {
 // Device is the state of the audio output.
 type Device struct {
 	// State is DeviceIdle, DeviceOK or DeviceFault.
-	State string `json:"state"`
+	State DeviceState `json:"state"`
 	// Error is the last device error while State is DeviceFault.
 	Error string `json:"error,omitempty"`
 	// Since is when the device entered State.
@@ -181,7 +191,7 @@ type Prompt struct {
 // Status is the answer of GET /status and of every control verb.
 type Status struct {
 	// State is one of the State constants.
-	State string `json:"state"`
+	State State `json:"state"`
 	// Session is the id of the session in the history (history.Record's
 	// ID); empty when idle.
 	Session string `json:"session,omitempty"`
@@ -229,7 +239,7 @@ type Status struct {
 // Event is one server-sent event of GET /events: its Type is also the SSE
 // event name, and the JSON of the whole Event is its data.
 type Event struct {
-	Type string    `json:"type"`
+	Type EventType `json:"type"`
 	Time time.Time `json:"time"`
 	// Message is a human sentence for faults, skips and reloads.
 	Message string `json:"message,omitempty"`
