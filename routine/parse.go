@@ -26,6 +26,17 @@ var defaultAnnounce = Announce{Halfway: true, Countdown: 5, LastReps: 3}
 // "halfway" and the like) that every routine can use.
 var reservedPrefixes = []string{"num-", "word-"}
 
+// SharedPrefix returns the shared words' prefix id starts with, or "":
+// a routine's own cue ids never have one.
+func SharedPrefix(id string) string {
+	for _, p := range reservedPrefixes {
+		if strings.HasPrefix(id, p) {
+			return p
+		}
+	}
+	return ""
+}
+
 // Limits on values, so that a typo cannot build a day-long session.
 const (
 	maxWork     = 30 * time.Minute
@@ -375,11 +386,9 @@ func (d *decoder) cue(n *yaml.Node, key string) (Cue, bool) {
 			d.errf(w, "wait is %q; it must be pace (wait for the listener when the session's pace is wait) or always", w.Value)
 		}
 	}
-	for _, p := range reservedPrefixes {
-		if strings.HasPrefix(c.ID, p) {
-			d.errf(f["cue"], "cue id %q uses the prefix %q kept for the shared words (choose another id)", c.ID, p)
-			return Cue{}, false
-		}
+	if p := SharedPrefix(c.ID); p != "" {
+		d.errf(f["cue"], "cue id %q uses the prefix %q kept for the shared words (choose another id)", c.ID, p)
+		return Cue{}, false
 	}
 	if prev, ok := d.cues[c.ID]; ok && prev.Text != c.Text {
 		d.errf(f["say"], "cue %q says something else than at line %d (one id, one text: use a new id for a new text)",

@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
+
+	"github.com/cued-dev/cued/routine"
 )
 
 // "Where am I?": a short status spoken over the session when the listener
@@ -143,15 +144,12 @@ func (t *Timeline) RepeatCue(at time.Duration) string {
 		if e.Start > at {
 			break
 		}
-		if e.Kind == KindVoice && e.Step == step && !shared(e.Cue) {
+		if e.Kind == KindVoice && e.Step == step && routine.SharedPrefix(e.Cue) == "" {
 			cue = e.Cue
 		}
 	}
 	return cue
 }
-
-// shared reports whether id is one of the shared words.
-func shared(id string) bool { return strings.HasPrefix(id, "word-") || strings.HasPrefix(id, "num-") }
 
 // ErrNoRoom is returned by Overlay when the session speaks too soon and
 // for too long for the overlay to fit before OverlayWithin.

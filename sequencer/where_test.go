@@ -161,7 +161,7 @@ func TestOverlay(t *testing.T) {
 func TestRepeatCue(t *testing.T) {
 	tl, _ := compileStd(t, "tspine-3way")
 	p2 := tl.Steps[1]
-	if got := tl.RepeatCue(p2.Start + 40*time.Second); got == "" || shared(got) {
+	if got := tl.RepeatCue(p2.Start + 40*time.Second); got == "" || routine.SharedPrefix(got) != "" {
 		t.Fatalf("RepeatCue in part 2 = %q, want its set-up or start cue", got)
 	}
 	if got := tl.RepeatCue(p2.Start); got != "" {
