@@ -3,8 +3,10 @@
 # PulseAudio null sink (test/soundserver) with `cued play` and measures the
 # process's CPU time over a window of steady playback (clip cache warm),
 # split by thread: Go's own threads, cued's ALSA writer thread (cued-alsa,
-# playback/out.c), and the threads that ALSA's PulseAudio plugin starts
-# inside the process. Goal: under 1 % of one core.
+# playback/out.c), and the threads libpulse starts inside the process
+# (for ALSA's PulseAudio plugin, or the pulse output's main loop).
+# Goal: under 1 % of one core. CUED_AUDIO_OUTPUT=pulse|alsa|beep picks
+# the output (default: the config's, pulse on Linux).
 #
 #   bench/playcpu.sh [ROUTINE] [SECONDS]     (default tspine-basic, 30)
 #
@@ -48,7 +50,7 @@ report() {
 		NR == FNR { a[$1] += $2; next } { b[$1] += $2 }
 		END {
 			for (t in b) { d = (b[t] - a[t]) / hz; tot += d; if (t == "cued-alsa") wr += d; else if (t ~ /^cued/) go += d; else other += d }
-			printf "%s: %.2f %% of one core (Go threads %.2f %%, ALSA writer thread %.2f %%, PulseAudio plugin threads %.2f %%) over %d s\n",
+			printf "%s: %.2f %% of one core (Go threads %.2f %%, ALSA writer thread %.2f %%, libpulse threads (ALSA plugin or pulse output) %.2f %%) over %d s\n",
 				label, 100 * tot / w, 100 * go / w, 100 * wr / w, 100 * other / w, w
 		}' "$work/a" "$work/b"
 }

@@ -1,13 +1,19 @@
 // Package playback plays a mixed session through the sound device. It is
-// the only package that uses cgo and ALSA; the mixer (package audio)
-// builds and tests without either.
+// the only package that uses cgo, ALSA and libpulse; the mixer (package
+// audio) builds and tests without any of them.
 //
-// # Two outputs, one engine
+// # Three outputs, one engine
 //
 // The engine (Player: the ring, the lookahead, the fades, the controls) is
-// plain Go and drains through one of two outputs (Options.Output):
+// plain Go and drains through one of three outputs (Options.Output):
 //
-//   - ALSA: a C thread on ALSA, below (Linux with cgo; the default there).
+//   - Pulse: a PulseAudio stream (PulseAudio, or PipeWire's
+//     pipewire-pulse), fed from the ring by libpulse's own thread (pulse.c;
+//     Linux with cgo, the default there). A control takes back what the
+//     server holds unheard (Player.rewind, drain.recall), so it is heard at
+//     once and not after the buffer. With no server at all the default
+//     opens ALSA instead.
+//   - ALSA: a C thread on ALSA, below (Linux with cgo).
 //   - Beep: beep's speaker (github.com/gopxl/beep/v2/speaker, on oto), which
 //     pulls the ring as a beep.Streamer: CoreAudio on macOS and WASAPI on
 //     Windows with no cgo, ALSA on Linux with cgo (the default off Linux).
@@ -17,13 +23,14 @@
 //     1.75 s of Init counts as no device (oto's player fills its buffer
 //     at once, with or without a device).
 //
-// Either stops its device after idleStop (5 s) with nothing to play: the
-// ALSA stream is dropped, the speaker suspended; frames restart it.
+// Each stops its device after idleStop (5 s) with nothing to play: the
+// PulseAudio stream corked, the ALSA stream dropped, the speaker
+// suspended; frames restart it.
 //
-// Both give the device the render's samples: the ALSA ring holds them as
-// 16-bit values converted as audio.Render converts them, and beep's
-// speaker converts with the same rule. A build without either (Linux
-// without cgo) plays nothing and says so in one line.
+// All give the device the render's samples: the PulseAudio and ALSA ring
+// holds them as 16-bit values converted as audio.Render converts them
+// (pcm.S16), and beep's speaker converts with the same rule. A build
+// without any (Linux without cgo) plays nothing and says so in one line.
 //
 // # How sound reaches the device
 //
@@ -37,7 +44,9 @@
 // holds only that silence (more than the 30 ms a restart costs), the
 // thread drops it and restarts the device, so that a start or a resume is
 // not heard a buffer late; Go wakes it for that through an eventfd it
-// polls beside the device.
+// polls beside the device. The PulseAudio output takes frames from the
+// same ring in libpulse's main loop, answering the server's requests, and
+// rewrites queued silence in place for frames that came.
 //
 // Why not beep's speaker: its driver (oto) blocks a goroutine inside a cgo
 // call for every ALSA period, and the Go runtime answers every such call
@@ -52,7 +61,10 @@
 // Pause, Resume, Seek and Stop cut the ring back to the last frame the
 // thread has taken, put the session at the sample that frame held, and
 // refill from there, so they are heard after the device's own buffer
-// (config audio.buffer_ms) and not after the lookahead. Pause and Stop fade
+// (config audio.buffer_ms) and not after the lookahead. The PulseAudio
+// output cuts further back, to 10 ms past the frame being heard, never
+// before the previous control's cut (the engine keeps the session's
+// place from there on only), so its controls are heard at once. Pause and Stop fade
 // out over 12 ms and Resume fades in, so nothing clicks; a pause holds the
 // session at the first sample it did not play, so nothing is lost. Seek
 // fades out, jumps and fades in. The fade's gain at the cut is recomputed

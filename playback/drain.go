@@ -29,6 +29,12 @@ type drain interface {
 	// cut takes back every published frame the drain has not claimed and
 	// returns the index to write from next.
 	cut() uint64
+	// recall is cut, and takes back too what the device holds and has
+	// not played yet, where it can (the PulseAudio output; the others
+	// cannot, and cut), but nothing before index floor: the control is
+	// then heard at once, not after the device's buffer. It returns the
+	// index to write from next.
+	recall(floor uint64) uint64
 	// put writes frames at ring index at.
 	put(at uint64, frames [][2]float64)
 	// err is the error that stopped the drain, if any.

@@ -163,6 +163,9 @@ func (o *out) restarts() uint64 { return atomic.LoadUint64((*uint64)(unsafe.Poin
 // returns the index Go writes from next.
 func (o *out) cut() uint64 { return uint64(C.cued_out_cut(o.c)) }
 
+// recall is cut: what ALSA holds cannot be taken back (see pulseOut).
+func (o *out) recall(uint64) uint64 { return o.cut() }
+
 // err is the error that stopped the thread, if any.
 func (o *out) err() error {
 	e := atomic.LoadInt32((*int32)(unsafe.Pointer(&o.c.err)))

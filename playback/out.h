@@ -33,6 +33,7 @@ typedef struct cued_out {
 	pthread_t thread;
 	int16_t *zeros; // one period of silence
 	int wakefd;     // an eventfd that wakes a dozing thread (-1: none, it looks every 50 ms)
+	struct cued_pulse *pa; // the PulseAudio stream in place of pcm and thread (pulse.c), or NULL
 } cued_out;
 
 // cued_out_open opens the ALSA device name for playback of interleaved

@@ -20,6 +20,11 @@ const (
 	// Beep is beep's speaker (github.com/gopxl/beep/v2/speaker, on oto):
 	// CoreAudio on macOS, WASAPI on Windows, ALSA on Linux (with cgo).
 	Beep Output = "beep"
+	// Pulse is a stream of the user's sound server, PulseAudio or
+	// PipeWire (pipewire-pulse), through libpulse (Linux, with cgo): the
+	// ring drained as by the ALSA thread, and controls heard at once, since
+	// the server's queue can be written again (see pulseOut).
+	Pulse Output = "pulse"
 )
 
 // Options configure the process's sound device. The device is opened once
@@ -77,32 +82,33 @@ func Outputs() []Output {
 	return out
 }
 
-// DefaultOutput is ALSA where the build has it (Linux with cgo), else
-// Beep.
+// DefaultOutput is Pulse where the build has it (Linux with cgo), else
+// Beep. Options with no Output open Pulse there, and ALSA when no sound
+// server answers (a machine without PulseAudio or PipeWire).
 func DefaultOutput() Output {
-	if _, ok := backends[ALSA]; ok {
-		return ALSA
+	if _, ok := backends[Pulse]; ok {
+		return Pulse
 	}
 	return Beep
 }
 
-// ParseOutput checks the name of an output: "alsa" or "beep", either of
-// which this build may lack (then Start says why).
+// ParseOutput checks the name of an output: "pulse", "alsa" or "beep", any
+// of which this build may lack (then Start says why).
 func ParseOutput(s string) (Output, error) {
 	switch o := Output(s); o {
-	case ALSA, Beep:
+	case Pulse, ALSA, Beep:
 		return o, nil
 	}
-	return "", fmt.Errorf("output %q is not an output (alsa or beep)", s)
+	return "", fmt.Errorf("output %q is not an output (pulse, alsa or beep)", s)
 }
 
 // unavailable says why this build cannot open kind.
 func unavailable(kind Output) string {
 	switch {
-	case kind == ALSA && runtime.GOOS != "linux":
-		return fmt.Sprintf("the alsa output is Linux only (this is %s: use the beep output); %s", runtime.GOOS, renderHint)
+	case (kind == ALSA || kind == Pulse) && runtime.GOOS != "linux":
+		return fmt.Sprintf("the %s output is Linux only (this is %s: use the beep output); %s", kind, runtime.GOOS, renderHint)
 	case len(backends) == 0:
-		return "this cued was built without cgo, which sound on Linux needs (build it with CGO_ENABLED=1 and libasound2-dev); " + renderHint
+		return "this cued was built without cgo, which sound on Linux needs (build it with CGO_ENABLED=1, libasound2-dev and libpulse-dev); " + renderHint
 	}
 	return fmt.Sprintf("output %q is not in this build (it has: %v); %s", kind, Outputs(), renderHint)
 }

@@ -322,7 +322,11 @@ func (p *Player) rewind() {
 		return
 	}
 	w := p.e.o.written()
-	r := p.e.o.cut()
+	floor := p.base
+	if p.pre.valid {
+		floor = p.pre.base
+	}
+	r := p.e.o.recall(floor)
 	if p.pre.valid && r < p.base {
 		if !p.pre.loop {
 			// The cut falls in a seek's fade-out, before its jump: go
@@ -468,7 +472,8 @@ func (p *Player) Resume() {
 	p.e.mu.Lock()
 	if (p.paused || p.pausing) && !p.stopping && !p.finished {
 		p.rewind()
-		p.paused, p.pausing, p.down = false, false, false
+		// A seek or replacement under way goes on fading out to its jump.
+		p.paused, p.pausing, p.down = false, false, p.seekTo >= 0 || p.next != nil
 		p.e.step()
 	}
 	p.e.mu.Unlock()

@@ -116,6 +116,9 @@ func (d *speakerDrain) publish(w uint64) {
 	}
 }
 
+// recall is cut: the speaker's buffer cannot be taken back.
+func (d *speakerDrain) recall(uint64) uint64 { return d.cut() }
+
 func (d *speakerDrain) cut() uint64 {
 	d.mu.Lock()
 	defer d.mu.Unlock()

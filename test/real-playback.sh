@@ -24,7 +24,7 @@
 #      restarted mid-session, each recording checked against the render
 #      sample for sample); REAL_PLAYBACK_DAEMON=0 leaves it out.
 #
-# REAL_PLAYBACK_OUTPUT=alsa|beep picks the output (audio.output) for all
+# REAL_PLAYBACK_OUTPUT=pulse|alsa|beep picks the output (audio.output) for all
 # of it (default: the config's, alsa on Linux); scripts/test runs both.
 # beep's speaker cannot tell a missing device from a slow one, so its
 # no-server limit is 3 s (its 1.75 s wait for a first pull, plus start-up).

@@ -229,7 +229,7 @@ func (c *Config) validate() error {
 	}
 	if c.Audio.Output != "" {
 		if _, err := playback.ParseOutput(c.Audio.Output); err != nil {
-			errs = append(errs, fmt.Errorf("audio.output %q is not an output (alsa, beep, or \"\" for the platform's default)", c.Audio.Output))
+			errs = append(errs, fmt.Errorf("audio.output %q is not an output (pulse, alsa, beep, or \"\" for the platform's default)", c.Audio.Output))
 		}
 	}
 	if c.Audio.Rate != 44100 && c.Audio.Rate != 48000 {

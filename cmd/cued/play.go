@@ -28,7 +28,7 @@ type playFlags struct {
 func (pf *playFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVarP(&pf.quiet, "quiet", "q", false, "no progress display")
 	cmd.Flags().BoolVar(&pf.local, "local", false, "play in this process even when a daemon runs")
-	cmd.Flags().StringVar(&pf.output, "output", "", "play in this process through this output: alsa or beep (default audio.output)")
+	cmd.Flags().StringVar(&pf.output, "output", "", "play in this process through this output: pulse, alsa or beep (default audio.output)")
 }
 
 func init() {
@@ -56,7 +56,7 @@ func init() {
 func runPlay(cmd *cobra.Command, routine string, f *sessionFlags, pf playFlags) error {
 	if pf.output != "" {
 		if _, err := playback.ParseOutput(pf.output); err != nil {
-			return fmt.Errorf("--output %q is not an output (alsa or beep)", pf.output)
+			return fmt.Errorf("--output %q is not an output (pulse, alsa or beep)", pf.output)
 		}
 		cfg.Audio.Output, pf.local = pf.output, true
 	}

@@ -44,7 +44,7 @@ func init() {
 	}
 	cmd.Flags().IntVar(&rate, "rate", 44100, "sample rate in Hz")
 	cmd.Flags().IntVar(&bufferMS, "buffer-ms", 40, "speaker buffer in milliseconds")
-	cmd.Flags().StringVar(&output, "output", "", "sound output: alsa or beep (default: the platform's)")
+	cmd.Flags().StringVar(&output, "output", "", "sound output: pulse, alsa or beep (default: the platform's)")
 	rootCmd.AddCommand(cmd)
 }
 

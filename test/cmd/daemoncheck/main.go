@@ -56,9 +56,12 @@ func main() {
 	tlPath := flag.String("timeline", "", "cued timeline --json of the session")
 	recPath := flag.String("rec", "", "the recording")
 	t0 := flag.Float64("rec-t0", 0, "wall time of the recording's first frame (OUT.wav.t0)")
+	clockPath := flag.String("rec-clock", "", "the recording's chunk arrival times (OUT.wav.clock): a frame's wall time from those after it, not from rec-t0")
 	ops := flag.String("ops", "start,end", "what happened, in order (see the doc)")
 	bufferMS := flag.Float64("buffer-ms", 100, "the device buffer (audio.buffer_ms)")
-	tolMS := flag.Float64("sink-tol-ms", 80, "allowed pause latency beyond one device buffer (the sink's own latency and the CLI's start)")
+	tolMS := flag.Float64("sink-tol-ms", 80, "allowed pause latency beyond what the output holds (the sink's own latency and the CLI's start)")
+	heldMS := flag.Float64("held-ms", -1, "what the output holds that a control waits out, in ms (-1: the device buffer; 0 for an output that takes it back)")
+	earlyMS := flag.Float64("early-ms", 0, "how far before its request a control's fade may appear in the recording (see test/README)")
 	maxRecover := flag.Float64("max-recover", 6, "largest time in seconds from the server coming back to the session heard again")
 	render2 := flag.String("render2", "", "remix: the session rendered at its new levels (16-bit)")
 	render2F := flag.String("render2-f32", "", "remix: the same as float WAV")
@@ -96,6 +99,16 @@ func main() {
 	}
 	ms := func(samples int) float64 { return float64(samples) * 1000 / rate }
 	wall := func(recFrame int) float64 { return *t0 + float64(recFrame)/rate }
+	if *clockPath != "" {
+		clock, err := soundcheck.ReadClock(*clockPath, int(rate))
+		check(err)
+		wall = func(recFrame int) float64 {
+			if w := clock.Wall(recFrame); !math.IsNaN(w) {
+				return w
+			}
+			return *t0 + float64(recFrame)/rate
+		}
+	}
 	say := func(format string, a ...any) { fmt.Printf(*label+": "+format+"\n", a...) }
 	L := s.FadeLen
 
@@ -221,13 +234,17 @@ func main() {
 			froms := c.Ends(L)
 			switch o.name {
 			case "pause":
-				lim := *bufferMS + *tolMS
-				say("pause latency at the sink: %.1f ms from the request to silence (limit: device buffer %.0f ms + %.0f ms)", silent*1000, *bufferMS, *tolMS)
+				kept := *bufferMS
+				if *heldMS >= 0 {
+					kept = *heldMS
+				}
+				lim := kept + *tolMS
+				say("pause latency at the sink: %.1f ms from the request to silence (limit: held by the output %.0f ms + %.0f ms)", silent*1000, kept, *tolMS)
 				if silent*1000 > lim {
 					fail("pause: silence came %.1f ms after the request (limit %.0f ms)", silent*1000, lim)
 				}
-				if silent < 0 {
-					fail("pause: the fade-out at the sink precedes the request by %.1f ms: the recording's clock (rec-t0) is off", -silent*1000)
+				if start := wall(c.Rec) - o.at; start < -*earlyMS/1000 {
+					fail("pause: the fade-out at the sink starts %.1f ms before the request (allowed: %.0f ms): the recording's clock (rec-t0) is off", -start*1000, *earlyMS)
 				}
 				if n+1 >= len(list) || list[n+1].name != "resume" {
 					break

@@ -4,8 +4,13 @@
 // "arrival time of a chunk minus the frames before its end" over all
 // chunks, an upper bound that is tight to the smallest delivery latency.
 // With the sink kept busy the monitor runs on the wall clock, so frame i
-// was taken at t0 + i/rate. OUT.wav.started appears when the first frames
-// arrive: a caller waits for it before it plays anything.
+// was taken at t0 + i/rate. OUT.wav.clock holds a line "FRAMES ARRIVAL"
+// per chunk (the frames recorded once it arrived, and when): a frame's
+// time is then bounded from the chunks that follow it alone, which stays
+// right where the monitor paused for a while after the recording began
+// (t0 + i/rate then says early; see soundcheck.Clock). OUT.wav.started
+// appears when the first frames arrive: a caller waits for it before it
+// plays anything.
 //
 //	parec --raw --format=s16le --rate=44100 --channels=2 | rawrec -rate 44100 OUT.wav
 package main
@@ -38,6 +43,9 @@ func main() {
 	check(err)
 	w := bufio.NewWriterSize(f, 1<<20)
 	check(header(w, *rate, 0))
+	cf, err := os.Create(out + ".clock")
+	check(err)
+	clock := bufio.NewWriter(cf)
 	buf := make([]byte, 1<<14)
 	var frames int64
 	t0 := math.Inf(1)
@@ -56,6 +64,7 @@ func main() {
 			check(werr)
 			frames += int64(whole / 4)
 			t0 = math.Min(t0, now-float64(frames)/float64(*rate))
+			fmt.Fprintf(clock, "%d %.6f\n", frames, now)
 		}
 		carry = copy(buf, buf[whole:n])
 		if err == io.EOF {
@@ -63,6 +72,8 @@ func main() {
 		}
 		check(err)
 	}
+	check(clock.Flush())
+	check(cf.Close())
 	check(w.Flush())
 	_, err = f.Seek(0, io.SeekStart)
 	check(err)

@@ -2,7 +2,10 @@ package soundcheck
 
 import (
 	"bytes"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -465,4 +468,38 @@ func TestHum(t *testing.T) {
 		}
 		mustFail(t, compare(t, tl, ren, rec), "wake-up hum", "arrived at +6.0 dB")
 	})
+}
+
+func TestClockStaysRightAfterAPause(t *testing.T) {
+	// 100 frames a second in chunks of 10, the first arriving 5 ms late;
+	// then the monitor pauses for 0.5 s at frame 50 and goes on.
+	path := filepath.Join(t.TempDir(), "rec.wav.clock")
+	var b strings.Builder
+	for f := 10; f <= 200; f += 10 {
+		at := 100 + float64(f)/100 + 0.005
+		if f > 50 {
+			at += 0.5
+		}
+		fmt.Fprintf(&b, "%d %.6f\n", f, at)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := ReadClock(path, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		frame int
+		want  float64
+	}{{0, 100.005}, {45, 100.455}, {60, 101.105}, {150, 102.005}} {
+		t.Run(fmt.Sprint(tc.frame), func(t *testing.T) {
+			if got := c.Wall(tc.frame); math.Abs(got-tc.want) > 1e-6 {
+				t.Errorf("Wall(%d) = %.6f, want %.6f", tc.frame, got, tc.want)
+			}
+		})
+	}
+	if got := c.Wall(500); !math.IsNaN(got) {
+		t.Errorf("Wall past the last chunk = %v, want NaN", got)
+	}
 }
