@@ -5,8 +5,8 @@
 // does all the work that depends on the content once, up front: it
 // synthesises every distinct tone (name, length, level) into a buffer,
 // measures peaks, computes the duck envelope for speech and cuts the session
-// into segments, each with its fixed list of active sources. Stream then only
-// adds the active buffers of the current segment, with no allocation, no map
+// into stretches, each with its fixed list of active sources. Stream then
+// only adds the active buffers of the current stretch, with no allocation, no map
 // look-up and no interface call per sample. Because nothing depends on what
 // was streamed before, Seek(p) followed by Stream gives exactly the samples a
 // full render has at p, whatever the chunk sizes; pausing (beep.Ctrl) loses
@@ -27,7 +27,7 @@
 // rising for inhale, falling for exhale, near steady for hold and return).
 // A tone's event GainDB is its peak level in dBFS.
 //
-// Nothing ever reaches full scale: segments where the sum of the peaks of
+// Nothing ever reaches full scale: stretches where the sum of the peaks of
 // the active sources could exceed -1.5 dBFS pass through a static soft knee
 // that keeps every sample below -1 dBFS. The knee is a function of the sample
 // value only, so it keeps the mix pure; voice clips normalised to about

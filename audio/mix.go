@@ -2,14 +2,14 @@ package audio
 
 import "math"
 
-// mixSegment writes the mix of the samples [p, p+len(out)) of segment sg
+// mixStretch writes the mix of the samples [p, p+len(out)) of stretch sg
 // to out; the range lies within sg and len(out) <= chunkFrames.
 //
 // Every sample is computed the same way whatever the chunking: the same
 // sources, in the same order, with float32 products rounded explicitly (the
 // float32() conversions forbid fused multiply-adds, which would change the
 // last bit on some machines).
-func (s *Session) mixSegment(sg *segment, p int, out [][2]float64) {
+func (s *Session) mixStretch(sg *stretch, p int, out [][2]float64) {
 	act := s.active[sg.first : sg.first+sg.count]
 	if len(act) == 0 {
 		clear(out)

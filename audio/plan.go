@@ -20,11 +20,12 @@ type source struct {
 	peak float32
 }
 
-// segment is a stretch of the session over which nothing starts or stops:
+// stretch is a part of the session over which nothing starts or stops
+// (not a routine's segment, a repetition of a step):
 // the same sources are active (active[first:first+count], in a fixed order,
 // so that sums are the same whatever the chunking) and the duck envelope is
 // one piece.
-type segment struct {
+type stretch struct {
 	start, end   int
 	first, count int
 	// duck is the envelope piece applied to the non-voice sources.
@@ -121,7 +122,7 @@ func build(tl *sequencer.Timeline, clips Clips, o Options, synth bool) (*Session
 		length = max(length, s.end)
 	}
 	s := &Session{Index: *newIndex(o.Rate, length, markSamples(tl, o.Rate), waitSpans(tl, o.Rate)), srcs: p.srcs, mix: make([]float32, chunkFrames)}
-	s.segs, s.active = plan(p.srcs, length, o)
+	s.stretches, s.active = plan(p.srcs, length, o)
 	return s, nil
 }
 
@@ -221,9 +222,9 @@ func (p *planner) addTone(e sequencer.Event) error {
 	return nil
 }
 
-// plan cuts [0, length) into segments at every source start and end and
+// plan cuts [0, length) into stretches at every source start and end and
 // every duck envelope boundary, and lists the sources active in each.
-func plan(srcs []source, length int, o Options) ([]segment, []int) {
+func plan(srcs []source, length int, o Options) ([]stretch, []int) {
 	var voices []span
 	pts := []int{0, length}
 	for _, s := range srcs {
@@ -245,7 +246,7 @@ func plan(srcs []source, length int, o Options) ([]segment, []int) {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return srcs[a].start - srcs[b].start })
 
-	var segs []segment
+	var stretches []stretch
 	var active, act []int
 	next, dp := 0, 0
 	for k := 0; k+1 < len(pts) && pts[k] < length; k++ {
@@ -265,7 +266,7 @@ func plan(srcs []source, length int, o Options) ([]segment, []int) {
 		for dp < len(pieces)-1 && pieces[dp].end <= a {
 			dp++
 		}
-		sg := segment{start: a, end: b, first: len(active), count: len(act), duck: pieces[dp]}
+		sg := stretch{start: a, end: b, first: len(active), count: len(act), duck: pieces[dp]}
 		active = append(active, act...)
 		var sum float32
 		for _, si := range act {
@@ -276,7 +277,7 @@ func plan(srcs []source, length int, o Options) ([]segment, []int) {
 			sum += pk
 		}
 		sg.limit = sum > kneeT
-		segs = append(segs, sg)
+		stretches = append(stretches, sg)
 	}
-	return segs, active
+	return stretches, active
 }

@@ -77,24 +77,9 @@ const unknownSize = 0xFFFFFFFF
 // format.SampleRate is the rate written in the header; format.NumChannels is
 // 2 (stereo, the default when 0) or 1 (the average of the two channels).
 func Render(w io.Writer, s beep.Streamer, format beep.Format, enc Encoding) error {
-	ch := format.NumChannels
-	if ch == 0 {
-		ch = 2
-	}
-	if ch != 1 && ch != 2 {
-		return fmt.Errorf("audio: render: %d channels (only 1 or 2)", ch)
-	}
-	if format.SampleRate <= 0 {
-		return fmt.Errorf("audio: render: sample rate %d", format.SampleRate)
-	}
-	var width int
-	switch enc {
-	case WAV16, RawS16LE:
-		width = 2
-	case WAVFloat32:
-		width = 4
-	default:
-		return fmt.Errorf("audio: render: unknown encoding %v", enc)
+	ch, width, err := renderShape(format, enc)
+	if err != nil {
+		return err
 	}
 	frames := -1
 	if l, ok := s.(interface {
@@ -117,32 +102,15 @@ func Render(w io.Writer, s beep.Streamer, format beep.Format, enc Encoding) erro
 			ws, headerAt = sk, at
 		}
 	}
+	rate := int(format.SampleRate)
 	if wav {
-		if _, err := w.Write(wavHeader(enc, int(format.SampleRate), ch, frames)); err != nil {
+		if _, err := w.Write(wavHeader(enc, rate, ch, frames)); err != nil {
 			return err
 		}
 	}
-	buf := make([][2]float64, renderFrames)
-	out := make([]byte, renderFrames*frameBytes)
-	total := 0
-	for {
-		n, ok := s.Stream(buf)
-		if n > 0 {
-			b := encode(out, buf[:n], enc, ch)
-			if _, err := w.Write(b); err != nil {
-				return err
-			}
-			total += n
-		}
-		if !ok || n == 0 {
-			break
-		}
-	}
-	if err := s.Err(); err != nil {
+	total, err := streamAll(w, s, enc, ch, frameBytes)
+	if err != nil || !wav || total == frames {
 		return err
-	}
-	if !wav || total == frames {
-		return nil
 	}
 	if int64(total)*int64(frameBytes) > math.MaxUint32-64 {
 		return fmt.Errorf("audio: render: %d frames do not fit in a WAV file", total)
@@ -153,14 +121,63 @@ func Render(w io.Writer, s beep.Streamer, format beep.Format, enc Encoding) erro
 		}
 		return fmt.Errorf("audio: render: the streamer gave %d frames, not the %d its length promised", total, frames)
 	}
+	return rewriteHeader(ws, headerAt, wavHeader(enc, rate, ch, total))
+}
+
+// renderShape checks a render's format and encoding and returns its
+// channels (2 when format says 0) and the bytes of a sample.
+func renderShape(format beep.Format, enc Encoding) (ch, width int, err error) {
+	ch = format.NumChannels
+	if ch == 0 {
+		ch = 2
+	}
+	if ch != 1 && ch != 2 {
+		return 0, 0, fmt.Errorf("audio: render: %d channels (only 1 or 2)", ch)
+	}
+	if format.SampleRate <= 0 {
+		return 0, 0, fmt.Errorf("audio: render: sample rate %d", format.SampleRate)
+	}
+	switch enc {
+	case WAV16, RawS16LE:
+		return ch, 2, nil
+	case WAVFloat32:
+		return ch, 4, nil
+	}
+	return 0, 0, fmt.Errorf("audio: render: unknown encoding %v", enc)
+}
+
+// streamAll streams s to its end into w, a chunk at a time, and returns the
+// frames written.
+func streamAll(w io.Writer, s beep.Streamer, enc Encoding, ch, frameBytes int) (int, error) {
+	buf := make([][2]float64, renderFrames)
+	out := make([]byte, renderFrames*frameBytes)
+	total := 0
+	for {
+		n, ok := s.Stream(buf)
+		if n > 0 {
+			if _, err := w.Write(encode(out, buf[:n], enc, ch)); err != nil {
+				return total, err
+			}
+			total += n
+		}
+		if !ok || n == 0 {
+			break
+		}
+	}
+	return total, s.Err()
+}
+
+// rewriteHeader writes header at offset at of ws and comes back to where
+// ws was.
+func rewriteHeader(ws io.WriteSeeker, at int64, header []byte) error {
 	end, err := ws.Seek(0, io.SeekCurrent)
 	if err != nil {
 		return err
 	}
-	if _, err := ws.Seek(headerAt, io.SeekStart); err != nil {
+	if _, err := ws.Seek(at, io.SeekStart); err != nil {
 		return err
 	}
-	if _, err := ws.Write(wavHeader(enc, int(format.SampleRate), ch, total)); err != nil {
+	if _, err := ws.Write(header); err != nil {
 		return err
 	}
 	_, err = ws.Seek(end, io.SeekStart)

@@ -21,12 +21,12 @@ import (
 // player's lock (or the caller) must serialise calls.
 type Session struct {
 	Index
-	srcs   []source
-	segs   []segment
-	active []int
+	srcs      []source
+	stretches []stretch
+	active    []int
 
 	pos int // next sample to stream
-	seg int // index of the segment that contains pos, while pos < length
+	cur int // index of the stretch that contains pos, while pos < length
 	mix []float32
 }
 
@@ -48,13 +48,13 @@ func (s *Session) Stream(samples [][2]float64) (n int, ok bool) {
 	}
 	want := min(len(samples), s.length-s.pos)
 	for n < want {
-		sg := &s.segs[s.seg]
+		sg := &s.stretches[s.cur]
 		m := min(want-n, sg.end-s.pos, len(s.mix))
-		s.mixSegment(sg, s.pos, samples[n:n+m])
+		s.mixStretch(sg, s.pos, samples[n:n+m])
 		n += m
 		s.pos += m
-		if s.pos >= sg.end && s.seg < len(s.segs)-1 {
-			s.seg++
+		if s.pos >= sg.end && s.cur < len(s.stretches)-1 {
+			s.cur++
 		}
 	}
 	return n, true
@@ -78,16 +78,16 @@ func (s *Session) Seek(p int) error {
 	if p < 0 || p > s.length {
 		return fmt.Errorf("audio: seek to sample %d is outside the session (0 to %d)", p, s.length)
 	}
-	lo, hi := 0, len(s.segs)
-	for lo < hi { // first segment that ends after p
+	lo, hi := 0, len(s.stretches)
+	for lo < hi { // first stretch that ends after p
 		mid := int(uint(lo+hi) >> 1)
-		if s.segs[mid].end <= p {
+		if s.stretches[mid].end <= p {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
-	s.pos, s.seg = p, min(lo, max(len(s.segs)-1, 0))
+	s.pos, s.cur = p, min(lo, max(len(s.stretches)-1, 0))
 	return nil
 }
 

@@ -244,7 +244,7 @@ func TestSeekMatchesRender(t *testing.T) {
 		// the start, inside the attack, mid-event, around the duck ramp.
 		ps = append(ps, p, p-1, p+1, p+7, p+samples(e.Length, 48000)/2, p-1440, p-700, p+1439)
 	}
-	for _, sg := range s.segs {
+	for _, sg := range s.stretches {
 		ps = append(ps, sg.start, sg.end-1)
 	}
 	r := rand.New(rand.NewPCG(1, 2))

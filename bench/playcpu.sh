@@ -80,7 +80,7 @@ for buf in ${BUFFERS:-40 100}; do
 		for _ in $(seq 50); do "$work/cued" status >/dev/null 2>&1 && break; sleep 0.1; done
 		"$work/cued" play -q "$routine" </dev/null
 		sleep 3
-		child=$(pgrep -P "$serve" | head -n1)
+		child=$(pgrep -P "$serve" | sed -n 1p)
 		if [[ ${AFTER:-0} == 1 ]]; then
 			"$work/cued" stop >/dev/null
 			sleep 7

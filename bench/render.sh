@@ -72,7 +72,7 @@ best() {
 	echo "$best"
 }
 
-length_ms=$(grep -o '"length_ms": *[0-9]*' "$timeline" | head -1 | grep -o '[0-9]*$')
+length_ms=$(grep -o '"length_ms": *[0-9]*' "$timeline" | sed -n 1p | grep -o '[0-9]*$')
 events=$(grep -c '"kind"' "$timeline" || true)
 cued_ms=$(best "${cued[@]}")
 ff_ms=$(best "${ffmpeg[@]}")

@@ -635,12 +635,8 @@ func Play(ctx context.Context, s beep.StreamSeeker, format beep.Format, o Option
 // watches the device's thread for errors and for a device that stops
 // taking frames, so that it never hangs on a failed device.
 func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
-	every := watchEvery(onProgress)
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	dozing := false
-	o := p.e.o
-	last, since := o.handed()+o.silent(), time.Now()
+	w := newWatch(p, onProgress)
+	defer w.tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -653,7 +649,7 @@ func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
 			}
 			return ctx.Err()
 		case <-p.Done():
-			if err := o.err(); err != nil {
+			if err := p.e.o.err(); err != nil {
 				return fail(err)
 			}
 			if onProgress != nil {
@@ -665,36 +661,59 @@ func (p *Player) Wait(ctx context.Context, onProgress func(pos int)) error {
 			case <-time.After(p.Latency() + tail):
 				return nil
 			}
-		case now := <-tick.C:
+		case now := <-w.tick.C:
 			if onProgress != nil {
 				onProgress(p.Position())
 			}
-			if err := o.err(); err != nil {
+			if err := w.look(now); err != nil {
 				p.e.mu.Lock()
 				p.abandon()
 				p.e.mu.Unlock()
 				return fail(err)
 			}
-			// A device stopped for want of frames is looked at once a
-			// second: nothing changes there until frames come.
-			if o.asleep() != dozing {
-				dozing = o.asleep()
-				if dozing {
-					tick.Reset(time.Second)
-				} else {
-					tick.Reset(every)
-				}
-			}
-			if taken := o.handed() + o.silent(); taken != last || dozing {
-				last, since = taken, now
-			} else if now.Sub(since) >= stall {
-				p.e.mu.Lock()
-				p.abandon()
-				p.e.mu.Unlock()
-				return fail(fmt.Errorf("the sound device took no sample for %v", stall))
-			}
 		}
 	}
+}
+
+// watch is Wait's look at the device: its thread's error, and whether it
+// still takes frames (a working device always does, silence included,
+// unless it sleeps for want of them).
+type watch struct {
+	o      drain
+	every  time.Duration
+	tick   *time.Ticker
+	dozing bool
+	last   uint64    // frames the device had taken at since
+	since  time.Time // when it last took any
+}
+
+func newWatch(p *Player, onProgress func(int)) *watch {
+	every := watchEvery(onProgress)
+	o := p.e.o
+	return &watch{o: o, every: every, tick: time.NewTicker(every), last: o.handed() + o.silent(), since: time.Now()}
+}
+
+// look returns why the device has failed at now, if it has.
+func (w *watch) look(now time.Time) error {
+	if err := w.o.err(); err != nil {
+		return err
+	}
+	// A device stopped for want of frames is looked at once a second:
+	// nothing changes there until frames come.
+	if w.o.asleep() != w.dozing {
+		w.dozing = w.o.asleep()
+		if w.dozing {
+			w.tick.Reset(time.Second)
+		} else {
+			w.tick.Reset(w.every)
+		}
+	}
+	if taken := w.o.handed() + w.o.silent(); taken != w.last || w.dozing {
+		w.last, w.since = taken, now
+	} else if now.Sub(w.since) >= stall {
+		return fmt.Errorf("the sound device took no sample for %v", stall)
+	}
+	return nil
 }
 
 // watchEvery is how often Wait looks at the device: ten times a second

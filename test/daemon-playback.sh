@@ -117,6 +117,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# A command that fails outside a check (set -e) names itself, not just the exit.
+trap '_rc=$?; [[ $- != *e* ]] || echo "daemon-playback: FAIL: line $LINENO: exit $_rc from: $BASH_COMMAND" >&2' ERR
 
 now() { date +%s.%N; }
 ms_since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%d", (b-a)*1000}'; }
@@ -132,7 +134,7 @@ test/soundserver start "$PA" >/dev/null 2>"$WORK/pa.err"
 rc=$?
 set -e
 if ((rc == 77)); then
-	say "skipped: $(sed 's/^soundserver: //' "$WORK/pa.err" | head -n1)"
+	say "skipped: $(sed 's/^soundserver: //' "$WORK/pa.err" | sed -n 1p)"
 	exit 0
 fi
 ((rc == 0)) || fail "the sound server did not start: $(cat "$WORK/pa.err")"
@@ -257,7 +259,7 @@ for ((i = 0; i < 100; i++)); do
 	sleep 0.05
 done
 [[ -S $XDG_RUNTIME_DIR/cued/cued.sock ]] || fail "cued serve did not open its socket within 5 s"
-say "cued serve runs (pid $SERVE) with no sound server; cued status: $("${C[@]}" status 2>&1 | head -n1)"
+say "cued serve runs (pid $SERVE) with no sound server; cued status: $("${C[@]}" status 2>&1 | sed -n 1p)"
 "${C[@]}" status --follow --json >"$EVENTS" 2>"$WORK/follow.err" &
 FOLLOW=$!
 wait_event status 1 5 || fail "no event stream from the daemon: $(cat "$WORK/follow.err")"
@@ -300,7 +302,7 @@ t_play=$(now)
 "${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play1.out" 2>"$WORK/play1.err" || fail "cued play: $(cat "$WORK/play1.err")"
 say "cued play answered after $(ms_since "$t_play") ms: the session plays"
 # The stream announces its role (audio.role), for the server's ducking policy.
-role=$(pactl list sink-inputs 2>/dev/null | sed -n 's/^[[:space:]]*media.role = "\(.*\)"$/\1/p' | head -n1)
+role=$(pactl list sink-inputs 2>/dev/null | sed -n 's/^[[:space:]]*media.role = "\(.*\)"$/\1/p' | sed -n 1p)
 say "the daemon's stream at the sound server: media.role \"$role\""
 [[ $role == event ]] || fail "the daemon's stream announces media.role \"$role\", want \"event\" (audio.role)"
 sleep 2.0 # mid "3way-arms-start" (1.3 s to 3.4 s into the session)
@@ -353,7 +355,7 @@ check_rec "" rec1b "start,next@$t_next1b,prev@$t_prev,pause@$t_ppause,resume@$t_
 serve_alive
 
 # --- 2c. a wait: the session holds, looping its reminder, until cued next ---------------
-wait_ms=$(tr -d ' \n' <"$WORK/wait-timeline.json" | tr '{' '\n' | grep '"kind":"wait"' | sed -n 's/.*"start_ms":\([0-9]*\).*"length_ms":\([0-9]*\).*/\1 \2/p' | head -n1)
+wait_ms=$(tr -d ' \n' <"$WORK/wait-timeline.json" | tr '{' '\n' | grep '"kind":"wait"' | sed -n 's/.*"start_ms":\([0-9]*\).*"length_ms":\([0-9]*\).*/\1 \2/p' | sed -n 1p)
 read -r wait_start wait_len <<<"$wait_ms"
 [[ -n $wait_start && -n $wait_len ]] || fail "the wait routine's timeline has no wait"
 test/soundserver record "$PA" "$WORK/rec1c.wav" || fail "cannot record the sink's monitor"
@@ -361,7 +363,7 @@ t_play1c=$(now)
 "${C[@]}" play "$WAITR" -q </dev/null >"$WORK/play1c.out" 2>"$WORK/play1c.err" || fail "cued play (wait): $(cat "$WORK/play1c.err")"
 # Two and a half passes of the wait: its reminder heard at least twice.
 sleep "$(awk -v s="$wait_start" -v l="$wait_len" 'BEGIN{printf "%.3f", (s + 2.5 * l) / 1000}')"
-st=$("${C[@]}" status 2>&1 | head -n1)
+st=$("${C[@]}" status 2>&1 | sed -n 1p)
 say "cued status at the wait, $(ms_since "$t_play1c") ms into the session: $st"
 [[ $st == *"waiting for you"* ]] || fail "cued status does not say the session waits: $st"
 t_release=$(now)
@@ -478,7 +480,7 @@ say "killed the sound server (SIGKILL) mid-session"
 test/soundserver stoprec "$PA" || fail "the recording before the kill did not finish"
 test/soundserver stop "$PA" >/dev/null 2>&1 || true
 wait_event fault $((faults + 1)) 5 || fail "the daemon did not notice the dead server within 5 s: $(status_json | tr -d '\n ')"
-say "the daemon reported the fault $(ms_since "$t_kill") ms after the kill (or less); cued status: $("${C[@]}" status 2>&1 | head -n1)"
+say "the daemon reported the fault $(ms_since "$t_kill") ms after the kill (or less); cued status: $("${C[@]}" status 2>&1 | sed -n 1p)"
 test/soundserver start "$PA" >/dev/null || fail "the sound server did not restart"
 test/soundserver busy "$PA" || fail "cannot keep the restarted sink busy"
 test/soundserver record "$PA" "$WORK/rec3.wav" || fail "cannot record the restarted sink's monitor"
@@ -506,7 +508,7 @@ cat "$WORK/check3.txt"
 ((rc2 == 0)) || fail "before the kill the recording is not the session (report above; $WORK/rec2.wav)"
 ((rc3 == 0)) || fail "after the restart the recording is not the session from the played sample on (report above; $WORK/rec3.wav)"
 last=$(sed -n 's/^LAST //p' "$WORK/check2.txt")
-resumed=$(sed -n 's/.*goes on at session sample \([0-9]*\).*/\1/p' "$WORK/check3.txt" | head -n1)
+resumed=$(sed -n 's/.*goes on at session sample \([0-9]*\).*/\1/p' "$WORK/check3.txt" | sed -n 1p)
 if [[ -n $last && -n $resumed ]]; then
 	say "recovery: the last sample recorded before the kill was session sample $last, the session went on at $resumed: $(awk -v d=$((resumed - last)) 'BEGIN{printf "%+.1f ms", d*1000/44100}') (the daemon steps back what the dead output may have taken past what was heard, playback.Options.Lost: 2 × audio.buffer_ms for alsa, 3 × + 1 s for beep; a negative figure is heard twice, a positive one was lost with the dead server)"
 fi

@@ -77,6 +77,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# A command that fails outside a check (set -e) names itself, not just the exit.
+trap '_rc=$?; [[ $- != *e* ]] || echo "real-playback: FAIL: line $LINENO: exit $_rc from: $BASH_COMMAND" >&2' ERR
 
 # Clips are cached under XDG_CACHE_HOME: keep the caller's cache for every
 # command (the sound server's private HOME must not make cued synthesise
@@ -89,7 +91,7 @@ test/soundserver start "$WORK/pa" >"$WORK/pa.env" 2>"$WORK/pa.err"
 rc=$?
 set -e
 if ((rc == 77)); then
-	say "skipped: $(sed 's/^soundserver: //' "$WORK/pa.err" | head -n1)"
+	say "skipped: $(sed 's/^soundserver: //' "$WORK/pa.err" | sed -n 1p)"
 	exit 0
 elif ((rc != 0)); then
 	fail "the sound server did not start: $(cat "$WORK/pa.err")"

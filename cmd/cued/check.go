@@ -11,7 +11,7 @@ import (
 	"github.com/cued-dev/cued/sequencer"
 )
 
-func init() {
+func newCheckCmd(a *app) *cobra.Command {
 	var limit time.Duration
 	cmd := &cobra.Command{
 		Use:   "check FILE...",
@@ -28,7 +28,7 @@ func init() {
 			}
 			bad := false
 			for _, f := range args {
-				if !checkFile(cmd, f, limit) {
+				if !a.checkFile(cmd, f, limit) {
 					bad = true
 				}
 			}
@@ -39,7 +39,7 @@ func init() {
 		},
 	}
 	cmd.Flags().DurationVar(&limit, "silence-limit", 10*time.Second, "warn about silences longer than this")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 // minPhase is the shortest breath phase a listener can follow by its tone.
@@ -47,7 +47,7 @@ const minPhase = time.Second
 
 // checkFile prints the problems of one routine file, or a one-line summary
 // (and any budget warning) when it is valid. It reports whether it was.
-func checkFile(cmd *cobra.Command, path string, limit time.Duration) bool {
+func (a *app) checkFile(cmd *cobra.Command, path string, limit time.Duration) bool {
 	w := cmd.OutOrStdout()
 	r, err := routines.ParseFile(path)
 	if err != nil {
@@ -56,65 +56,80 @@ func checkFile(cmd *cobra.Command, path string, limit time.Duration) bool {
 		}
 		return false
 	}
-	clips, err := clipLengths(cmd.Context(), r)
+	clips, err := a.clipLengths(cmd.Context(), r)
 	if err != nil {
 		fmt.Fprintf(w, "%s: %v\n", path, err)
 		return false
 	}
-	var lengths []string
-	var longest *sequencer.Timeline
-	var warnings []string
-	seen := map[string]bool{}
-	waits := 0
-	for _, l := range routine.Levels {
-		tl, err := sequencer.Compile(r, sequencer.Options{Level: l}, clips)
-		if err != nil {
-			fmt.Fprintf(w, "%s:%d:%d: %v\n", path, r.Pos.Line, r.Pos.Col, err)
-			return false
-		}
-		// At pace wait the session holds at more points; what it takes
-		// on the clock (Timed) stays what the budget bounds.
-		paced, err := sequencer.Compile(r, sequencer.Options{Level: l, Pace: sequencer.PaceWait}, clips)
-		if err != nil {
-			fmt.Fprintf(w, "%s:%d:%d: at pace wait: %v\n", path, r.Pos.Line, r.Pos.Col, err)
-			return false
-		}
-		waits = len(paced.Waits())
-		lengths = append(lengths, shortClock(tl.Timed()))
-		if longest == nil || tl.Timed() > longest.Timed() {
-			longest = tl
-		}
-		if paced.Timed() > longest.Timed() {
-			longest = paced
-		}
-		for _, sl := range tl.Silences(limit) {
-			if msg := silenceWarning(path, r, tl, sl, l); !seen[msg.key] {
-				seen[msg.key] = true
-				warnings = append(warnings, msg.text)
-			}
-		}
+	c, problem := compileLevels(path, r, clips, limit)
+	if problem != "" {
+		fmt.Fprintln(w, problem)
+		return false
 	}
 	held := ""
-	if waits > 0 {
-		held = fmt.Sprintf("; %d wait(s) at pace wait", waits)
+	if c.waits > 0 {
+		held = fmt.Sprintf("; %d wait(s) at pace wait", c.waits)
 	}
 	parts := fmt.Sprintf("%d parts", len(r.Steps))
 	if r.Rounds > 1 {
 		parts += fmt.Sprintf(" × %d rounds", r.Rounds)
 	}
 	fmt.Fprintf(w, "%s: ok: %s %q, %s, %s / %s / %s (gentle / standard / full)%s\n",
-		path, r.ID, r.Name, parts, lengths[0], lengths[1], lengths[2], held)
-	if r.Warmup && longest.Timed() > r.Budget {
+		path, r.ID, r.Name, parts, c.lengths[0], c.lengths[1], c.lengths[2], held)
+	if r.Warmup && c.longest.Timed() > r.Budget {
 		fmt.Fprintf(w, "%s:%d:%d: warning: at level %s the session lasts %s (waits not counted), over its warm-up budget of %s (shorten the talk or the ranges, or raise budget)\n",
-			path, r.BudgetPos.Line, r.BudgetPos.Col, longest.Level, shortClock(longest.Timed()), routine.FormatDuration(r.Budget))
+			path, r.BudgetPos.Line, r.BudgetPos.Col, c.longest.Level, shortClock(c.longest.Timed()), routine.FormatDuration(r.Budget))
 	}
-	for _, m := range warnings {
+	for _, m := range c.warnings {
 		fmt.Fprintln(w, m)
 	}
 	for _, m := range shortPhases(path, r) {
 		fmt.Fprintln(w, m)
 	}
 	return true
+}
+
+// compiled is what check learns from compiling a routine at every level:
+// the length of each (on the clock), the longest timeline (timed or at
+// pace wait), the silence warnings, each once, and the waits at pace wait.
+type compiled struct {
+	lengths  []string
+	longest  *sequencer.Timeline
+	warnings []string
+	waits    int
+}
+
+// compileLevels compiles r at every level, timed and at pace wait; a
+// routine that does not compile is the problem line it returns instead.
+func compileLevels(path string, r *routine.Routine, clips sequencer.ClipLengths, limit time.Duration) (compiled, string) {
+	var c compiled
+	seen := map[string]bool{}
+	for _, l := range routine.Levels {
+		tl, err := sequencer.Compile(r, sequencer.Options{Level: l}, clips)
+		if err != nil {
+			return c, fmt.Sprintf("%s:%d:%d: %v", path, r.Pos.Line, r.Pos.Col, err)
+		}
+		// At pace wait the session holds at more points; what it takes
+		// on the clock (Timed) stays what the budget bounds.
+		paced, err := sequencer.Compile(r, sequencer.Options{Level: l, Pace: sequencer.PaceWait}, clips)
+		if err != nil {
+			return c, fmt.Sprintf("%s:%d:%d: at pace wait: %v", path, r.Pos.Line, r.Pos.Col, err)
+		}
+		c.waits = len(paced.Waits())
+		c.lengths = append(c.lengths, shortClock(tl.Timed()))
+		for _, t := range []*sequencer.Timeline{tl, paced} {
+			if c.longest == nil || t.Timed() > c.longest.Timed() {
+				c.longest = t
+			}
+		}
+		for _, sl := range tl.Silences(limit) {
+			if msg := silenceWarning(path, r, tl, sl, l); !seen[msg.key] {
+				seen[msg.key] = true
+				c.warnings = append(c.warnings, msg.text)
+			}
+		}
+	}
+	return c, ""
 }
 
 // warning is a check warning and what makes it the same at another level.

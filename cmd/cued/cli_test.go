@@ -139,6 +139,39 @@ func runIn(t *testing.T, home string, args ...string) (string, string, int) {
 	return stdout.String(), stderr.String(), code
 }
 
+// runCLI runs the CLI in this process as main does (newRootCmd with
+// cobra's SetArgs, SetOut and SetErr), with home as the private home,
+// config, state and working directory, and returns stdout, stderr and the
+// exit status. The tests of what a command says use it; those of the
+// daemon and of hard inputs run the real binary (run).
+func runCLI(t *testing.T, home string, args ...string) (string, string, int) {
+	t.Helper()
+	for k, v := range map[string]string{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config"),
+		"XDG_CACHE_HOME": filepath.Join(home, ".cache"), "XDG_STATE_HOME": filepath.Join(home, ".state"),
+		"XDG_RUNTIME_DIR": filepath.Join(home, "run")} {
+		t.Setenv(k, v)
+	}
+	t.Chdir(home)
+	var stdout, stderr bytes.Buffer
+	root := newRootCmd(newApp(&stderr))
+	root.SetArgs(args)
+	root.SetOut(&stdout)
+	root.SetErr(&stderr)
+	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
+	defer cancel()
+	code := 0
+	if err := root.ExecuteContext(ctx); err != nil {
+		var ec exitCode
+		if asExit(err, &ec) {
+			code = int(ec)
+		} else {
+			fmt.Fprintln(&stderr, "cued:", err)
+			code = 1
+		}
+	}
+	return stdout.String(), stderr.String(), code
+}
+
 func TestCheck(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
@@ -167,7 +200,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.file), func(t *testing.T) {
-			out, _, code := run(t, "check", tt.file)
+			out, _, code := runCLI(t, t.TempDir(), "check", tt.file)
 			if code != tt.code {
 				t.Errorf("check %s: exit %d, want %d\n%s", tt.file, code, tt.code, out)
 			}
@@ -184,7 +217,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestTimelineJSON(t *testing.T) {
-	out, errOut, code := run(t, "timeline", "tspine-3way", "--json", "--level", "full", "--reps", "13")
+	out, errOut, code := runCLI(t, t.TempDir(), "timeline", "tspine-3way", "--json", "--level", "full", "--reps", "13")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -198,7 +231,7 @@ func TestTimelineJSON(t *testing.T) {
 	if err := sequencer.Check(&tl); err != nil {
 		t.Error(err)
 	}
-	text, _, _ := run(t, "timeline", "tspine-basic")
+	text, _, _ := runCLI(t, t.TempDir(), "timeline", "tspine-basic")
 	if !strings.HasPrefix(text, "# tspine-basic: Basic thoracic spine roll (level standard)") {
 		t.Errorf("text form starts %q", text[:min(80, len(text))])
 	}
@@ -214,10 +247,12 @@ func TestBadInput(t *testing.T) {
 		{[]string{"timeline", "tspine-basic", "--level", "max"}, `level "max" is not a level (gentle, standard or full)`},
 	}
 	for _, tt := range tests {
-		_, errOut, code := run(t, tt.args...)
-		if code == 0 || !strings.Contains(errOut, tt.want) {
-			t.Errorf("cued %v: exit %d, stderr %q; want %q", tt.args, code, errOut, tt.want)
-		}
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			_, errOut, code := runCLI(t, t.TempDir(), tt.args...)
+			if code == 0 || !strings.Contains(errOut, tt.want) {
+				t.Errorf("cued %v: exit %d, stderr %q; want %q", tt.args, code, errOut, tt.want)
+			}
+		})
 	}
 }
 
@@ -225,19 +260,19 @@ func TestConfigErrors(t *testing.T) {
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "c.yaml")
 	os.WriteFile(cfgPath, []byte("session:\n  levle: full\naudio:\n  rate: 22050\n"), 0o644)
-	_, errOut, code := run(t, "--config", cfgPath, "routines")
+	_, errOut, code := runCLI(t, t.TempDir(), "--config", cfgPath, "routines")
 	if code == 0 || !strings.Contains(errOut, "levle") {
 		t.Errorf("unknown key: exit %d, stderr %q", code, errOut)
 	}
 	os.WriteFile(cfgPath, []byte("audio:\n  rate: 22050\n"), 0o644)
-	_, errOut, code = run(t, "--config", cfgPath, "routines")
+	_, errOut, code = runCLI(t, t.TempDir(), "--config", cfgPath, "routines")
 	if code == 0 || !strings.Contains(errOut, "audio.rate 22050 is not supported (44100 or 48000)") {
 		t.Errorf("bad rate: exit %d, stderr %q", code, errOut)
 	}
 }
 
 func TestRoutinesList(t *testing.T) {
-	out, _, code := run(t, "routines")
+	out, _, code := runCLI(t, t.TempDir(), "routines")
 	if code != 0 || !strings.Contains(out, "tspine-basic") || !strings.Contains(out, "GENTLE") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
@@ -246,7 +281,7 @@ func TestRoutinesList(t *testing.T) {
 // TestStepOverrideFlags: --work, --reps and --segments take part=value for
 // one part beside a plain value for all, each checked against its part.
 func TestStepOverrideFlags(t *testing.T) {
-	out, errOut, code := run(t, "timeline", "tspine-3way", "--json", "--level", "gentle", "--work", "arm-hug=40s", "--reps", "extension=13")
+	out, errOut, code := runCLI(t, t.TempDir(), "timeline", "tspine-3way", "--json", "--level", "gentle", "--work", "arm-hug=40s", "--reps", "extension=13")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -264,7 +299,7 @@ func TestStepOverrideFlags(t *testing.T) {
 		{"--reps=arm-hug=12", `arm-hug=12 reps: step "arm-hug" has no reps`},
 	} {
 		t.Run(tt.flag, func(t *testing.T) {
-			_, errOut, code := run(t, "timeline", "tspine-3way", tt.flag)
+			_, errOut, code := runCLI(t, t.TempDir(), "timeline", "tspine-3way", tt.flag)
 			if code == 0 || !strings.Contains(errOut, tt.want) {
 				t.Errorf("exit %d, stderr %q; want an error saying %q", code, errOut, tt.want)
 			}
@@ -296,7 +331,7 @@ func TestHistoryDaily(t *testing.T) {
 		}
 		f.WriteString(tt.add)
 		f.Close()
-		if out, stderr, code := runIn(t, home, "history"); code != 0 || !strings.Contains(out, tt.want) {
+		if out, stderr, code := runCLI(t, home, "history"); code != 0 || !strings.Contains(out, tt.want) {
 			t.Errorf("cued history: exit %d, stderr %q, output:\n%s\nwant a line %q", code, stderr, out, tt.want)
 		}
 	}

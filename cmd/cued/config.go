@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/go-viper/mapstructure/v2"
-	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
 	cued "github.com/cued-dev/cued"
@@ -128,20 +127,15 @@ type ScheduleEntry struct {
 	Level   string `mapstructure:"level"`
 }
 
-// cfg is the loaded configuration, set before any subcommand runs.
-var cfg Config
-
-// cfgFile is the file the configuration came from, or "" for the defaults.
-var cfgFile string
-
 // maxConfigSize is the most a config file may hold.
 const maxConfigSize = 1 << 20
 
-// loadConfig reads the embedded defaults, then the first config file found
-// (--config, ./config.yaml, $XDG_CONFIG_HOME/cued/config.yaml), then CUED_*
-// environment variables, and rejects unknown keys.
-func loadConfig(cmd *cobra.Command) error {
-	path, _ := cmd.Flags().GetString("config")
+// loadConfig reads the embedded defaults, then the config file at path or,
+// for "", the first one found (./config.yaml, then
+// $XDG_CONFIG_HOME/cued/config.yaml), then CUED_* environment variables,
+// and rejects unknown keys. It returns the configuration and the file it
+// came from ("" for the defaults alone).
+func loadConfig(path string) (Config, string, error) {
 	if path == "" {
 		path = findConfig()
 	}
@@ -149,17 +143,15 @@ func loadConfig(cmd *cobra.Command) error {
 	if path != "" {
 		b, err := userfile.Read(path, "a config file", maxConfigSize)
 		if err != nil {
-			return fmt.Errorf("config: %w", err)
+			return Config{}, "", fmt.Errorf("config: %w", err)
 		}
 		file = b
 	}
 	c, err := decodeConfig(file, path)
 	if err != nil {
-		return err
+		return Config{}, "", err
 	}
-	cfgFile = path
-	cfg = c
-	return nil
+	return c, path, nil
 }
 
 // decodeConfig builds the configuration from the embedded defaults, the

@@ -17,8 +17,9 @@ import (
 	"github.com/cued-dev/cued/daemon/client"
 )
 
-// The control verbs: each sends one request to the running daemon.
-func init() {
+// newVerbCmds are the control verbs: each sends one request to the
+// running daemon.
+func newVerbCmds(a *app) []*cobra.Command {
 	short := map[api.Verb]string{
 		"pause":  "Pause the session the daemon plays",
 		"resume": "Resume the paused session",
@@ -30,13 +31,14 @@ func init() {
 		"where":  "Say over the session where it is: the part, the breath or the time left",
 		"repeat": "Say the part's last cue again (its set-up or start), over the session",
 	}
+	var cmds []*cobra.Command
 	for _, verb := range api.Verbs {
-		rootCmd.AddCommand(&cobra.Command{
+		cmds = append(cmds, &cobra.Command{
 			Use:   string(verb),
 			Short: short[verb],
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				c := newClient()
+				c := a.newClient()
 				defer c.Close()
 				ctx, cancel := context.WithTimeout(cmd.Context(), clientTimeout)
 				defer cancel()
@@ -52,13 +54,17 @@ func init() {
 			},
 		})
 	}
+	return cmds
+}
 
-	rootCmd.AddCommand(&cobra.Command{
+// newReloadCmd is `cued reload`.
+func newReloadCmd(a *app) *cobra.Command {
+	return &cobra.Command{
 		Use:   "reload",
 		Short: "Make the daemon re-read its configuration and routines (as SIGHUP does)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c := newClient()
+			c := a.newClient()
 			defer c.Close()
 			ctx, cancel := context.WithTimeout(cmd.Context(), clientTimeout)
 			defer cancel()
@@ -76,20 +82,18 @@ func init() {
 			}
 			return exitCode(1)
 		},
-	})
-
-	rootCmd.AddCommand(statusCommand())
+	}
 }
 
-// statusCommand is `cued status [--json] [--follow]`.
-func statusCommand() *cobra.Command {
+// newStatusCmd is `cued status [--json] [--follow]`.
+func newStatusCmd(a *app) *cobra.Command {
 	var asJSON, follow bool
 	status := &cobra.Command{
 		Use:   "status",
 		Short: "Show what the daemon plays; --follow for a live display",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c := newClient()
+			c := a.newClient()
 			defer c.Close()
 			if follow {
 				return followStatus(cmd, c, asJSON)

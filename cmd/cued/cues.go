@@ -11,7 +11,7 @@ import (
 	"github.com/cued-dev/cued/sequencer"
 )
 
-func init() {
+func newCuesCmd(a *app) *cobra.Command {
 	var all bool
 	cmd := &cobra.Command{
 		Use:   "cues",
@@ -26,7 +26,7 @@ func init() {
 				return err
 			}
 			if all {
-				set, err := loadRoutines()
+				set, err := a.loadRoutines()
 				if err != nil {
 					return err
 				}
@@ -48,5 +48,5 @@ func init() {
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "include the cues of your own routines")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/cued-dev/cued/daemon/history"
 )
 
-func init() {
+func newHistoryCmd(a *app) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "history",
@@ -24,14 +24,14 @@ func init() {
 			if err != nil {
 				return err
 			}
-			playing := playingSession()
+			playing := a.playingSession()
 			for i := range recs {
 				if recs[i].ID == playing && playing != "" {
 					recs[i].Interrupted = false // it plays: it has not counted yet
 				}
 			}
-			sum := history.Summarize(recs, time.Now(), cfg.Daemon.DailyGoal)
-			sum.Daily = history.Dailies(recs, time.Now(), dailyRules())
+			sum := history.Summarize(recs, time.Now(), a.cfg.Daemon.DailyGoal)
+			sum.Daily = history.Dailies(recs, time.Now(), a.dailyRules())
 			w := cmd.OutOrStdout()
 			if asJSON {
 				enc := json.NewEncoder(w)
@@ -60,7 +60,7 @@ func init() {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 // howFar says how a session of the history ended; playing is the id of
@@ -85,8 +85,8 @@ func howFar(r history.Record, playing string) string {
 
 // playingSession returns the history id of the session a running daemon
 // plays, or "" when none plays or no daemon answers.
-func playingSession() string {
-	c := newClient()
+func (a *app) playingSession() string {
+	c := a.newClient()
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
@@ -99,8 +99,8 @@ func playingSession() string {
 
 // dailyRules are the daily: lists of the routines that load (none if they
 // do not: the history shows without them).
-func dailyRules() []history.DailyRule {
-	set, _ := loadRoutines()
+func (a *app) dailyRules() []history.DailyRule {
+	set, _ := a.loadRoutines()
 	if set == nil {
 		return nil
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 func main() {
-	if err := rootCmd.Execute(); err != nil {
+	if err := newRootCmd(newApp(os.Stderr)).Execute(); err != nil {
 		var ec exitCode
 		if asExit(err, &ec) {
 			os.Exit(int(ec))

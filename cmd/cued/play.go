@@ -31,7 +31,7 @@ func (pf *playFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&pf.output, "output", "", "play in this process through this output: pulse, alsa or beep (default audio.output)")
 }
 
-func init() {
+func newPlayCmd(a *app) *cobra.Command {
 	var f sessionFlags
 	var pf playFlags
 	cmd := &cobra.Command{
@@ -44,21 +44,21 @@ func init() {
 			"short fade. When a daemon (cued serve) runs,\n" +
 			"play asks it to play the session instead, unless --local or --output is given.",
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runPlay(cmd, args[0], &f, pf) },
+		RunE: func(cmd *cobra.Command, args []string) error { return a.runPlay(cmd, args[0], &f, pf) },
 	}
 	f.register(cmd)
 	pf.register(cmd)
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 // runPlay plays routine (an id or a file) through the daemon when one
 // runs, else (or with --local or --output) in this process.
-func runPlay(cmd *cobra.Command, routine string, f *sessionFlags, pf playFlags) error {
+func (a *app) runPlay(cmd *cobra.Command, routine string, f *sessionFlags, pf playFlags) error {
 	if pf.output != "" {
 		if _, err := playback.ParseOutput(pf.output); err != nil {
 			return fmt.Errorf("--output %q is not an output (pulse, alsa or beep)", pf.output)
 		}
-		cfg.Audio.Output, pf.local = pf.output, true
+		a.cfg.Audio.Output, pf.local = pf.output, true
 	}
 	if !pf.local {
 		req, err := f.request()
@@ -66,7 +66,7 @@ func runPlay(cmd *cobra.Command, routine string, f *sessionFlags, pf playFlags) 
 			return err
 		}
 		req.Routine = routine
-		if handled, err := tryDaemonPlay(req); handled {
+		if handled, err := a.tryDaemonPlay(req); handled {
 			if err == nil && !pf.quiet {
 				fmt.Fprintln(cmd.ErrOrStderr(), "cued: playing through the daemon (cued status --follow shows progress; cued stop ends it)")
 			}
@@ -75,7 +75,7 @@ func runPlay(cmd *cobra.Command, routine string, f *sessionFlags, pf playFlags) 
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, tl, err := prepareSession(ctx, routine, f)
+	s, tl, err := a.prepareSession(ctx, routine, f)
 	if err != nil {
 		return err
 	}
@@ -83,14 +83,14 @@ func runPlay(cmd *cobra.Command, routine string, f *sessionFlags, pf playFlags) 
 	if pf.quiet {
 		out = io.Discard
 	}
-	return playLocal(ctx, s, tl, out)
+	return a.playLocal(ctx, s, tl, out)
 }
 
 // playLocal plays the session in this process, showing progress on out and
 // taking keys from a terminal on stdin.
-func playLocal(ctx context.Context, s *audio.Session, tl *sequencer.Timeline, out io.Writer) error {
-	announceRole(&cfg)
-	p, err := playback.Start(s, s.Format(), playbackOptions(&cfg))
+func (a *app) playLocal(ctx context.Context, s *audio.Session, tl *sequencer.Timeline, out io.Writer) error {
+	announceRole(&a.cfg)
+	p, err := playback.Start(s, s.Format(), playbackOptions(&a.cfg))
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func playLocal(ctx context.Context, s *audio.Session, tl *sequencer.Timeline, ou
 	}
 	prog := newProgress(out, tl, s)
 	prog.paused = p.Paused
-	prog.offset = time.Duration(cfg.Audio.LatencyMS) * time.Millisecond
+	prog.offset = time.Duration(a.cfg.Audio.LatencyMS) * time.Millisecond
 	err = p.Wait(ctx, prog.update)
 	prog.done()
 	if errors.Is(err, context.Canceled) {

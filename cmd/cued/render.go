@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -15,7 +16,7 @@ import (
 	"github.com/cued-dev/cued/sequencer"
 )
 
-func init() {
+func newRenderCmd(a *app) *cobra.Command {
 	var f sessionFlags
 	var out, format, overlay string
 	cmd := &cobra.Command{
@@ -31,30 +32,21 @@ func init() {
 				return fmt.Errorf("render needs -o FILE (or -o - for standard output)")
 			}
 			if format == "" {
-				format = cfg.Audio.Format
+				format = a.cfg.Audio.Format
 			}
 			enc, err := audio.ParseEncoding(format)
 			if err != nil {
 				return err
 			}
-			s, err := renderSession(cmd.Context(), args[0], &f, overlay)
+			s, err := a.renderSession(cmd.Context(), args[0], &f, overlay)
 			if err != nil {
 				return err
 			}
-			w := os.Stdout
-			if out != "-" {
-				// O_CREATE|O_WRONLY without O_TRUNC first: a FIFO must not be truncated.
-				w, err = os.OpenFile(out, os.O_WRONLY|os.O_CREATE, 0o644)
-				if err != nil {
-					return err
-				}
-				if fi, err := w.Stat(); err == nil && fi.Mode().IsRegular() {
-					if err := w.Truncate(0); err != nil {
-						return err
-					}
-				}
-				defer w.Close()
+			w, closeOut, err := openOutput(cmd, out)
+			if err != nil {
+				return err
 			}
+			defer closeOut()
 			bw := bufio.NewWriterSize(w, 1<<16)
 			if err := audio.Render(bw, s, s.Format(), enc); err != nil {
 				return fmt.Errorf("render %s: %w", out, err)
@@ -62,10 +54,7 @@ func init() {
 			if err := bw.Flush(); err != nil {
 				return fmt.Errorf("render %s: %w", out, err)
 			}
-			if out != "-" {
-				return w.Close()
-			}
-			return nil
+			return closeOut()
 		},
 	}
 	f.register(cmd)
@@ -76,14 +65,14 @@ func init() {
 	// said_cues).
 	cmd.Flags().StringVar(&overlay, "overlay", "", "MS=ID,ID...: these cues spoken from MS, as where places them")
 	cmd.Flags().MarkHidden("overlay")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 // renderSession is the session render writes: the routine's, or with
 // overlay ("MS=ID,ID...") the one where and repeat leave.
-func renderSession(ctx context.Context, name string, f *sessionFlags, overlay string) (*audio.Session, error) {
+func (a *app) renderSession(ctx context.Context, name string, f *sessionFlags, overlay string) (*audio.Session, error) {
 	if overlay == "" {
-		s, _, err := prepareSession(ctx, name, f)
+		s, _, err := a.prepareSession(ctx, name, f)
 		return s, err
 	}
 	ms, list, ok := strings.Cut(overlay, "=")
@@ -91,11 +80,11 @@ func renderSession(ctx context.Context, name string, f *sessionFlags, overlay st
 	if !ok || err != nil || at < 0 || list == "" {
 		return nil, fmt.Errorf("--overlay %q is not MS=ID,ID (a time in ms, then cue ids)", overlay)
 	}
-	r, err := findRoutine(name)
+	r, err := a.findRoutine(name)
 	if err != nil {
 		return nil, err
 	}
-	tl, _, err := compileRoutine(ctx, &cfg, r, f, nil)
+	tl, _, err := compileRoutine(ctx, &a.cfg, r, f, a.loader(nil))
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +95,7 @@ func renderSession(ctx context.Context, name string, f *sessionFlags, overlay st
 			texts[id] = words[id]
 		}
 	}
-	bank, err := loadBankTexts(ctx, &cfg, texts, nil)
+	bank, err := a.loader(nil).texts(ctx, &a.cfg, texts)
 	if err != nil {
 		return nil, err
 	}
@@ -114,5 +103,26 @@ func renderSession(ctx context.Context, name string, f *sessionFlags, overlay st
 	if err != nil {
 		return nil, err
 	}
-	return audio.NewSession(out, bank, mixOptions(&cfg))
+	return audio.NewSession(out, bank, mixOptions(&a.cfg))
+}
+
+// openOutput opens where a render goes: the command's standard output for
+// "-", else the file (or FIFO) at path. close closes it (a second call,
+// from a defer, fails harmlessly).
+func openOutput(cmd *cobra.Command, path string) (w io.Writer, close func() error, err error) {
+	if path == "-" {
+		return cmd.OutOrStdout(), func() error { return nil }, nil
+	}
+	// O_CREATE|O_WRONLY without O_TRUNC first: a FIFO must not be truncated.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, nil, err
+	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if err := f.Truncate(0); err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+	}
+	return f, f.Close, nil
 }

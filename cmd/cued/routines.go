@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 
@@ -13,35 +12,36 @@ import (
 	"github.com/cued-dev/cued/sequencer"
 )
 
-func init() {
-	rootCmd.AddCommand(&cobra.Command{
+// newRoutinesCmd is `cued routines`.
+func newRoutinesCmd(a *app) *cobra.Command {
+	return &cobra.Command{
 		Use:   "routines",
 		Short: "List the built-in routines and those in your routine folders",
 		Args:  cobra.NoArgs,
-		RunE:  runRoutines,
-	})
+		RunE:  a.runRoutines,
+	}
 }
 
 // routineDirs are the user's routine folders, in the order they are read.
-func routineDirs() []string {
-	return append([]string{filepath.Join(configHome(), "cued", "routines")}, cfg.Routines.Dirs...)
+func (a *app) routineDirs() []string {
+	return append([]string{filepath.Join(configHome(), "cued", "routines")}, a.cfg.Routines.Dirs...)
 }
 
 // loadRoutines returns the routine set; a broken user file is reported on
 // stderr and left out, never fatal.
-func loadRoutines() (*routines.Set, error) {
-	set, err := routines.Load(routineDirs()...)
+func (a *app) loadRoutines() (*routines.Set, error) {
+	set, err := routines.Load(a.routineDirs()...)
 	if set == nil {
 		return nil, err
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "cued: some routine files were left out:\n%v\n", err)
+		a.warn(fmt.Sprintf("some routine files were left out:\n%v", err))
 	}
 	return set, nil
 }
 
-func runRoutines(cmd *cobra.Command, _ []string) error {
-	set, err := loadRoutines()
+func (a *app) runRoutines(cmd *cobra.Command, _ []string) error {
+	set, err := a.loadRoutines()
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func runRoutines(cmd *cobra.Command, _ []string) error {
 	for _, src := range set.All() {
 		rs = append(rs, src.Routine)
 	}
-	clips, err := clipLengths(cmd.Context(), rs...)
+	clips, err := a.clipLengths(cmd.Context(), rs...)
 	if err != nil {
 		return err
 	}

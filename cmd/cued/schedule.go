@@ -14,7 +14,7 @@ import (
 	"github.com/cued-dev/cued/daemon/schedule"
 )
 
-func init() {
+func newScheduleCmd(a *app) *cobra.Command {
 	var n int
 	cmd := &cobra.Command{
 		Use:   "schedule",
@@ -24,7 +24,7 @@ func init() {
 			if n < 1 || n > 100 {
 				return fmt.Errorf("-n %d is out of range (1 to 100)", n)
 			}
-			items, from, err := upcoming(cmd.Context(), n)
+			items, from, err := a.upcoming(cmd.Context(), n)
 			if err != nil {
 				return err
 			}
@@ -48,12 +48,12 @@ func init() {
 		},
 	}
 	cmd.Flags().IntVarP(&n, "n", "n", 5, "how many to show")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 // upcoming asks the daemon, or computes from the config when none runs.
-func upcoming(ctx context.Context, n int) ([]api.Scheduled, string, error) {
-	c := newClient()
+func (a *app) upcoming(ctx context.Context, n int) ([]api.Scheduled, string, error) {
+	c := a.newClient()
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(ctx, clientTimeout)
 	defer cancel()
@@ -64,9 +64,9 @@ func upcoming(ctx context.Context, n int) ([]api.Scheduled, string, error) {
 	if !errors.Is(err, client.ErrNoDaemon) {
 		return nil, "", clientError(err)
 	}
-	entries, err := schedule.Parse(scheduleEntries(cfg.Schedule))
+	entries, err := schedule.Parse(scheduleEntries(a.cfg.Schedule))
 	if err != nil {
-		return nil, "", fmt.Errorf("config %s: %w", cfgFile, err)
+		return nil, "", fmt.Errorf("config %s: %w", a.cfgFile, err)
 	}
 	for _, o := range schedule.Upcoming(entries, time.Now(), n) {
 		items = append(items, api.Scheduled{At: o.Time, Routine: o.Routine, Mode: o.Mode, Level: o.Level})

@@ -27,7 +27,7 @@ import (
 	"github.com/cued-dev/cued/voice"
 )
 
-func init() {
+func newServeCmd(a *app) *cobra.Command {
 	var sinkKind string
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -37,18 +37,20 @@ func init() {
 			"$XDG_STATE_HOME/cued/history.jsonl. SIGHUP or `cued reload` re-reads the configuration\n" +
 			"and routines; SIGTERM stops it cleanly. See docs/protocol.md.",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd, sinkKind) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.runServe(cmd, sinkKind) },
 	}
 	cmd.Flags().StringVar(&sinkKind, "sink", "child", "audio output: child (a `cued sink` process per session) or null (plays nothing, in real time; for tests)")
 	cmd.Flags().MarkHidden("sink")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 // server holds what the daemon's callbacks share. mu serialises Prepare
-// and Reload, which read and replace the global configuration.
+// and Reload, which read and replace the app's configuration.
 type server struct {
-	mu     sync.Mutex
-	cmd    *cobra.Command
+	mu  sync.Mutex
+	app *app
+	// path is the --config flag's value, for reload.
+	path   string
 	set    *routines.Set
 	level  *slog.LevelVar
 	logger *slog.Logger
@@ -56,15 +58,16 @@ type server struct {
 	memo *voice.Memo
 }
 
-func runServe(cmd *cobra.Command, sinkKind string) error {
-	s := &server{cmd: cmd, level: new(slog.LevelVar), memo: &voice.Memo{}}
-	announceRole(&cfg) // before any sink child starts: they inherit it
-	if err := s.level.UnmarshalText([]byte(cfg.Daemon.LogLevel)); err != nil {
-		return fmt.Errorf("daemon.log_level %q is not a level (debug, info, warn or error)", cfg.Daemon.LogLevel)
+func (a *app) runServe(cmd *cobra.Command, sinkKind string) error {
+	path, _ := cmd.Flags().GetString("config")
+	s := &server{app: a, path: path, level: new(slog.LevelVar), memo: &voice.Memo{}}
+	announceRole(&a.cfg) // before any sink child starts: they inherit it
+	if err := s.level.UnmarshalText([]byte(a.cfg.Daemon.LogLevel)); err != nil {
+		return fmt.Errorf("daemon.log_level %q is not a level (debug, info, warn or error)", a.cfg.Daemon.LogLevel)
 	}
 	s.logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: s.level}))
-	voiceWarn = func(msg string) { s.logger.Warn(msg) }
-	set, err := routines.Load(routineDirs()...)
+	a.warn = func(msg string) { s.logger.Warn(msg) }
+	set, err := routines.Load(a.routineDirs()...)
 	if set == nil {
 		return err
 	}
@@ -73,35 +76,14 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 	}
 	s.set = set
 
-	out, err := sinkOutput(sinkKind)
+	out, err := a.sinkOutput(sinkKind)
 	if err != nil {
 		return err
 	}
 
-	d, err := daemon.New(daemon.Options{
-		Socket:      socketPath(),
-		Logger:      s.logger,
-		HistoryPath: historyPath(),
-		Schedule:    scheduleEntries(cfg.Schedule),
-		Prepare:     s.prepare,
-		Invite:      s.invite,
-		Output:      out,
-		Routines:    s.routines,
-		Reload:      s.reload,
-		// A dead sound server takes with it what the output had taken
-		// past what was heard (playback.Options.Lost). Step back that
-		// much, so nothing is lost.
-		FaultRewind:   playbackOptions(&cfg).Lost(),
-		LatencyOffset: time.Duration(cfg.Audio.LatencyMS) * time.Millisecond,
-		ProbeAtStart:  sinkKind == "child",
-		ProbeRate:     cfg.Audio.Rate,
-		Snooze:        cfg.Desktop.Snooze,
-		Volume:        api.Volume(cfg.Audio.Volume),
-		Revolume:      revolume,
-		Overlay:       s.overlay,
-	})
+	d, err := daemon.New(s.options(out, sinkKind == "child"))
 	if err != nil {
-		return fmt.Errorf("config %s: %w", cfgFile, err)
+		return fmt.Errorf("config %s: %w", a.cfgFile, err)
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
@@ -112,7 +94,7 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 	desk := make(chan struct{})
 	go func() {
 		defer close(desk)
-		runDesktop(ctx, d, desktopOptions(&cfg, s.logger))
+		runDesktop(ctx, d, desktopOptions(&a.cfg, s.logger))
 	}()
 	err = d.Run(ctx)
 	stop() // Run may return before ctx ends (the socket is taken)
@@ -123,9 +105,37 @@ func runServe(cmd *cobra.Command, sinkKind string) error {
 	return err
 }
 
+// options are the daemon's options: its callbacks are s's, the rest
+// from the configuration; probe opens the output at start.
+func (s *server) options(out daemon.Output, probe bool) daemon.Options {
+	a := s.app
+	return daemon.Options{
+		Socket:      a.socketPath(),
+		Logger:      s.logger,
+		HistoryPath: historyPath(),
+		Schedule:    scheduleEntries(a.cfg.Schedule),
+		Prepare:     s.prepare,
+		Invite:      s.invite,
+		Output:      out,
+		Routines:    s.routines,
+		Reload:      s.reload,
+		// A dead sound server takes with it what the output had taken
+		// past what was heard (playback.Options.Lost). Step back that
+		// much, so nothing is lost.
+		FaultRewind:   playbackOptions(&a.cfg).Lost(),
+		LatencyOffset: time.Duration(a.cfg.Audio.LatencyMS) * time.Millisecond,
+		ProbeAtStart:  probe,
+		ProbeRate:     a.cfg.Audio.Rate,
+		Snooze:        a.cfg.Desktop.Snooze,
+		Volume:        api.Volume(a.cfg.Audio.Volume),
+		Revolume:      revolume,
+		Overlay:       s.overlay,
+	}
+}
+
 // sinkOutput is the daemon's output: a `cued sink` child per device
 // ("child"), or a null device ("null").
-func sinkOutput(kind string) (daemon.Output, error) {
+func (a *app) sinkOutput(kind string) (daemon.Output, error) {
 	switch kind {
 	case "null":
 		return daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Device, error) {
@@ -136,8 +146,8 @@ func sinkOutput(kind string) (daemon.Output, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cannot find the cued binary for the sink: %w", err)
 		}
-		args := []string{exe, "sink", "--output", cfg.Audio.Output} // a change needs a restart
-		ex := &sink.Exec{Command: args, BufferMS: cfg.Audio.BufferMS, Stderr: os.Stderr}
+		args := []string{exe, "sink", "--output", a.cfg.Audio.Output} // a change needs a restart
+		ex := &sink.Exec{Command: args, BufferMS: a.cfg.Audio.BufferMS, Stderr: os.Stderr}
 		return daemon.OutputFunc(func(ctx context.Context, rate int) (daemon.Device, error) {
 			ch, err := ex.Open(ctx, rate)
 			if err != nil {
@@ -203,7 +213,7 @@ func (s *server) prepare(ctx context.Context, req api.PlayRequest) (daemon.Sessi
 		c.Audio.Volume = VolumeConfig(*req.Volume)
 	}
 	f := &sessionFlags{req: &req}
-	tl, bank, err := compileRoutine(ctx, &c, r, f, s.memo)
+	tl, bank, err := compileRoutine(ctx, &c, r, f, s.app.loader(s.memo))
 	if err != nil {
 		return daemon.Session{}, err
 	}
@@ -253,7 +263,7 @@ func (s *server) invite(ctx context.Context, occ schedule.Occurrence) (daemon.Se
 	if err != nil {
 		return daemon.Session{}, err
 	}
-	bank, err := loadBank(ctx, &c, s.memo, r)
+	bank, err := s.app.loader(s.memo).routines(ctx, &c, r)
 	if err != nil {
 		return daemon.Session{}, err
 	}
@@ -271,7 +281,7 @@ func (s *server) find(id string) (*routine.Routine, Config, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, err := s.set.Find(id)
-	return r, cfg, err
+	return r, s.app.cfg, err
 }
 
 // inviteTimeline is a chime followed by the routine's first intro cue.
@@ -319,20 +329,21 @@ func (s *server) routines() ([]api.Routine, error) {
 func (s *server) reload(context.Context) (daemon.Config, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old := cfg
-	if err := loadConfig(s.cmd); err != nil {
-		cfg = old
+	a := s.app
+	c, from, err := loadConfig(s.path)
+	if err != nil {
 		return daemon.Config{}, err
 	}
-	if err := s.level.UnmarshalText([]byte(cfg.Daemon.LogLevel)); err != nil {
-		cfg = old
-		return daemon.Config{}, fmt.Errorf("daemon.log_level %q is not a level (debug, info, warn or error)", cfg.Daemon.LogLevel)
+	if err := s.level.UnmarshalText([]byte(c.Daemon.LogLevel)); err != nil {
+		return daemon.Config{}, fmt.Errorf("daemon.log_level %q is not a level (debug, info, warn or error)", c.Daemon.LogLevel)
 	}
-	dc := daemon.Config{Schedule: scheduleEntries(cfg.Schedule)}
-	if cfg.Daemon.Socket != old.Daemon.Socket {
+	old := a.cfg
+	a.cfg, a.cfgFile = c, from
+	dc := daemon.Config{Schedule: scheduleEntries(a.cfg.Schedule)}
+	if a.cfg.Daemon.Socket != old.Daemon.Socket {
 		dc.Problems = append(dc.Problems, "daemon.socket changed: restart the daemon to use it")
 	}
-	set, err := routines.LoadOver(s.set, routineDirs()...)
+	set, err := routines.LoadOver(s.set, a.routineDirs()...)
 	if err != nil {
 		dc.Problems = append(dc.Problems, strings.Split(strings.TrimSpace(err.Error()), "\n")...)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -212,7 +213,7 @@ func TestServeVerbs(t *testing.T) {
 
 	// Start through the client function cued play uses.
 	t.Setenv("XDG_RUNTIME_DIR", filepath.Join(e.home, "run"))
-	handled, err := tryDaemonPlay(api.PlayRequest{Routine: "tspine-3way", Level: "gentle"})
+	handled, err := newApp(io.Discard).tryDaemonPlay(api.PlayRequest{Routine: "tspine-3way", Level: "gentle"})
 	if !handled || err != nil {
 		t.Fatalf("tryDaemonPlay: %v %v", handled, err)
 	}
@@ -432,7 +433,7 @@ func TestInviteTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl := inviteTimeline(&cfg, r, clipStub{})
+	tl := inviteTimeline(&Config{}, r, clipStub{})
 	if len(tl.Events) != 3 || tl.Events[1].Tone != sequencer.ToneChime || tl.Events[2].Cue != r.Intro[0].ID {
 		t.Fatalf("events %+v", tl.Events)
 	}

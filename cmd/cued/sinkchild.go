@@ -21,7 +21,7 @@ import (
 // a fresh device by starting a fresh child, and plays the sessions the
 // daemon sends it, mixing each itself with the player `cued play` uses.
 // The protocol is in package daemon/sink.
-func init() {
+func newSinkCmd(a *app) *cobra.Command {
 	var rate, bufferMS int
 	var output string
 	cmd := &cobra.Command{
@@ -34,7 +34,7 @@ func init() {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, os.Interrupt)
 			defer stop()
-			b := &sinkBackend{ctx: ctx, output: playback.Output(output)}
+			b := &sinkBackend{ctx: ctx, output: playback.Output(output), warn: a.warn}
 			err := sink.Serve(ctx, pollable(0, os.Stdin), os.Stdout, b, rate, bufferMS)
 			if err != nil {
 				return exitCode(2) // already reported on stdout
@@ -45,7 +45,7 @@ func init() {
 	cmd.Flags().IntVar(&rate, "rate", 44100, "sample rate in Hz")
 	cmd.Flags().IntVar(&bufferMS, "buffer-ms", 40, "speaker buffer in milliseconds")
 	cmd.Flags().StringVar(&output, "output", "", "sound output: pulse, alsa or beep (default: the platform's)")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 // sinkBackend is the child's audio: the device of package playback, and
@@ -55,6 +55,7 @@ type sinkBackend struct {
 	output playback.Output
 	o      playback.Options
 	memo   voice.Memo // the clips, kept between sessions
+	warn   func(msg string)
 }
 
 // Open opens the device.
@@ -70,7 +71,7 @@ func (b *sinkBackend) Play(spec []byte, from int, paused bool) (sink.Player, err
 	if err != nil {
 		return nil, err
 	}
-	s, err := sp.session(b.ctx, &b.memo)
+	s, err := sp.session(b.ctx, clipLoader{memo: &b.memo, warn: b.warn})
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +99,7 @@ func (b *sinkBackend) Remix(p sink.Player, spec []byte) error {
 	if err != nil {
 		return err
 	}
-	s, err := sp.session(b.ctx, &b.memo)
+	s, err := sp.session(b.ctx, clipLoader{memo: &b.memo, warn: b.warn})
 	if err != nil {
 		return err
 	}

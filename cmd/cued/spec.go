@@ -7,7 +7,6 @@ import (
 
 	"github.com/cued-dev/cued/audio"
 	"github.com/cued-dev/cued/sequencer"
-	"github.com/cued-dev/cued/voice"
 )
 
 // sessionSpec is a session as the daemon's sink child mixes it itself: the
@@ -34,13 +33,13 @@ func specOf(c *Config, tl *sequencer.Timeline, texts map[string]string) ([]byte,
 	return json.Marshal(sp)
 }
 
-// session rebuilds the mix a spec describes (memo: see loadBankTexts).
-func (sp *sessionSpec) session(ctx context.Context, memo *voice.Memo) (*audio.Session, error) {
+// session rebuilds the mix a spec describes, its clips loaded by l.
+func (sp *sessionSpec) session(ctx context.Context, l clipLoader) (*audio.Session, error) {
 	if sp.Timeline == nil {
 		return nil, fmt.Errorf("session spec: no timeline")
 	}
 	c := Config{Voice: sp.Voice, Audio: sp.Audio}
-	bank, err := loadBankTexts(ctx, &c, sp.Texts, memo)
+	bank, err := l.texts(ctx, &c, sp.Texts)
 	if err != nil {
 		return nil, err
 	}

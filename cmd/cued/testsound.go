@@ -5,7 +5,7 @@ import "github.com/spf13/cobra"
 // testSoundRoutine is the built-in routine that test-sound plays.
 const testSoundRoutine = "test-sound"
 
-func init() {
+func newTestSoundCmd(a *app) *cobra.Command {
 	var pf playFlags
 	cmd := &cobra.Command{
 		Use:   "test-sound",
@@ -16,9 +16,9 @@ func init() {
 			"audio.volume. Through the daemon, `cued volume` changes them as it plays.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runPlay(cmd, testSoundRoutine, &sessionFlags{}, pf)
+			return a.runPlay(cmd, testSoundRoutine, &sessionFlags{}, pf)
 		},
 	}
 	pf.register(cmd)
-	rootCmd.AddCommand(cmd)
+	return cmd
 }

@@ -121,7 +121,7 @@ func (f *sessionFlags) options(c *Config) (sequencer.Options, error) {
 	return o, nil
 }
 
-func init() {
+func newTimelineCmd(a *app) *cobra.Command {
 	var f sessionFlags
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -129,7 +129,7 @@ func init() {
 		Short: "Print the compiled timeline of a routine (id or file): every cue, tone and mark with its time",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tl, err := compileTimeline(cmd, args[0], &f)
+			tl, err := a.compileTimeline(cmd, args[0], &f)
 			if err != nil {
 				return err
 			}
@@ -138,7 +138,7 @@ func init() {
 				enc.SetIndent("", "  ")
 				return enc.Encode(tl)
 			}
-			if ms := cfg.Audio.LatencyMS; ms > 0 {
+			if ms := a.cfg.Audio.LatencyMS; ms > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "# audio.latency_ms %d: heard %d ms after these times; status and progress subtract it\n", ms, ms)
 			}
 			return tl.Format(cmd.OutOrStdout())
@@ -146,21 +146,21 @@ func init() {
 	}
 	f.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (documented in docs/timeline.md)")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 // compileTimeline finds the routine and compiles it with the voice pack's
 // clip lengths.
-func compileTimeline(cmd *cobra.Command, name string, f *sessionFlags) (*sequencer.Timeline, error) {
-	r, err := findRoutine(name)
+func (a *app) compileTimeline(cmd *cobra.Command, name string, f *sessionFlags) (*sequencer.Timeline, error) {
+	r, err := a.findRoutine(name)
 	if err != nil {
 		return nil, err
 	}
-	o, err := f.options(&cfg)
+	o, err := f.options(&a.cfg)
 	if err != nil {
 		return nil, err
 	}
-	clips, err := clipLengths(cmd.Context(), r)
+	clips, err := a.clipLengths(cmd.Context(), r)
 	if err != nil {
 		return nil, err
 	}

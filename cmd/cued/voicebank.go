@@ -24,21 +24,27 @@ func voicePacks(c *Config) []voice.Pack {
 	return append(ps, voice.Pack{Name: "built-in", FS: sounds.Default})
 }
 
-// voiceWarn reports what loading the voice went without (a clip missing
-// from every pack, spoken by a synthesiser or stood in by a tone): one line
-// on stderr, or the daemon's log under `cued serve`.
-var voiceWarn = func(msg string) { fmt.Fprintln(os.Stderr, "cued: "+msg) }
-
-// loadBank decodes (or reads from the cache) every clip the routines speak,
-// as config c says.
-func loadBank(ctx context.Context, c *Config, memo *voice.Memo, rs ...*routine.Routine) (*voice.Bank, error) {
-	return loadBankTexts(ctx, c, sequencer.CueTexts(rs...), memo)
+// clipLoader loads voice clips: memo (nil: none) keeps them in memory for
+// the next load, in the processes that play many sessions; warn reports
+// what a load went without (a clip missing from every pack, spoken by a
+// synthesiser or stood in by a tone).
+type clipLoader struct {
+	memo *voice.Memo
+	warn func(msg string)
 }
 
-// loadBankTexts decodes (or reads from the cache) the clips of texts (cue
-// id to text), as config c says; memo (nil: none) keeps them in memory for
-// the next load, in the processes that play many sessions.
-func loadBankTexts(ctx context.Context, c *Config, texts map[string]string, memo *voice.Memo) (*voice.Bank, error) {
+// loader is a clipLoader that warns as a does.
+func (a *app) loader(memo *voice.Memo) clipLoader { return clipLoader{memo: memo, warn: a.warn} }
+
+// routines decodes (or reads from the cache) every clip the routines
+// speak, as config c says.
+func (l clipLoader) routines(ctx context.Context, c *Config, rs ...*routine.Routine) (*voice.Bank, error) {
+	return l.texts(ctx, c, sequencer.CueTexts(rs...))
+}
+
+// texts decodes (or reads from the cache) the clips of texts (cue id to
+// text), as config c says.
+func (l clipLoader) texts(ctx context.Context, c *Config, texts map[string]string) (*voice.Bank, error) {
 	cache := c.Voice.CacheDir
 	if cache == "" {
 		cache = filepath.Join(cacheHome(), "cued")
@@ -54,15 +60,15 @@ func loadBankTexts(ctx context.Context, c *Config, texts map[string]string, memo
 		Texts:    texts,
 		CacheDir: filepath.Join(cache, "clips"),
 		Synth:    c.Voice.Synth,
-		Logf:     func(format string, args ...any) { voiceWarn(fmt.Sprintf(format, args...)) },
-		Memo:     memo,
+		Logf:     func(format string, args ...any) { l.warn(fmt.Sprintf(format, args...)) },
+		Memo:     l.memo,
 	})
 }
 
 // clipLengths returns the exact clip lengths of the routines' cues, so that
 // the timeline printed is the one played.
-func clipLengths(ctx context.Context, rs ...*routine.Routine) (sequencer.ClipLengths, error) {
-	return loadBank(ctx, &cfg, nil, rs...)
+func (a *app) clipLengths(ctx context.Context, rs ...*routine.Routine) (sequencer.ClipLengths, error) {
+	return a.loader(nil).routines(ctx, &a.cfg, rs...)
 }
 
 // mixOptions maps the audio section of config c onto the mixer's options.
@@ -76,18 +82,18 @@ func mixOptions(c *Config) audio.Options {
 
 // prepareSession finds the routine by id or path and prepares its session
 // (see prepareRoutine).
-func prepareSession(ctx context.Context, name string, f *sessionFlags) (*audio.Session, *sequencer.Timeline, error) {
-	r, err := findRoutine(name)
+func (a *app) prepareSession(ctx context.Context, name string, f *sessionFlags) (*audio.Session, *sequencer.Timeline, error) {
+	r, err := a.findRoutine(name)
 	if err != nil {
 		return nil, nil, err
 	}
-	return prepareRoutine(ctx, &cfg, r, f)
+	return prepareRoutine(ctx, &a.cfg, r, f, a.loader(nil))
 }
 
 // findRoutine is the routine name names: an id among the built-in
 // routines and the user's folders, or a file.
-func findRoutine(name string) (*routine.Routine, error) {
-	set, err := loadRoutines()
+func (a *app) findRoutine(name string) (*routine.Routine, error) {
+	set, err := a.loadRoutines()
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +104,8 @@ func findRoutine(name string) (*routine.Routine, error) {
 // the mix: everything slow happens here, before any sound. `cued play`,
 // `cued render` and the daemon all go through it, so what plays is what
 // renders.
-func prepareRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessionFlags) (*audio.Session, *sequencer.Timeline, error) {
-	tl, bank, err := compileRoutine(ctx, c, r, f, nil)
+func prepareRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessionFlags, l clipLoader) (*audio.Session, *sequencer.Timeline, error) {
+	tl, bank, err := compileRoutine(ctx, c, r, f, l)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -111,14 +117,13 @@ func prepareRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessi
 }
 
 // compileRoutine loads the routine's clips and compiles its timeline with
-// their lengths: all that the daemon does before its sink child mixes
-// (memo: see loadBankTexts).
-func compileRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessionFlags, memo *voice.Memo) (*sequencer.Timeline, *voice.Bank, error) {
+// their lengths: all that the daemon does before its sink child mixes.
+func compileRoutine(ctx context.Context, c *Config, r *routine.Routine, f *sessionFlags, l clipLoader) (*sequencer.Timeline, *voice.Bank, error) {
 	o, err := f.options(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	bank, err := loadBank(ctx, c, memo, r)
+	bank, err := l.routines(ctx, c, r)
 	if err != nil {
 		return nil, nil, err
 	}

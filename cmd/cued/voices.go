@@ -14,7 +14,7 @@ import (
 	"github.com/cued-dev/cued/voice"
 )
 
-func init() {
+func newVoicesCmd(a *app) *cobra.Command {
 	var packDir string
 	cmd := &cobra.Command{
 		Use:   "voices",
@@ -33,11 +33,11 @@ func init() {
 			}
 			fmt.Fprintln(w, "packs:")
 			fmt.Fprintln(w, "  built-in  sounds/default (Festival, HTS voice cmu_us_slt_arctic)")
-			if cfg.Voice.Pack != "" {
-				fmt.Fprintf(w, "  user      %s (voice.pack; cues it lacks fall back to built-in)\n", cfg.Voice.Pack)
+			if a.cfg.Voice.Pack != "" {
+				fmt.Fprintf(w, "  user      %s (voice.pack; cues it lacks fall back to built-in)\n", a.cfg.Voice.Pack)
 			}
-			if packDir == "" && cfg.Voice.Pack != "" {
-				packDir = cfg.Voice.Pack
+			if packDir == "" && a.cfg.Voice.Pack != "" {
+				packDir = a.cfg.Voice.Pack
 			}
 			if packDir == "" {
 				rep := voice.Check(sounds.Default, sequencer.CueTexts(builtin...))
@@ -47,7 +47,7 @@ func init() {
 				}
 				return nil
 			}
-			set, err := loadRoutines()
+			set, err := a.loadRoutines()
 			if err != nil {
 				return err
 			}
@@ -64,7 +64,7 @@ func init() {
 		},
 	}
 	cmd.Flags().StringVar(&packDir, "pack", "", "check this folder of recordings instead (default: voice.pack)")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 func indent(s string) string {

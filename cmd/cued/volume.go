@@ -15,8 +15,9 @@ import (
 // them.
 var volumeNames = []string{"master", "voice", "pacing", "signals", "breath"}
 
-func init() {
-	rootCmd.AddCommand(&cobra.Command{
+// newVolumeCmd is `cued volume [NAME=DB]...`.
+func newVolumeCmd(a *app) *cobra.Command {
+	return &cobra.Command{
 		Use:   "volume [NAME=DB]...",
 		Short: "Show or change the daemon's levels (master, voice, pacing, signals, breath), heard at once",
 		Long: "volume with no argument prints the daemon's levels in dB. NAME=DB sets one:\n" +
@@ -31,7 +32,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			c := newClient()
+			c := a.newClient()
 			defer c.Close()
 			ctx, cancel := context.WithTimeout(cmd.Context(), clientTimeout)
 			defer cancel()
@@ -47,7 +48,7 @@ func init() {
 			fmt.Fprintln(cmd.OutOrStdout(), volumeLine(st.Volume))
 			return nil
 		},
-	})
+	}
 }
 
 // parseVolume reads NAME=DB arguments.

@@ -12,7 +12,6 @@ import (
 	"github.com/cued-dev/cued/daemon"
 	"github.com/cued-dev/cued/daemon/api"
 	"github.com/cued-dev/cued/sequencer"
-	"github.com/cued-dev/cued/voice"
 )
 
 // overlayLead is how far past the sample heard what where and repeat say
@@ -28,10 +27,10 @@ const overlayLead = 400 * time.Millisecond
 // the part's last cue) spoken over it, from the shared words and the
 // session's own clips, as soon as it fits.
 func (s *server) overlay(spec []byte, pos int, verb api.Verb) (daemon.Said, error) {
-	return overlaySpec(spec, pos, verb, s.memo)
+	return overlaySpec(spec, pos, verb, s.app.loader(s.memo))
 }
 
-func overlaySpec(spec []byte, pos int, verb api.Verb, memo *voice.Memo) (daemon.Said, error) {
+func overlaySpec(spec []byte, pos int, verb api.Verb, l clipLoader) (daemon.Said, error) {
 	sp, err := decodeSpec(spec)
 	if err != nil {
 		return daemon.Said{}, err
@@ -69,7 +68,7 @@ func overlaySpec(spec []byte, pos int, verb api.Verb, memo *voice.Memo) (daemon.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	c := Config{Voice: sp.Voice, Audio: sp.Audio}
-	bank, err := loadBankTexts(ctx, &c, sp.Texts, memo)
+	bank, err := l.texts(ctx, &c, sp.Texts)
 	if err != nil {
 		return daemon.Said{}, err
 	}
