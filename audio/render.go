@@ -58,10 +58,6 @@ func (e Encoding) String() string {
 // renderFrames is how many frames Render streams and writes at a time.
 const renderFrames = 4096
 
-// unknownSize is what a WAV header says for a size that is not known when
-// it is written, the usual convention for streamed WAV.
-const unknownSize = 0xFFFFFFFF
-
 // Render streams s to the end and writes it to w in encoding enc, a buffer
 // at a time, so it works to a pipe or a FIFO as well as to a file and keeps
 // memory flat. s must be finite. Its samples are exactly those the player
@@ -104,7 +100,7 @@ func Render(w io.Writer, s beep.Streamer, format beep.Format, enc Encoding) erro
 	}
 	rate := int(format.SampleRate)
 	if wav {
-		if _, err := w.Write(wavHeader(enc, rate, ch, frames)); err != nil {
+		if _, err := w.Write(pcm.WAVHeader(enc == WAVFloat32, rate, ch, frames)); err != nil {
 			return err
 		}
 	}
@@ -121,7 +117,7 @@ func Render(w io.Writer, s beep.Streamer, format beep.Format, enc Encoding) erro
 		}
 		return fmt.Errorf("audio: render: the streamer gave %d frames, not the %d its length promised", total, frames)
 	}
-	return rewriteHeader(ws, headerAt, wavHeader(enc, rate, ch, total))
+	return rewriteHeader(ws, headerAt, pcm.WAVHeader(enc == WAVFloat32, rate, ch, total))
 }
 
 // renderShape checks a render's format and encoding and returns its
@@ -219,45 +215,4 @@ func encode(out []byte, buf [][2]float64, enc Encoding, ch int) []byte {
 		}
 	}
 	return out
-}
-
-// wavHeader returns a canonical WAV header for frames frames (-1: unknown):
-// a 16-byte PCM fmt chunk for WAV16, or an 18-byte IEEE-float fmt chunk and
-// the fact chunk non-PCM files require for WAVFloat32.
-func wavHeader(enc Encoding, rate, ch, frames int) []byte {
-	width, tag, fmtLen := 2, uint16(1), uint32(16)
-	if enc == WAVFloat32 {
-		width, tag, fmtLen = 4, 3, 18
-	}
-	data, riff, nframes := uint32(unknownSize), uint32(unknownSize), uint32(unknownSize)
-	extra := uint32(0)
-	if enc == WAVFloat32 {
-		extra = 12 // fact chunk
-	}
-	if frames >= 0 {
-		nframes = uint32(frames)
-		data = uint32(frames * ch * width)
-		riff = 4 + 8 + fmtLen + extra + 8 + data
-	}
-	le := binary.LittleEndian
-	h := make([]byte, 0, 58)
-	h = append(h, "RIFF"...)
-	h = le.AppendUint32(h, riff)
-	h = append(h, "WAVEfmt "...)
-	h = le.AppendUint32(h, fmtLen)
-	h = le.AppendUint16(h, tag)
-	h = le.AppendUint16(h, uint16(ch))
-	h = le.AppendUint32(h, uint32(rate))
-	h = le.AppendUint32(h, uint32(rate*ch*width))
-	h = le.AppendUint16(h, uint16(ch*width))
-	h = le.AppendUint16(h, uint16(8*width))
-	if enc == WAVFloat32 {
-		h = le.AppendUint16(h, 0) // cbSize
-		h = append(h, "fact"...)
-		h = le.AppendUint32(h, 4)
-		h = le.AppendUint32(h, nframes)
-	}
-	h = append(h, "data"...)
-	h = le.AppendUint32(h, data)
-	return h
 }

@@ -110,9 +110,7 @@ static int write_all(cued_out *o, const int16_t *f, snd_pcm_uframes_t n) {
 	return 0;
 }
 
-// claim takes up to max frames from the ring for the thread: they are
-// no longer Go's to cut. It returns how many, from *start.
-static uint64_t claim(cued_out *o, uint64_t max, uint64_t *start) {
+uint64_t cued_out_claim(cued_out *o, uint64_t max, uint64_t *start) {
 	pthread_mutex_lock(&o->mu);
 	uint64_t r = o->r, n = LOAD(&o->w) - r;
 	if (n > max) n = max;
@@ -123,7 +121,7 @@ static uint64_t claim(cued_out *o, uint64_t max, uint64_t *start) {
 }
 
 uint64_t cued_out_take(cued_out *o, uint64_t max, int16_t *dst) {
-	uint64_t start, n = claim(o, max, &start);
+	uint64_t start, n = cued_out_claim(o, max, &start);
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t at = (start + i) % o->cap;
 		dst[2 * i] = o->ring[2 * at];
@@ -278,7 +276,7 @@ static void *run(void *arg) {
 			}
 			continue;
 		}
-		uint64_t start, n = claim(o, (uint64_t)avail, &start);
+		uint64_t start, n = cued_out_claim(o, (uint64_t)avail, &start);
 
 		int e = 0;
 		if (n == 0) {

@@ -66,6 +66,11 @@ uint64_t cued_out_cut(cued_out *o);
 // the thread did not stop (a device that wedged inside ALSA).
 int cued_out_close(cued_out *o);
 
+// cued_out_claim takes up to max published frames from the ring for the
+// device (the ALSA thread, or the PulseAudio stream's): they are no longer
+// Go's to cut. It returns how many, from *start.
+uint64_t cued_out_claim(cued_out *o, uint64_t max, uint64_t *start);
+
 // cued_out_take claims up to max frames as the thread would, copies them
 // to dst and counts them played: tests stand in for the device with it.
 uint64_t cued_out_take(cued_out *o, uint64_t max, int16_t *dst);

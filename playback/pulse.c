@@ -50,6 +50,12 @@ typedef struct cued_pulse {
 	pa_usec_t recalled; // when the last recall was (0: its frames came)
 	int corked, err, timedout;
 	int started; // cued_pulse_start has run: requests are answered
+	// lead is the least a rewrite lands past the frame heard: PipeWire's
+	// pipewire-pulse rewrites from the next graph cycle it has not taken
+	// (1024-frame cycles seen: a rewrite 10 ms ahead landed up to 14 ms
+	// late), so 50 ms there; PulseAudio rewinds its sink, 0.
+	uint64_t ahead;
+	int info; // the server's name came
 } cued_pulse;
 
 static void signal_loop(cued_pulse *p) { pa_threaded_mainloop_signal(p->ml, 0); }
@@ -123,20 +129,10 @@ static int put_silence(cued_out *o, uint64_t n) {
 	return 0;
 }
 
-// claim takes up to max published frames for the stream, as out.c's does.
-static uint64_t claim(cued_out *o, uint64_t max, uint64_t *start) {
-	pthread_mutex_lock(&o->mu);
-	uint64_t r = o->r, n = LOAD(&o->w) - r;
-	if (n > max) n = max;
-	STORE(&o->r, r + n);
-	pthread_mutex_unlock(&o->mu);
-	*start = r;
-	return n;
-}
 
 // put_ring writes up to max published frames; it returns how many.
 static int64_t put_ring(cued_out *o, uint64_t max) {
-	uint64_t start, n = claim(o, max, &start);
+	uint64_t start, n = cued_out_claim(o, max, &start);
 	if (n == 0) return 0;
 	uint64_t at = start % o->cap, first = o->cap - at;
 	if (first > n) first = n;
@@ -196,7 +192,7 @@ static void service(cued_out *o) {
 		p->lead = o->rate / 50;
 		STORE(&o->asleep, 0);
 	}
-	if (frames && p->quiet > 0) drop_silence(o, p->lead ? 0 : o->rate / 100);
+	if (frames && p->quiet > 0) drop_silence(o, p->lead ? 0 : o->rate / 100 > p->ahead ? o->rate / 100 : p->ahead);
 	size_t room = pa_stream_writable_size(p->st);
 	if (room == (size_t)-1) return;
 	uint64_t want = room / 4 + (p->end > p->wframe ? (uint64_t)(p->end - p->wframe) : 0);
@@ -251,6 +247,14 @@ static int wait_for(cued_out *o, int (*ready)(cued_pulse *)) {
 }
 
 static int context_ready(cued_pulse *p) { return pa_context_get_state(p->ctx) == PA_CONTEXT_READY; }
+static int info_came(cued_pulse *p) { return p->info; }
+
+static void server_info(pa_context *c, const pa_server_info *i, void *u) {
+	cued_out *o = u;
+	if (i && i->server_name && strstr(i->server_name, "PipeWire")) o->pa->ahead = o->rate / 20;
+	o->pa->info = 1;
+	signal_loop(o->pa);
+}
 static int stream_ready(cued_pulse *p) { return pa_stream_get_state(p->st) == PA_STREAM_READY; }
 
 static int open_context_stream(cued_out *o, unsigned long buffer, const char **where);
@@ -274,6 +278,11 @@ static int open_context_stream(cued_out *o, unsigned long buffer, const char **w
 	if (pa_context_connect(p->ctx, NULL, PA_CONTEXT_NOAUTOSPAWN, NULL) < 0) return pa_context_errno(p->ctx);
 	int e = wait_for(o, context_ready);
 	if (e) return e;
+	*where = "asking the sound server its name";
+	pa_operation *op = pa_context_get_server_info(p->ctx, server_info, o);
+	if (!op) return pa_context_errno(p->ctx);
+	pa_operation_unref(op);
+	if ((e = wait_for(o, info_came))) return e;
 	*where = "pa_stream_new";
 	pa_sample_spec ss = {PA_SAMPLE_S16LE, o->rate, 2};
 	if (!(p->st = pa_stream_new(p->ctx, "cued", &ss, NULL))) return pa_context_errno(p->ctx);
@@ -379,6 +388,7 @@ uint64_t cued_pulse_recall(cued_out *o, uint64_t floor, uint64_t lead_frames) {
 	cued_pulse *p = o->pa;
 	pa_threaded_mainloop_lock(p->ml);
 	int64_t h = p->err || p->corked ? -1 : heard(p);
+	if (lead_frames < p->ahead) lead_frames = p->ahead;
 	int64_t at = h + (int64_t)lead_frames;
 	uint64_t r = h < 0 || at >= p->end ? LOAD(&o->r) : ring_at(o, at);
 	if (r < floor) {

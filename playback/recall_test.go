@@ -148,3 +148,37 @@ func TestRecalledSeekThenPause(t *testing.T) {
 		t.Fatalf("resumed: the last frame %g, want sample %d (%g)", got, 3000+len(tail)-1-fade, want)
 	}
 }
+
+func TestRecalledReplace(t *testing.T) {
+	// Replace while the device holds its last 100 frames: they are never
+	// heard; the fade-out runs from sample 200, then the replacement (at
+	// half the level) fades in at the first sample not heard, exactly.
+	g, heard := newHolderRig(t, 5000)
+	g.take(heard, 300)
+	g.control(heard, func() {
+		if err := g.p.Replace(&half{ramp{n: 5000}}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	g.take(heard, 60)
+	got := (*heard)[200:]
+	step := 1 / (fadeTime.Seconds() * 1000)
+	var want []float64
+	i := 0
+	for cur := 1.0; ; i++ {
+		if cur -= step; cur <= 0 {
+			break
+		}
+		want = append(want, q(float64(200+i)/5000*cur))
+	}
+	to := 200 + i
+	for cur, j := 0.0, 0; len(want) < len(got); j++ {
+		cur = min(1, cur+step)
+		want = append(want, q(0.5*float64(to+j)/5000*cur))
+	}
+	for k, v := range got {
+		if math.Abs(v-want[k]) > 1.5/32767 {
+			t.Fatalf("frame %d after Replace = %g, want %g", k, v, want[k])
+		}
+	}
+}

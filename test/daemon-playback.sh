@@ -71,6 +71,8 @@ readonly ROUTINE=test/testdata/allkinds.yaml
 refuse_default=2 tol_default=80 held=()
 if [[ ${CUED_AUDIO_OUTPUT:-} == beep ]]; then refuse_default=3 tol_default=200; fi
 if [[ ${CUED_AUDIO_OUTPUT:-} == pulse ]]; then held=(-held-ms 0 -early-ms 20); fi
+# Through PipeWire the pulse output rewrites 50 ms ahead (playback/pulse.c).
+if [[ ${CUED_AUDIO_OUTPUT:-} == pulse && ${SOUNDSERVER_KIND:-} == pipewire ]]; then held=(-held-ms 50 -early-ms 20); fi
 readonly REFUSE_MAX=${DAEMON_PLAYBACK_REFUSE_MAX:-$refuse_default}
 readonly REFUSE_AGAIN_MAX=${DAEMON_PLAYBACK_REFUSE_AGAIN_MAX:-1}
 readonly SINK_TOL_MS=${DAEMON_PLAYBACK_SINK_TOL_MS:-$tol_default}
@@ -305,6 +307,13 @@ say "cued play answered after $(ms_since "$t_play") ms: the session plays"
 role=$(pactl list sink-inputs 2>/dev/null | sed -n 's/^[[:space:]]*media.role = "\(.*\)"$/\1/p' | sed -n 1p)
 say "the daemon's stream at the sound server: media.role \"$role\""
 [[ $role == event ]] || fail "the daemon's stream announces media.role \"$role\", want \"event\" (audio.role)"
+if [[ ${SOUNDSERVER_KIND:-} == pipewire ]]; then
+	# pipewire-pulse maps the role to PipeWire's own name for it, the one
+	# WirePlumber's role policies match (docs/outputs.md).
+	pwrole=$(PIPEWIRE_REMOTE=$PA/run/pipewire-0 pw-dump 2>/dev/null | sed -n 's/^ *"media.role": "\(.*\)",*$/\1/p' | sort -u | tr '\n' ' ')
+	say "the daemon's stream in PipeWire's graph (pw-dump): media.role $pwrole"
+	[[ $pwrole == *Notification* ]] || fail "pw-dump shows no stream with media.role Notification (got: $pwrole)"
+fi
 sleep 2.0 # mid "3way-arms-start" (1.3 s to 3.4 s into the session)
 t_pause=$(now)
 "${C[@]}" pause >"$WORK/pause.out" 2>&1 || fail "cued pause: $(cat "$WORK/pause.out")"
@@ -380,47 +389,54 @@ serve_alive
 # tone played by paplay as role music, its level read from the recording
 # through a narrow band-pass (sox): before cued plays, while it plays, and
 # after it stopped its device (5 s after its last sound).
-sox -n -r 44100 -c 2 -b 16 "$WORK/music.wav" synth 20 sine 3000 vol 0.3 || fail "sox cannot make the music"
-duck=$(pactl load-module module-role-ducking trigger_roles=event ducking_roles=music,video volume=-20dB) ||
-	fail "cannot load module-role-ducking into the private server"
-test/soundserver record "$PA" "$WORK/rec1d.wav" || fail "cannot record the sink's monitor"
-paplay --property=media.role=music "$WORK/music.wav" &
-MUSIC=$!
-sleep 2.0
-t_play1d=$(now)
-"${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play1d.out" 2>"$WORK/play1d.err" || fail "cued play (1d): $(cat "$WORK/play1d.err")"
-sleep 2.5
-t_stop1d=$(now)
-"${C[@]}" stop >/dev/null 2>&1 || fail "cued stop (1d) failed"
-sleep 7.5
-test/soundserver stoprec "$PA" || fail "the recording (1d) did not finish"
-kill "$MUSIC" 2>/dev/null || true
-wait "$MUSIC" 2>/dev/null || true
-pactl unload-module "$duck" || true
-t0=$(cat "$WORK/rec1d.wav.t0")
-# band_db FROM TO: the level (RMS, dBFS) of the 3 kHz band between two wall times.
-band_db() {
-	local at len
-	at=$(awk -v a="$1" -v t="$t0" 'BEGIN{printf "%.3f", a-t}')
-	len=$(awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b-a}')
-	sox "$WORK/rec1d.wav" -n trim "$at" "$len" sinc 2950-3050 stats 2>&1 | awk '/^RMS lev dB/{print $4}'
-}
-before=$(band_db "$(awk -v a="$t_play1d" 'BEGIN{printf "%.3f", a-1.5}')" "$t_play1d")
-during=$(band_db "$(awk -v a="$t_play1d" 'BEGIN{printf "%.3f", a+0.8}')" "$t_stop1d")
-after=$(band_db "$(awk -v a="$t_stop1d" 'BEGIN{printf "%.3f", a+6.5}')" "$(awk -v a="$t_stop1d" 'BEGIN{printf "%.3f", a+7.3}')")
-say "ducking (module-role-ducking, trigger_roles=event, volume=-20dB): the music at $before dBFS before cued plays, $during dBFS while it plays, $after dBFS after it stopped its device"
-if [[ ${CUED_AUDIO_OUTPUT:-alsa} == beep ]]; then
-	# beep's speaker keeps its stream running while the child lives (its
-	# suspend does not cork it): the music stays lowered from the first
-	# session until the child closes (README, Outputs). Checked: lowered
-	# by about 20 dB from the undisturbed level while cued plays.
-	awk -v d="$during" 'BEGIN{exit !(d < -40 && d > -50)}' ||
-		fail "beep output: the music was not lowered by about 20 dB while cued played: $during dBFS (undisturbed: -25.6)"
+# Under PipeWire there is no such module (pipewire-pulse refuses it, and
+# WirePlumber 0.4's role policy ships off): the role is checked above, in
+# pw-dump, and docs/outputs.md says what a newer WirePlumber takes.
+if [[ ${SOUNDSERVER_KIND:-} == pipewire ]]; then
+	say "ducking: left out under PipeWire (no module-role-ducking; the role is set, see above)"
 else
-	awk -v b="$before" -v d="$during" -v a="$after" 'BEGIN{exit !(b - d > 15 && b - d < 25 && (b - a < 1 && a - b < 1))}' ||
-		fail "the music was not lowered by about 20 dB under cued and brought back: $before / $during / $after dBFS"
+	sox -n -r 44100 -c 2 -b 16 "$WORK/music.wav" synth 20 sine 3000 vol 0.3 || fail "sox cannot make the music"
+	duck=$(pactl load-module module-role-ducking trigger_roles=event ducking_roles=music,video volume=-20dB) ||
+		fail "cannot load module-role-ducking into the private server"
+	test/soundserver record "$PA" "$WORK/rec1d.wav" || fail "cannot record the sink's monitor"
+	paplay --property=media.role=music "$WORK/music.wav" &
+	MUSIC=$!
+	sleep 2.0
+	t_play1d=$(now)
+	"${C[@]}" play "$ROUTINE" -q </dev/null >"$WORK/play1d.out" 2>"$WORK/play1d.err" || fail "cued play (1d): $(cat "$WORK/play1d.err")"
+	sleep 2.5
+	t_stop1d=$(now)
+	"${C[@]}" stop >/dev/null 2>&1 || fail "cued stop (1d) failed"
+	sleep 7.5
+	test/soundserver stoprec "$PA" || fail "the recording (1d) did not finish"
+	kill "$MUSIC" 2>/dev/null || true
+	wait "$MUSIC" 2>/dev/null || true
+	pactl unload-module "$duck" || true
+	t0=$(cat "$WORK/rec1d.wav.t0")
+	# band_db FROM TO: the level (RMS, dBFS) of the 3 kHz band between two wall times.
+	band_db() {
+		local at len
+		at=$(awk -v a="$1" -v t="$t0" 'BEGIN{printf "%.3f", a-t}')
+		len=$(awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b-a}')
+		sox "$WORK/rec1d.wav" -n trim "$at" "$len" sinc 2950-3050 stats 2>&1 | awk '/^RMS lev dB/{print $4}'
+	}
+	before=$(band_db "$(awk -v a="$t_play1d" 'BEGIN{printf "%.3f", a-1.5}')" "$t_play1d")
+	during=$(band_db "$(awk -v a="$t_play1d" 'BEGIN{printf "%.3f", a+0.8}')" "$t_stop1d")
+	after=$(band_db "$(awk -v a="$t_stop1d" 'BEGIN{printf "%.3f", a+6.5}')" "$(awk -v a="$t_stop1d" 'BEGIN{printf "%.3f", a+7.3}')")
+	say "ducking (module-role-ducking, trigger_roles=event, volume=-20dB): the music at $before dBFS before cued plays, $during dBFS while it plays, $after dBFS after it stopped its device"
+	if [[ ${CUED_AUDIO_OUTPUT:-alsa} == beep ]]; then
+		# beep's speaker keeps its stream running while the child lives (its
+		# suspend does not cork it): the music stays lowered from the first
+		# session until the child closes (README, Outputs). Checked: lowered
+		# by about 20 dB from the undisturbed level while cued plays.
+		awk -v d="$during" 'BEGIN{exit !(d < -40 && d > -50)}' ||
+			fail "beep output: the music was not lowered by about 20 dB while cued played: $during dBFS (undisturbed: -25.6)"
+	else
+		awk -v b="$before" -v d="$during" -v a="$after" 'BEGIN{exit !(b - d > 15 && b - d < 25 && (b - a < 1 && a - b < 1))}' ||
+			fail "the music was not lowered by about 20 dB under cued and brought back: $before / $during / $after dBFS"
+	fi
+	serve_alive
 fi
-serve_alive
 
 # --- 2e. cued volume while a session plays: mixed anew at once ----------------------------
 # The recording holds the render at the levels of config.yaml, the

@@ -138,7 +138,40 @@ func Check(pack fs.FS, texts map[string]string) Report {
 	if err != nil {
 		r.Unreadable = append(r.Unreadable, &FileError{File: ".", Err: err})
 	}
-	files := map[string]string{} // cue id -> clip file Load would use
+	files, notes := clipFiles(entries)
+	r.Notes = append(r.Notes, notes...)
+	manifest, err := manifestClips(pack)
+	if err != nil {
+		r.Notes = append(r.Notes, fmt.Sprintf("%s cannot be read (%v): changed texts cannot be found", ManifestName, err))
+	}
+	ids := make([]string, 0, len(files))
+	for id := range files {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var mu sync.Mutex
+	parallel(context.Background(), len(ids), func(i int) {
+		id := ids[i]
+		text, used := texts[id]
+		c := checkClip(pack, files[id], id, text, used, manifest)
+		mu.Lock()
+		defer mu.Unlock()
+		r.add(c)
+	})
+	for id := range texts {
+		if _, ok := files[id]; !ok {
+			r.Missing = append(r.Missing, id)
+		}
+	}
+	r.sort()
+	return r
+}
+
+// clipFiles maps each cue id of a pack's entries to the clip file Load
+// would use, with notes on files it would not.
+func clipFiles(entries []fs.DirEntry) (map[string]string, []string) {
+	files := map[string]string{}
+	var notes []string
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || name == ManifestName || strings.HasPrefix(name, ".") {
@@ -149,93 +182,107 @@ func Check(pack fs.FS, texts map[string]string) Report {
 		switch ext {
 		case ".mp3":
 			if other, ok := files[id]; ok {
-				r.Notes = append(r.Notes, fmt.Sprintf("both %s and %s exist: %s is used", name, other, name))
+				notes = append(notes, fmt.Sprintf("both %s and %s exist: %s is used", name, other, name))
 			}
 			files[id] = name
 		case ".wav":
 			if other, ok := files[id]; ok {
-				r.Notes = append(r.Notes, fmt.Sprintf("both %s and %s exist: %s is used", other, name, other))
+				notes = append(notes, fmt.Sprintf("both %s and %s exist: %s is used", other, name, other))
 				continue
 			}
 			files[id] = name
 		default:
 			switch strings.ToLower(ext) {
 			case ".mp3", ".wav", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac", ".aif", ".aiff", ".wma":
-				r.Notes = append(r.Notes, fmt.Sprintf("%s is ignored: only <cue-id>.mp3 and <cue-id>.wav are read (%s)", name, Accepted))
+				notes = append(notes, fmt.Sprintf("%s is ignored: only <cue-id>.mp3 and <cue-id>.wav are read (%s)", name, Accepted))
 			}
 		}
 	}
+	return files, notes
+}
 
-	manifest := map[string]ManifestClip{}
-	if m, err := ReadManifest(pack); err == nil {
-		for _, c := range m.Clips {
-			manifest[c.ID] = c
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		r.Notes = append(r.Notes, fmt.Sprintf("%s cannot be read (%v): changed texts cannot be found", ManifestName, err))
+// manifestClips is the pack's manifest by cue id: empty, with no error,
+// when the pack has none.
+func manifestClips(pack fs.FS) (map[string]ManifestClip, error) {
+	clips := map[string]ManifestClip{}
+	m, err := ReadManifest(pack)
+	if errors.Is(err, fs.ErrNotExist) {
+		return clips, nil
 	}
+	if err != nil {
+		return clips, err
+	}
+	for _, c := range m.Clips {
+		clips[c.ID] = c
+	}
+	return clips, nil
+}
 
-	ids := make([]string, 0, len(files))
-	for id := range files {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	var mu sync.Mutex
-	parallel(context.Background(), len(ids), func(i int) {
-		id := ids[i]
-		name := files[id]
-		var notes []string
-		var change *TextChange
-		data, err := readFile(pack, name)
-		if err == nil {
-			var p pcm
-			if p, err = decode(data, MaxClipLength); err == nil {
-				if p.warning != "" {
-					notes = append(notes, name+": "+p.warning)
-				}
-				if l, _ := Level(p.samples, p.rate); math.Abs(l-ReferenceLevel) > levelTolerance || math.IsInf(l, -1) {
-					notes = append(notes, levelNote(name, l))
-				}
+// clipCheck is what Check found of one clip file.
+type clipCheck struct {
+	name   string
+	err    error // unreadable, or not a clip
+	change *TextChange
+	used   bool
+	notes  []string
+}
+
+// checkClip reads, decodes and measures one clip (id, in file name) and
+// compares it with the manifest's record of it and with text, the cue's
+// text now (used: some routine speaks it).
+func checkClip(pack fs.FS, name, id, text string, used bool, manifest map[string]ManifestClip) clipCheck {
+	c := clipCheck{name: name, used: used}
+	data, err := readFile(pack, name)
+	if err == nil {
+		var p pcm
+		if p, err = decode(data, MaxClipLength); err == nil {
+			if p.warning != "" {
+				c.notes = append(c.notes, name+": "+p.warning)
+			}
+			if l, _ := Level(p.samples, p.rate); math.Abs(l-ReferenceLevel) > levelTolerance || math.IsInf(l, -1) {
+				c.notes = append(c.notes, levelNote(name, l))
 			}
 		}
-		text, used := texts[id]
-		if mc, ok := manifest[id]; ok && data != nil {
-			sum := sha256.Sum256(data)
-			switch {
-			case mc.SHA256 != "" && mc.SHA256 != hex.EncodeToString(sum[:]):
-				notes = append(notes, fmt.Sprintf("%s differs from the one %s describes (replaced by hand?): its text cannot be checked", name, ManifestName))
-			case used && mc.TextSHA256 != TextSHA256(text):
-				old := mc.Text
-				if TextSHA256(old) != mc.TextSHA256 {
-					old = ""
-				}
-				change = &TextChange{ID: id, Old: old, New: text}
+	}
+	c.err = err
+	if mc, ok := manifest[id]; ok && data != nil {
+		sum := sha256.Sum256(data)
+		switch {
+		case mc.SHA256 != "" && mc.SHA256 != hex.EncodeToString(sum[:]):
+			c.notes = append(c.notes, fmt.Sprintf("%s differs from the one %s describes (replaced by hand?): its text cannot be checked", name, ManifestName))
+		case used && mc.TextSHA256 != TextSHA256(text):
+			old := mc.Text
+			if TextSHA256(old) != mc.TextSHA256 {
+				old = ""
 			}
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil {
-			r.Unreadable = append(r.Unreadable, &FileError{File: name, Err: err})
-		}
-		if change != nil {
-			r.Changed = append(r.Changed, *change)
-		}
-		if !used {
-			r.Unused = append(r.Unused, name)
-		}
-		r.Notes = append(r.Notes, notes...)
-	})
-	for id := range texts {
-		if _, ok := files[id]; !ok {
-			r.Missing = append(r.Missing, id)
+			c.change = &TextChange{ID: id, Old: old, New: text}
 		}
 	}
+	return c
+}
+
+// add puts what was found of one clip in the report.
+func (r *Report) add(c clipCheck) {
+	if c.err != nil {
+		r.Unreadable = append(r.Unreadable, &FileError{File: c.name, Err: c.err})
+	}
+	if c.change != nil {
+		r.Changed = append(r.Changed, *c.change)
+	}
+	if !c.used {
+		r.Unused = append(r.Unused, c.name)
+	}
+	r.Notes = append(r.Notes, c.notes...)
+}
+
+// sort puts every list of the report in order, so that it reads the same
+// whatever order the clips were checked in.
+func (r *Report) sort() {
 	sort.Strings(r.Missing)
 	sort.Strings(r.Unused)
 	sort.Slice(r.Changed, func(i, j int) bool { return r.Changed[i].ID < r.Changed[j].ID })
 	sort.Slice(r.Unreadable, func(i, j int) bool { return r.Unreadable[i].File < r.Unreadable[j].File })
 	sort.Strings(r.Notes)
-	return r
 }
 
 func levelNote(name string, l float64) string {

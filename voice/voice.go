@@ -168,22 +168,9 @@ func samplesDuration(n, rate int) time.Duration {
 // never skipped silently, since the user would hear a different voice than
 // they recorded without knowing why.
 func Load(ctx context.Context, o Options) (*Bank, error) {
-	if o.Rate < minRate || o.Rate > maxRate {
-		return nil, fmt.Errorf("voice: output rate %d Hz is out of range (%d to %d)", o.Rate, minRate, maxRate)
-	}
-	synth := o.Synth
-	if synth == "" {
-		synth = SynthAuto
-	}
-	switch synth {
-	case SynthAuto, SynthEspeak, SynthFestival, SynthNone:
-	default:
-		return nil, fmt.Errorf("voice: synth %q is not one of auto, espeak-ng, festival, none", o.Synth)
-	}
-	for i, p := range o.Packs {
-		if p.FS == nil {
-			return nil, fmt.Errorf("voice: pack %d (%q) has no file system", i, p.Name)
-		}
+	synth, err := o.check()
+	if err != nil {
+		return nil, err
 	}
 	logf := o.Logf
 	if logf == nil {
@@ -210,30 +197,9 @@ func Load(ctx context.Context, o Options) (*Bank, error) {
 	}
 
 	b := &Bank{rate: o.Rate, clips: make(map[string][]float32, len(ids)), missing: missing}
-	var mu sync.Mutex
-	var errs []error
-	err := parallel(ctx, len(jobs), func(i int) {
-		j := jobs[i]
-		s, decoded, err := loadPackClip(j, o.Rate, c, logf)
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil {
-			errs = append(errs, err)
-			return
-		}
-		b.clips[j.id] = s
-		if decoded {
-			b.decoded++
-		}
-	})
-	if err != nil {
+	if err := b.loadPacks(ctx, jobs, c, logf); err != nil {
 		return nil, err
 	}
-	if len(errs) > 0 {
-		sort.Slice(errs, func(i, k int) bool { return errs[i].Error() < errs[k].Error() })
-		return nil, fmt.Errorf("voice: %w", errors.Join(errs...))
-	}
-
 	if len(missing) > 0 {
 		stand := standIns(ctx, missing, o.Texts, synth, o.Rate, c)
 		if err := ctx.Err(); err != nil {
@@ -246,6 +212,57 @@ func Load(ctx context.Context, o Options) (*Bank, error) {
 	}
 	c.prune(time.Now())
 	return b, nil
+}
+
+// check checks o and returns the synthesiser it names ("" is auto).
+func (o Options) check() (string, error) {
+	if o.Rate < minRate || o.Rate > maxRate {
+		return "", fmt.Errorf("voice: output rate %d Hz is out of range (%d to %d)", o.Rate, minRate, maxRate)
+	}
+	synth := o.Synth
+	if synth == "" {
+		synth = SynthAuto
+	}
+	switch synth {
+	case SynthAuto, SynthEspeak, SynthFestival, SynthNone:
+	default:
+		return "", fmt.Errorf("voice: synth %q is not one of auto, espeak-ng, festival, none", o.Synth)
+	}
+	for i, p := range o.Packs {
+		if p.FS == nil {
+			return "", fmt.Errorf("voice: pack %d (%q) has no file system", i, p.Name)
+		}
+	}
+	return synth, nil
+}
+
+// loadPacks loads the clips jobs find in the packs into b, in parallel;
+// it returns every clip's error, sorted, or ctx's.
+func (b *Bank) loadPacks(ctx context.Context, jobs []packJob, c *cache, logf func(string, ...any)) error {
+	var mu sync.Mutex
+	var errs []error
+	err := parallel(ctx, len(jobs), func(i int) {
+		j := jobs[i]
+		s, decoded, err := loadPackClip(j, b.rate, c, logf)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs = append(errs, err)
+			return
+		}
+		b.clips[j.id] = s
+		if decoded {
+			b.decoded++
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		sort.Slice(errs, func(i, k int) bool { return errs[i].Error() < errs[k].Error() })
+		return fmt.Errorf("voice: %w", errors.Join(errs...))
+	}
+	return nil
 }
 
 // packJob is one clip to load: the cue, the pack and the file in it.

@@ -23,6 +23,10 @@ var wavGUIDTail = []byte{0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0
 // mono. The data chunk's size is trusted only as far as the file goes: a
 // header that claims more frames than the file holds (a truncated file, or
 // a streamed one whose size was never filled in) yields the frames present.
+//
+// It is not package pcm's reader on purpose: a voice clip is the user's
+// file, in any variant of the format, and every problem in it is reported
+// to the user; pcm.ParseWAV reads only what cued itself wrote.
 func decodeWAV(b []byte, maxLen time.Duration) (pcm, error) {
 	var (
 		fmtChunk []byte

@@ -258,28 +258,37 @@ func (s *Scheduler) Run(ctx context.Context) {
 		}
 		if now.Sub(occ.Time) <= grace {
 			last = occ.Time
-			if s.Fire != nil {
-				s.Fire(occ)
-			}
+			s.fire(occ)
 			continue
 		}
-		// Slept through it (and maybe others): skip everything up to now.
-		for o, ok := Next(s.Entries(), last); ok && !o.Time.After(now); o, ok = Next(s.Entries(), o.Time) {
-			if s.Missed != nil && now.Sub(o.Time) > grace {
-				s.Missed(o)
-			}
-			if now.Sub(o.Time) <= grace {
-				// the latest one is still fresh: fire it alone
-				last = o.Time
-				if s.Fire != nil {
-					s.Fire(o)
-				}
-				break
-			}
-			last = o.Time
+		last = s.catchUp(last, now, grace)
+	}
+}
+
+// catchUp is Run after a sleep through one occurrence or more (a machine
+// suspended, a clock set forward): every occurrence from last to now is
+// missed but the latest, which fires alone if it is still within grace.
+// It returns the time Run goes on from.
+func (s *Scheduler) catchUp(last, now time.Time, grace time.Duration) time.Time {
+	for o, ok := Next(s.Entries(), last); ok && !o.Time.After(now); o, ok = Next(s.Entries(), o.Time) {
+		if s.Missed != nil && now.Sub(o.Time) > grace {
+			s.Missed(o)
 		}
-		if last.Before(now.Add(-grace)) {
-			last = now.Add(-grace)
+		last = o.Time
+		if now.Sub(o.Time) <= grace {
+			s.fire(o)
+			break
 		}
+	}
+	if floor := now.Add(-grace); last.Before(floor) {
+		return floor
+	}
+	return last
+}
+
+// fire calls Fire, if set.
+func (s *Scheduler) fire(o Occurrence) {
+	if s.Fire != nil {
+		s.Fire(o)
 	}
 }

@@ -17,7 +17,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
@@ -26,6 +25,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/cued-dev/cued/pcm"
 )
 
 func main() {
@@ -42,7 +43,8 @@ func main() {
 	f, err := os.Create(out)
 	check(err)
 	w := bufio.NewWriterSize(f, 1<<20)
-	check(header(w, *rate, 0))
+	_, err = w.Write(pcm.WAVHeader(false, *rate, 2, 0))
+	check(err)
 	cf, err := os.Create(out + ".clock")
 	check(err)
 	clock := bufio.NewWriter(cf)
@@ -77,27 +79,10 @@ func main() {
 	check(w.Flush())
 	_, err = f.Seek(0, io.SeekStart)
 	check(err)
-	check(header(f, *rate, frames))
+	_, err = f.Write(pcm.WAVHeader(false, *rate, 2, int(frames)))
+	check(err)
 	check(f.Close())
 	check(os.WriteFile(out+".t0", fmt.Appendf(nil, "%.6f\n", t0), 0o644))
-}
-
-func header(w io.Writer, rate int, frames int64) error {
-	h := make([]byte, 44)
-	copy(h, "RIFF")
-	binary.LittleEndian.PutUint32(h[4:], uint32(36+frames*4))
-	copy(h[8:], "WAVEfmt ")
-	binary.LittleEndian.PutUint32(h[16:], 16)
-	binary.LittleEndian.PutUint16(h[20:], 1)
-	binary.LittleEndian.PutUint16(h[22:], 2)
-	binary.LittleEndian.PutUint32(h[24:], uint32(rate))
-	binary.LittleEndian.PutUint32(h[28:], uint32(rate*4))
-	binary.LittleEndian.PutUint16(h[32:], 4)
-	binary.LittleEndian.PutUint16(h[34:], 16)
-	copy(h[36:], "data")
-	binary.LittleEndian.PutUint32(h[40:], uint32(frames*4))
-	_, err := w.Write(h)
-	return err
 }
 
 func check(err error) {
