@@ -577,25 +577,13 @@ func TestReplace(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := g.play(60)
-		step := 1 / (fadeTime.Seconds() * 1000)
-		var want []float64
-		i := 0
-		for cur := 1.0; ; i++ {
-			if cur -= step; cur <= 0 {
-				break
-			}
-			want = append(want, q(float64(250+i)/5000*cur))
-		}
-		to := 250 + i // the first sample the fade-out did not play
-		for cur, j := 0.0, 0; len(want) < len(got); j++ {
-			cur = min(1, cur+step)
-			want = append(want, q(0.5*float64(to+j)/5000*cur))
-		}
+		want, to := replaced(250, len(got))
 		for k, v := range got {
 			if math.Abs(v-want[k]) > 1.5/32767 {
 				t.Fatalf("frame %d after Replace = %g, want %g", k, v, want[k])
 			}
 		}
+		i := to - 250
 		if pos := g.p.Position(); pos != to+len(got)-i {
 			t.Fatalf("Position %d, want %d", pos, to+len(got)-i)
 		}
@@ -639,6 +627,27 @@ func TestReplace(t *testing.T) {
 			t.Fatalf("Replace by a shorter stream: %v, want ErrPosition", err)
 		}
 	})
+}
+
+// replaced is what the rig's device takes after a Replace by half the ramp
+// at session sample from: the fade-out from there down to silence, then
+// the replacement fading in at the first sample the fade-out did not play
+// (to), n frames in all.
+func replaced(from, n int) (want []float64, to int) {
+	step := 1 / (fadeTime.Seconds() * 1000)
+	i := 0
+	for cur := 1.0; ; i++ {
+		if cur -= step; cur <= 0 {
+			break
+		}
+		want = append(want, q(float64(from+i)/5000*cur))
+	}
+	to = from + i
+	for cur, j := 0.0, 0; len(want) < n; j++ {
+		cur = min(1, cur+step)
+		want = append(want, q(0.5*float64(to+j)/5000*cur))
+	}
+	return want, to
 }
 
 // TestStopInsideAControlsFade: Stop while a seek's or a replacement's

@@ -162,20 +162,7 @@ func TestRecalledReplace(t *testing.T) {
 	})
 	g.take(heard, 60)
 	got := (*heard)[200:]
-	step := 1 / (fadeTime.Seconds() * 1000)
-	var want []float64
-	i := 0
-	for cur := 1.0; ; i++ {
-		if cur -= step; cur <= 0 {
-			break
-		}
-		want = append(want, q(float64(200+i)/5000*cur))
-	}
-	to := 200 + i
-	for cur, j := 0.0, 0; len(want) < len(got); j++ {
-		cur = min(1, cur+step)
-		want = append(want, q(0.5*float64(to+j)/5000*cur))
-	}
+	want, _ := replaced(200, len(got))
 	for k, v := range got {
 		if math.Abs(v-want[k]) > 1.5/32767 {
 			t.Fatalf("frame %d after Replace = %g, want %g", k, v, want[k])

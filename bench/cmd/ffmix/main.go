@@ -26,8 +26,8 @@ import (
 
 // pitch is config.yaml's frequency of each tone (the start of a sweep).
 var pitch = map[string]float64{
-	"chime": 660, "pip": 1000, "tick-up": 520, "tick-down": 390, "inhale": 220,
-	"exhale": 330, "hold": 262, "return": 196, "end": 523,
+	"chime": 660, "pip": 1000, "zero": 1000, "tick-up": 520, "tick-down": 390, "inhale": 220,
+	"exhale": 330, "hold": 262, "return": 220, "end": 523, "reminder": 440, "wake": 30,
 }
 
 // soundLength mirrors the lengths of cued's tone designs.
