@@ -70,7 +70,9 @@ readonly ROUTINE=test/testdata/allkinds.yaml
 # included.)
 refuse_default=2 tol_default=80 held=()
 if [[ ${CUED_AUDIO_OUTPUT:-} == beep ]]; then refuse_default=3 tol_default=200; fi
-if [[ ${CUED_AUDIO_OUTPUT:-} == pulse ]]; then held=(-held-ms 0 -early-ms 20); fi
+# The limit still allows for the client's own start: `playerctl -p cued
+# pause` took 103 ms under load in one CI run (silence 108.5 ms after it).
+if [[ ${CUED_AUDIO_OUTPUT:-} == pulse ]]; then held=(-held-ms 0 -early-ms 20) tol_default=150; fi
 # Through PipeWire the pulse output rewrites 50 ms ahead (playback/pulse.c).
 if [[ ${CUED_AUDIO_OUTPUT:-} == pulse && ${SOUNDSERVER_KIND:-} == pipewire ]]; then held=(-held-ms 50 -early-ms 20); fi
 readonly REFUSE_MAX=${DAEMON_PLAYBACK_REFUSE_MAX:-$refuse_default}
