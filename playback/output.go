@@ -82,12 +82,12 @@ func Outputs() []Output {
 	return out
 }
 
-// DefaultOutput is Pulse where the build has it (Linux with cgo), else
-// Beep. Options with no Output open Pulse there, and ALSA when no sound
-// server answers (a machine without PulseAudio or PipeWire).
+// DefaultOutput is ALSA where the build has it (Linux with cgo), else
+// Beep. Pulse is chosen by name only, for now: its stream underran under
+// load in the suite where ALSA's did not (docs/outputs.md).
 func DefaultOutput() Output {
-	if _, ok := backends[Pulse]; ok {
-		return Pulse
+	if _, ok := backends[ALSA]; ok {
+		return ALSA
 	}
 	return Beep
 }
