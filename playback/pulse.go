@@ -40,9 +40,6 @@ func openPulse(rate, bufferFrames, ringFrames int) (drain, error) {
 	ms := C.int((OpenTimeout - 250*time.Millisecond).Milliseconds())
 	if e := C.cued_pulse_open(&c, C.uint(rate), C.ulong(bufferFrames), C.uint64_t(ringFrames), ms, &where); e != 0 {
 		err := fmt.Errorf("PulseAudio: %s: %s", C.GoString(where), C.GoString(C.pa_strerror(e)))
-		if e == C.PA_ERR_CONNECTIONREFUSED || e == C.PA_ERR_INVALIDSERVER {
-			err = fmt.Errorf("%w (%w)", errNoServer, err)
-		}
 		return nil, err
 	}
 	o := &pulseOut{wrap(c, false)}
