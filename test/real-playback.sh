@@ -25,7 +25,7 @@
 #      sample for sample); REAL_PLAYBACK_DAEMON=0 leaves it out.
 #
 # REAL_PLAYBACK_OUTPUT=pulse|alsa|beep picks the output (audio.output) for all
-# of it (default: the config's, alsa on Linux); scripts/test runs both.
+# of it (default: the config's, alsa on Linux); scripts/test runs alsa and beep.
 # beep's speaker cannot tell a missing device from a slow one, so its
 # no-server limit is 3 s (its 1.75 s wait for a first pull, plus start-up).
 #
