@@ -67,8 +67,12 @@ type speakerDrain struct {
 	suspend  func() error
 	resume   func() error
 	sleeping atomic.Bool // the speaker is suspended (see watch)
-	wake     chan struct{}
-	failed   atomic.Pointer[error]
+	// refill is set by a cut and cleared by the next publish: the engine
+	// is mixing the frames that go on from the cut, and Stream waits for
+	// them (refillWait) rather than give silence in their place.
+	refill atomic.Bool
+	wake   chan struct{}
+	failed atomic.Pointer[error]
 	// every and idleAfter pace watch: a look every second, a suspend
 	// after idleStop (shorter in tests).
 	every, idleAfter time.Duration
@@ -108,6 +112,7 @@ func (d *speakerDrain) err() error {
 // may wait on its driver for a period or, with a hung driver, for ever.
 func (d *speakerDrain) publish(w uint64) {
 	d.w.Store(w)
+	d.refill.Store(false)
 	if d.sleeping.Load() {
 		select {
 		case d.wake <- struct{}{}:
@@ -124,8 +129,29 @@ func (d *speakerDrain) cut() uint64 {
 	defer d.mu.Unlock()
 	r := d.r.Load()
 	d.w.Store(r)
+	d.refill.Store(true)
 	return r
 }
+
+// refillWait is the longest Stream waits for the frames that go on from
+// a cut: the engine publishes its first 256 after a control within a
+// millisecond or two (it mixes at thousands of times real time), and the
+// speaker's own buffer holds far more than this, so the wait is never
+// heard, where the silence it saves would be (seen: 5 ms inserted at a
+// remix, the rest of the session late by as much).
+const refillWait = 20 * time.Millisecond
+
+// awaitRefill waits, polling without a lock or an allocation, until the
+// frames that follow a cut are published or refillWait has passed.
+func (d *speakerDrain) awaitRefill() {
+	for end := time.Now().Add(refillWait); d.refill.Load() && time.Now().Before(end); {
+		time.Sleep(refillPoll)
+	}
+	d.refill.Store(false)
+}
+
+// refillPoll is how often awaitRefill looks.
+const refillPoll = 250 * time.Microsecond
 
 func (d *speakerDrain) put(at uint64, frames [][2]float64) {
 	i := int(at % d.cap)
@@ -208,6 +234,11 @@ func (d *speakerDrain) Stream(samples [][2]float64) (int, bool) {
 		}
 	}
 	d.mu.Lock()
+	if d.refill.Load() && d.w.Load() == d.r.Load() {
+		d.mu.Unlock()
+		d.awaitRefill()
+		d.mu.Lock()
+	}
 	n := 0
 	if d.lead > 0 {
 		n = min(d.lead, len(samples))

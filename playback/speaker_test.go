@@ -112,3 +112,53 @@ func TestSpeakerIdle(t *testing.T) {
 		t.Errorf("err %v", d.err())
 	}
 }
+
+// TestSpeakerWaitsForTheRefill: a pull that comes between a cut and the
+// engine's first publish after it waits for those frames instead of
+// giving silence in their place (which would be heard as a gap and make
+// the rest of the session late); with no publish it gives silence after
+// refillWait.
+func TestSpeakerWaitsForTheRefill(t *testing.T) {
+	d := newSpeakerDrain(geometry{rate: 1000, period: 50, buffer: 100, cap: 400})
+	d.lead = 0
+	frames := make([][2]float64, 100)
+	for i := range frames {
+		frames[i] = [2]float64{float64(i+1) / 1000, 0}
+	}
+	buf := make([][2]float64, 10)
+	for _, tt := range []struct {
+		name   string
+		after  time.Duration // the refill's publish after the cut; < 0: none
+		silent uint64        // frames of silence the pull gave
+	}{
+		{"refill 5 ms after the cut", 5 * time.Millisecond, 0},
+		{"no refill", -1, 10},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := d.cut()
+			before := d.silent()
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				if tt.after < 0 {
+					return
+				}
+				time.Sleep(tt.after)
+				d.put(r, frames[:10])
+				d.publish(r + 10)
+			}()
+			start := time.Now()
+			d.Stream(buf)
+			<-done
+			if got := d.silent() - before; got != tt.silent {
+				t.Errorf("the pull gave %d frames of silence, want %d", got, tt.silent)
+			}
+			if tt.silent == 0 && buf[0] != frames[0] {
+				t.Errorf("the pull began with %v, want the refill's first frame %v", buf[0], frames[0])
+			}
+			if took := time.Since(start); took > refillWait+50*time.Millisecond {
+				t.Errorf("the pull took %v, more than refillWait %v", took, refillWait)
+			}
+		})
+	}
+}
