@@ -1,6 +1,7 @@
 package playback
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -43,13 +44,13 @@ func open(rate int, o Options) (*engine, error) {
 	if rate <= 0 {
 		return nil, fmt.Errorf("playback: sample rate %d", rate)
 	}
-	kind := o.Output
-	if kind == "" {
-		kind = DefaultOutput()
-	}
+	kind := o.kind()
 	b, ok := backends[kind]
 	if !ok {
 		return nil, fmt.Errorf("%w: %s", ErrNoDevice, unavailable(kind))
+	}
+	if o.Output == "" && kind == Pulse {
+		b = serverOrALSA(b)
 	}
 	bufferMS := min(max(o.BufferMS, 10), 2000)
 	device.opened, device.rate = true, rate
@@ -70,6 +71,26 @@ func open(rate int, o Options) (*engine, error) {
 	}
 	device.e = newEngine(d)
 	return device.e, nil
+}
+
+// serverOrALSA is the default output on Linux: the sound server's stream
+// (pulse), or ALSA when no server answers at all (not one that failed or
+// did not answer in time: ALSA would reach the same server).
+func serverOrALSA(pulse backend) backend {
+	alsa, ok := backends[ALSA]
+	if !ok {
+		return pulse
+	}
+	return backend{
+		open: func(rate, buffer, ring int) (drain, error) {
+			d, err := pulse.open(rate, buffer, ring)
+			if errors.Is(err, errNoServer) {
+				return alsa.open(rate, buffer, ring)
+			}
+			return d, err
+		},
+		hush: alsa.hush,
+	}
 }
 
 // openWithin opens b's drain, giving up after timeout, so that a wedged

@@ -9,10 +9,11 @@
 //
 //   - Pulse: a PulseAudio stream (PulseAudio, or PipeWire's
 //     pipewire-pulse), fed from the ring by libpulse's own thread (pulse.c;
-//     Linux with cgo, by name only for now). A control takes back what
-//     the server holds unheard (Player.rewind, drain.recall), so it is
-//     heard at once and not after the buffer.
-//   - ALSA: a C thread on ALSA, below (Linux with cgo; the default there).
+//     Linux with cgo, the default there). The server holds three buffers
+//     (pulseQueue), and a control takes back what it holds unheard
+//     (Player.rewind, drain.recall), so it is heard at once and not after
+//     them. With no server at all the default opens ALSA instead.
+//   - ALSA: a C thread on ALSA, below (Linux with cgo).
 //   - Beep: beep's speaker (github.com/gopxl/beep/v2/speaker, on oto), which
 //     pulls the ring as a beep.Streamer: CoreAudio on macOS and WASAPI on
 //     Windows with no cgo, ALSA on Linux with cgo (the default off Linux).

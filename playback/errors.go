@@ -25,3 +25,7 @@ const OpenTimeout = 2 * time.Second
 // renderHint ends every ErrNoDevice message: the way to a session without a
 // device.
 const renderHint = "`cued render` writes the session to a file without a device"
+
+// errNoServer is wrapped by the pulse output's error when no sound server
+// answered at all (nothing listens), as opposed to one that failed.
+var errNoServer = errors.New("no sound server")

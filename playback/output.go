@@ -41,7 +41,9 @@ type Options struct {
 // Held is about how long the output o names holds the sound the engine
 // hands it before it is heard: ALSA its buffer; beep's speaker two, its
 // player's and its driver's halves of one, then the driver's device as
-// much again. Latency reports the same for an open Player.
+// much again; pulse three, its server's queue (openPulse says why), which
+// a control takes back, so that it is not heard after them. Latency
+// reports the same for an open Player.
 func (o Options) Held() time.Duration {
 	return time.Duration(o.heldBuffers()*o.BufferMS) * time.Millisecond
 }
@@ -55,7 +57,7 @@ func (o Options) Held() time.Duration {
 // after a fault steps back this much: some is heard twice, none lost.
 func (o Options) Lost() time.Duration {
 	lost := o.Held() + time.Duration(o.BufferMS)*time.Millisecond
-	if o.heldBuffers() == 2 {
+	if o.kind() == Beep {
 		lost += time.Second
 	}
 	return lost
@@ -63,11 +65,25 @@ func (o Options) Lost() time.Duration {
 
 // heldBuffers is Held in device buffers.
 func (o Options) heldBuffers() int {
-	if o.Output == Beep || o.Output == "" && DefaultOutput() == Beep {
+	switch o.kind() {
+	case Beep:
 		return 2
+	case Pulse:
+		return pulseQueue
 	}
 	return 1
 }
+
+// kind is the output o opens.
+func (o Options) kind() Output {
+	if o.Output == "" {
+		return DefaultOutput()
+	}
+	return o.Output
+}
+
+// pulseQueue is how many buffers the pulse output's server holds.
+const pulseQueue = 3
 
 // Outputs returns the outputs this build can open, the default first.
 func Outputs() []Output {
@@ -82,12 +98,14 @@ func Outputs() []Output {
 	return out
 }
 
-// DefaultOutput is ALSA where the build has it (Linux with cgo), else
-// Beep. Pulse is chosen by name only, for now: its stream underran under
-// load in the suite where ALSA's did not (docs/outputs.md).
+// DefaultOutput is Pulse where the build has it (Linux with cgo), else
+// Beep. Pulse is the default on Linux because a control is heard at once
+// through it (a pause 43-51 ms after the request against ALSA's 129-159
+// ms, docs/performance.md); when no sound server answers at all, the
+// default opens ALSA instead (a bare ALSA machine).
 func DefaultOutput() Output {
-	if _, ok := backends[ALSA]; ok {
-		return ALSA
+	if _, ok := backends[Pulse]; ok {
+		return Pulse
 	}
 	return Beep
 }

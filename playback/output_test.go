@@ -17,6 +17,7 @@ func TestHeld(t *testing.T) {
 		{Options{Output: ALSA, BufferMS: 100}, 100 * ms, 200 * ms},
 		{Options{Output: Beep, BufferMS: 100}, 200 * ms, 1300 * ms},
 		{Options{Output: Beep, BufferMS: 40}, 80 * ms, 1120 * ms},
+		{Options{Output: Pulse, BufferMS: 100}, 300 * ms, 400 * ms},
 	} {
 		t.Run(fmt.Sprintf("%s %d", tt.o.Output, tt.o.BufferMS), func(t *testing.T) {
 			if got := tt.o.Held(); got != tt.held {

@@ -18,7 +18,7 @@
 #define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
 // LOGN is how many written chunks the stream remembers: more than the
-// server can hold at once (a write per request, two requests a buffer).
+// server can hold at once (a write per request, six requests a queue).
 #define LOGN 64
 #define SILENCE UINT64_MAX
 
@@ -257,9 +257,9 @@ static void server_info(pa_context *c, const pa_server_info *i, void *u) {
 }
 static int stream_ready(cued_pulse *p) { return pa_stream_get_state(p->st) == PA_STREAM_READY; }
 
-static int open_context_stream(cued_out *o, unsigned long buffer, const char **where);
+static int open_context_stream(cued_out *o, unsigned long queue, unsigned long request, const char **where);
 
-static int open_stream(cued_out *o, unsigned long buffer, int timeout_ms, const char **where) {
+static int open_stream(cued_out *o, unsigned long queue, unsigned long request, int timeout_ms, const char **where) {
 	cued_pulse *p = o->pa;
 	pa_mainloop_api *api = pa_threaded_mainloop_get_api(p->ml);
 	*where = "pa_context_new";
@@ -267,12 +267,12 @@ static int open_stream(cued_out *o, unsigned long buffer, int timeout_ms, const 
 	pa_context_set_state_callback(p->ctx, context_state, o);
 	pa_time_event *deadline = pa_context_rttime_new(p->ctx,
 		pa_rtclock_now() + (pa_usec_t)timeout_ms * PA_USEC_PER_MSEC, timeout, p);
-	int e = open_context_stream(o, buffer, where);
+	int e = open_context_stream(o, queue, request, where);
 	if (deadline) api->time_free(deadline);
 	return e;
 }
 
-static int open_context_stream(cued_out *o, unsigned long buffer, const char **where) {
+static int open_context_stream(cued_out *o, unsigned long queue, unsigned long request, const char **where) {
 	cued_pulse *p = o->pa;
 	*where = "connecting to the sound server";
 	if (pa_context_connect(p->ctx, NULL, PA_CONTEXT_NOAUTOSPAWN, NULL) < 0) return pa_context_errno(p->ctx);
@@ -290,9 +290,9 @@ static int open_context_stream(cued_out *o, unsigned long buffer, const char **w
 	pa_stream_set_write_callback(p->st, requested, o);
 	pa_buffer_attr ba = {
 		.maxlength = (uint32_t)-1,
-		.tlength = (uint32_t)(buffer * 4),
+		.tlength = (uint32_t)(queue * 4),
 		.prebuf = (uint32_t)-1,
-		.minreq = (uint32_t)(buffer / 2 * 4),
+		.minreq = (uint32_t)(request * 4),
 		.fragsize = (uint32_t)-1,
 	};
 	*where = "opening a playback stream";
@@ -307,8 +307,8 @@ static int open_context_stream(cued_out *o, unsigned long buffer, const char **w
 	return 0;
 }
 
-int cued_pulse_open(cued_out **op, unsigned int rate, unsigned long buffer_frames,
-		uint64_t ring_frames, int timeout_ms, const char **where) {
+int cued_pulse_open(cued_out **op, unsigned int rate, unsigned long queue_frames,
+		unsigned long request_frames, uint64_t ring_frames, int timeout_ms, const char **where) {
 	cued_out *o = calloc(1, sizeof *o);
 	cued_pulse *p = calloc(1, sizeof *p);
 	if (!o || !p || !(p->ml = pa_threaded_mainloop_new())) {
@@ -327,7 +327,7 @@ int cued_pulse_open(cued_out **op, unsigned int rate, unsigned long buffer_frame
 		return PA_ERR_INTERNAL;
 	}
 	pa_threaded_mainloop_lock(p->ml);
-	int e = open_stream(o, buffer_frames, timeout_ms, where);
+	int e = open_stream(o, queue_frames, request_frames, timeout_ms, where);
 	if (e == 0) {
 		o->cap = ring_frames + 3 * (uint64_t)o->buffer;
 		o->ring = calloc(o->cap * 2, sizeof(int16_t));

@@ -33,13 +33,25 @@ type pulseOut struct{ *out }
 func init() { backends[Pulse] = backend{open: openPulse, hush: func() func() { return func() {} }} }
 
 // openPulse connects to the user's sound server and opens a playback
-// stream with a buffer of about bufferFrames, corked.
+// stream, corked, that the server keeps pulseQueue buffers of bufferFrames
+// ahead and asks to refill every half buffer.
+//
+// Why more than one buffer: a stream underruns when its refill comes later
+// than what the server holds lasts, and the suite saw it underrun now and
+// then on a busy machine when it held one buffer (100 ms, refilled at 50
+// ms left). The size of the queue costs no control latency here, as a
+// control rewrites it (recall); it costs Lost: what a dead server takes
+// with it.
 func openPulse(rate, bufferFrames, ringFrames int) (drain, error) {
 	var c *C.cued_out
 	var where *C.char
 	ms := C.int((OpenTimeout - 250*time.Millisecond).Milliseconds())
-	if e := C.cued_pulse_open(&c, C.uint(rate), C.ulong(bufferFrames), C.uint64_t(ringFrames), ms, &where); e != 0 {
+	queue := Options{Output: Pulse}.heldBuffers() * bufferFrames
+	if e := C.cued_pulse_open(&c, C.uint(rate), C.ulong(queue), C.ulong(bufferFrames/2), C.uint64_t(ringFrames), ms, &where); e != 0 {
 		err := fmt.Errorf("PulseAudio: %s: %s", C.GoString(where), C.GoString(C.pa_strerror(e)))
+		if e == C.PA_ERR_CONNECTIONREFUSED || e == C.PA_ERR_INVALIDSERVER {
+			err = fmt.Errorf("%w (%w)", errNoServer, err)
+		}
 		return nil, err
 	}
 	o := &pulseOut{wrap(c, false)}

@@ -8,11 +8,13 @@
 
 // cued_pulse_open connects to the sound server (PulseAudio, or PipeWire's
 // pipewire-pulse) within timeout_ms and opens a playback stream of
-// interleaved stereo 16-bit at rate with a buffer near buffer_frames in
-// two requests, corked, and a ring as cued_out_open's. It returns 0 or a
-// negative PulseAudio error (PA_ERR_*); *where names the step that failed.
-int cued_pulse_open(cued_out **o, unsigned int rate, unsigned long buffer_frames,
-		uint64_t ring_frames, int timeout_ms, const char **where);
+// interleaved stereo 16-bit at rate, corked, that holds about queue_frames
+// in the server and asks for more each time request_frames are played,
+// and a ring as cued_out_open's (three times the granted queue beyond
+// ring_frames). It returns 0 or a negative PulseAudio error (PA_ERR_*);
+// *where names the step that failed.
+int cued_pulse_open(cued_out **o, unsigned int rate, unsigned long queue_frames,
+		unsigned long request_frames, uint64_t ring_frames, int timeout_ms, const char **where);
 
 // cued_pulse_start uncorks the stream: 20 ms of silence, then the ring,
 // which Go fills first. The server's requests are answered from the ring,
