@@ -11,29 +11,32 @@ import (
 func TestErrors(t *testing.T) {
 	clips := fakeClips{"a": speechLike(100, 0.5, 1)}
 	cases := []struct {
+		name string
 		tl   *sequencer.Timeline
 		o    func(*Options)
 		want string
 	}{
-		{timeline(1000, toneEv(sequencer.KindTone, "gong", 0, 500, -10)), nil, `"gong"`},
-		{timeline(1000, sequencer.Event{Kind: sequencer.KindVoice, Cue: "missing"}), nil, `"missing"`},
-		{timeline(1000, sequencer.Event{Kind: "noise"}), nil, `"noise"`},
-		{timeline(1000, sequencer.Event{Start: -1, Kind: sequencer.KindMark}), nil, "negative"},
-		{timeline(1000, toneEv(sequencer.KindTone, "pip", 0, 500, math.NaN())), nil, "level"},
-		{timeline(1000), func(o *Options) { o.Rate = 0 }, "rate"},
-		{timeline(1000), func(o *Options) { o.DuckDB = 3 }, "duck"},
-		{timeline(1000), func(o *Options) { o.Tones = map[string]Tone{"pip": {0, 10}} }, `"pip"`},
-		{nil, nil, "nil"},
+		{"unknown tone", timeline(1000, toneEv(sequencer.KindTone, "gong", 0, 500, -10)), nil, `"gong"`},
+		{"missing clip", timeline(1000, sequencer.Event{Kind: sequencer.KindVoice, Cue: "missing"}), nil, `"missing"`},
+		{"unknown kind", timeline(1000, sequencer.Event{Kind: "noise"}), nil, `"noise"`},
+		{"negative start", timeline(1000, sequencer.Event{Start: -1, Kind: sequencer.KindMark}), nil, "negative"},
+		{"NaN level", timeline(1000, toneEv(sequencer.KindTone, "pip", 0, 500, math.NaN())), nil, "level"},
+		{"zero rate", timeline(1000), func(o *Options) { o.Rate = 0 }, "rate"},
+		{"duck above 0 dB", timeline(1000), func(o *Options) { o.DuckDB = 3 }, "duck"},
+		{"tone at 0 Hz", timeline(1000), func(o *Options) { o.Tones = map[string]Tone{"pip": {0, 10}} }, `"pip"`},
+		{"nil timeline", nil, nil, "nil"},
 	}
 	for _, c := range cases {
-		o := testOptions(44100)
-		if c.o != nil {
-			c.o(&o)
-		}
-		_, err := NewSession(c.tl, clips, o)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("error %v, want one naming %s", err, c.want)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			o := testOptions(44100)
+			if c.o != nil {
+				c.o(&o)
+			}
+			_, err := NewSession(c.tl, clips, o)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want one naming %s", err, c.want)
+			}
+		})
 	}
 	nan := fakeClips{"a": []float32{0, float32(math.NaN())}}
 	if _, err := NewSession(timeline(10, sequencer.Event{Kind: sequencer.KindVoice, Cue: "a"}), nan, testOptions(44100)); err == nil {

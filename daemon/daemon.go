@@ -63,27 +63,17 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	if d.o.HistoryPath != "" {
-		h, err := history.Open(d.o.HistoryPath)
-		if err != nil {
-			return err
-		}
-		d.hist = h
-		defer h.Close()
-		if _, err := history.Read(d.o.HistoryPath, func(w string) { d.log.Warn("history: " + w) }); err != nil {
-			d.log.Warn("cannot read the history", "err", err)
-		}
+	if err := d.openHistory(); err != nil {
+		return err
 	}
-	os.Remove(d.o.Socket) // stale: we hold the lock, so nobody serves it
-	ln, err := net.Listen("unix", d.o.Socket)
+	if d.hist != nil {
+		defer d.hist.Close()
+	}
+	ln, err := d.listen()
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", d.o.Socket, err)
+		return err
 	}
 	defer os.Remove(d.o.Socket)
-	if err := os.Chmod(d.o.Socket, 0o600); err != nil {
-		ln.Close()
-		return fmt.Errorf("socket %s: %w", d.o.Socket, err)
-	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -92,14 +82,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	defer stopPlayer()
 	go d.player.run(playerCtx)
 
-	d.sched.Fire = func(o schedule.Occurrence) {
-		d.player.do(ctx, command{op: cmdFire, occ: o})
-	}
-	d.sched.Missed = func(o schedule.Occurrence) {
-		msg := fmt.Sprintf("scheduled %s at %s was missed (the machine was asleep?)", o.Routine, o.Time.Format("2006-01-02 15:04"))
-		d.log.Info(msg)
-		d.events.publish(api.Event{Type: api.EventSkipped, Time: d.o.Clock.Now(), Message: msg})
-	}
+	d.wireSchedule(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); d.sched.Run(ctx) }()
@@ -131,6 +114,52 @@ func (d *Daemon) Run(ctx context.Context) error {
 		err = nil
 	}
 	return err
+}
+
+// openHistory opens the history file, if one is set, and reads it once
+// so that a damaged record is logged at the start.
+func (d *Daemon) openHistory() error {
+	if d.o.HistoryPath == "" {
+		return nil
+	}
+	h, err := history.Open(d.o.HistoryPath)
+	if err != nil {
+		return err
+	}
+	d.hist = h
+	if _, err := history.Read(d.o.HistoryPath, func(w string) { d.log.Warn("history: " + w) }); err != nil {
+		d.log.Warn("cannot read the history", "err", err)
+	}
+	return nil
+}
+
+// listen opens the control socket, readable by its owner only. The
+// caller holds the socket's lock, so a socket file there is stale.
+func (d *Daemon) listen() (net.Listener, error) {
+	os.Remove(d.o.Socket)
+	ln, err := net.Listen("unix", d.o.Socket)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", d.o.Socket, err)
+	}
+	if err := os.Chmod(d.o.Socket, 0o600); err != nil {
+		ln.Close()
+		os.Remove(d.o.Socket)
+		return nil, fmt.Errorf("socket %s: %w", d.o.Socket, err)
+	}
+	return ln, nil
+}
+
+// wireSchedule has the schedule start its sessions through the player
+// and report the ones it missed as events.
+func (d *Daemon) wireSchedule(ctx context.Context) {
+	d.sched.Fire = func(o schedule.Occurrence) {
+		d.player.do(ctx, command{op: cmdFire, occ: o})
+	}
+	d.sched.Missed = func(o schedule.Occurrence) {
+		msg := fmt.Sprintf("scheduled %s at %s was missed (the machine was asleep?)", o.Routine, o.Time.Format("2006-01-02 15:04"))
+		d.log.Info(msg)
+		d.events.publish(api.Event{Type: api.EventSkipped, Time: d.o.Clock.Now(), Message: msg})
+	}
 }
 
 // Reload re-reads the configuration and routines through Options.Reload

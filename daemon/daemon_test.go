@@ -140,30 +140,37 @@ func TestBadRequests(t *testing.T) {
 	h := start(t, nil)
 	big := `{"routine":"` + strings.Repeat("x", api.MaxBody) + `"}`
 	tests := []struct {
+		name               string
 		method, path, body string
 		code               int
 		want               string
 	}{
-		{"GET", "/nope", "", 404, `no endpoint "/nope"`},
-		{"GET", "/play", "", 405, "GET /play is not allowed (use POST)"},
-		{"POST", "/status", "", 405, "use GET"},
-		{"DELETE", "/stop", "", 405, "use POST"},
-		{"POST", "/play", "{", 400, "malformed play request"},
-		{"POST", "/play", `{"routine": 3}`, 400, "malformed play request"},
-		{"POST", "/play", `{"routine":"r1","colour":"red"}`, 400, `unknown field "colour"`},
-		{"POST", "/play", `{"routine":"r1"} {}`, 400, "more than one JSON value"},
-		{"POST", "/play", `{"routine":"r1","level":"max"}`, 400, `level "max" is not a level`},
-		{"POST", "/play", big, 413, "larger than 65536 bytes"},
-		{"POST", "/pause", big, 413, "larger than"},
-		{"POST", "/pause", "not json", 400, "malformed JSON body"},
-		{"GET", "/schedule?n=zero", "", 400, "n must be a number"},
+		{"unknown endpoint", "GET", "/nope", "", 404, `no endpoint "/nope"`},
+		{"GET play", "GET", "/play", "", 405, "GET /play is not allowed (use POST)"},
+		{"POST status", "POST", "/status", "", 405, "use GET"},
+		{"DELETE stop", "DELETE", "/stop", "", 405, "use POST"},
+		{"play with cut-off JSON", "POST", "/play", "{", 400, "malformed play request"},
+		{"play with a number for routine", "POST", "/play", `{"routine": 3}`, 400, "malformed play request"},
+		{"play with an unknown field", "POST", "/play", `{"routine":"r1","colour":"red"}`, 400, `unknown field "colour"`},
+		{"play with two JSON values", "POST", "/play", `{"routine":"r1"} {}`, 400, "more than one JSON value"},
+		{"play with an unknown level", "POST", "/play", `{"routine":"r1","level":"max"}`, 400, `level "max" is not a level`},
+		{"play body too large", "POST", "/play", big, 413, "larger than 65536 bytes"},
+		{"pause body too large", "POST", "/pause", big, 413, "larger than"},
+		{"pause body not JSON", "POST", "/pause", "not json", 400, "malformed JSON body"},
+		{"schedule n not a number", "GET", "/schedule?n=zero", "", 400, "n must be a number"},
 	}
 	for _, tt := range tests {
-		code, body := h.raw(tt.method, tt.path, strings.NewReader(tt.body))
-		var e struct{ Error string }
-		if code != tt.code || json.Unmarshal(body, &e) != nil || !strings.Contains(e.Error, tt.want) {
-			t.Errorf("%s %s: %d %s; want %d with %q", tt.method, tt.path, code, body, tt.code, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			// The same daemon, with this case's t, so that a failed
+			// request stops only this case.
+			h := *h
+			h.t = t
+			code, body := h.raw(tt.method, tt.path, strings.NewReader(tt.body))
+			var e struct{ Error string }
+			if code != tt.code || json.Unmarshal(body, &e) != nil || !strings.Contains(e.Error, tt.want) {
+				t.Errorf("%s %s: %d %s; want %d with %q", tt.method, tt.path, code, body, tt.code, tt.want)
+			}
+		})
 	}
 	if s := h.status(); s.State != api.StateIdle {
 		t.Errorf("daemon state after bad requests: %+v", s)

@@ -273,9 +273,11 @@ func TestRanges(t *testing.T) {
 		d    time.Duration
 		want string
 	}{{45 * time.Second, "45s"}, {1500 * time.Millisecond, "1.5s"}, {2 * time.Minute, "2m"}, {90 * time.Second, "1m30s"}} {
-		if got := FormatDuration(tt.d); got != tt.want {
-			t.Errorf("FormatDuration(%v) = %q, want %q", tt.d, got, tt.want)
-		}
+		t.Run(tt.d.String(), func(t *testing.T) {
+			if got := FormatDuration(tt.d); got != tt.want {
+				t.Errorf("FormatDuration(%v) = %q, want %q", tt.d, got, tt.want)
+			}
+		})
 	}
 }
 

@@ -185,31 +185,9 @@ func (c *compiler) partName(s *routine.Step) string {
 // case every clip length is estimated. The result depends only on the
 // arguments: same input, same timeline.
 func Compile(r *routine.Routine, o Options, clips ClipLengths) (*Timeline, error) {
-	if o.Level == "" {
-		o.Level = routine.Standard
-	}
-	if _, err := routine.ParseLevel(string(o.Level)); err != nil {
-		return nil, err
-	}
-	pace, err := ParsePace(string(o.Pace))
+	o, err := o.resolve(r)
 	if err != nil {
 		return nil, err
-	}
-	o.Pace = pace
-	if o.WaitLength == 0 {
-		o.WaitLength = DefaultWaitLength
-	}
-	if o.WaitLength < MinWaitLength || o.WaitLength > MaxWaitLength {
-		return nil, fmt.Errorf("%w: wait length %v (use %v to %v)", ErrPace, o.WaitLength, MinWaitLength, MaxWaitLength)
-	}
-	if err := checkOverrides(r, o); err != nil {
-		return nil, err
-	}
-	if err := o.Wake.Check(); err != nil {
-		return nil, err
-	}
-	if o.TimeLeft != 0 && (o.TimeLeft < MinTimeLeft || o.TimeLeft > MaxTimeLeft) {
-		return nil, fmt.Errorf("%w: time left every %v (use %v to %v, or 0 for never)", ErrPace, o.TimeLeft, MinTimeLeft, MaxTimeLeft)
 	}
 	c := &compiler{r: r, o: o, clips: clips, texts: CueTexts(r), estimated: map[string]bool{}}
 	tl := &Timeline{Routine: r.ID, Name: r.Name, Level: string(o.Level)}
@@ -248,6 +226,38 @@ func Compile(r *routine.Routine, o Options, clips ClipLengths) (*Timeline, error
 	}
 	sort.Strings(tl.Estimated)
 	return tl, nil
+}
+
+// resolve fills o's defaults and checks it against r: the options Compile
+// compiles with, or the first thing wrong with them.
+func (o Options) resolve(r *routine.Routine) (Options, error) {
+	if o.Level == "" {
+		o.Level = routine.Standard
+	}
+	if _, err := routine.ParseLevel(string(o.Level)); err != nil {
+		return o, err
+	}
+	pace, err := ParsePace(string(o.Pace))
+	if err != nil {
+		return o, err
+	}
+	o.Pace = pace
+	if o.WaitLength == 0 {
+		o.WaitLength = DefaultWaitLength
+	}
+	if o.WaitLength < MinWaitLength || o.WaitLength > MaxWaitLength {
+		return o, fmt.Errorf("%w: wait length %v (use %v to %v)", ErrPace, o.WaitLength, MinWaitLength, MaxWaitLength)
+	}
+	if err := checkOverrides(r, o); err != nil {
+		return o, err
+	}
+	if err := o.Wake.Check(); err != nil {
+		return o, err
+	}
+	if o.TimeLeft != 0 && (o.TimeLeft < MinTimeLeft || o.TimeLeft > MaxTimeLeft) {
+		return o, fmt.Errorf("%w: time left every %v (use %v to %v, or 0 for never)", ErrPace, o.TimeLeft, MinTimeLeft, MaxTimeLeft)
+	}
+	return o, nil
 }
 
 // sortEvents sorts events by start, and events starting together by kind

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cued-dev/cued/library"
 	"github.com/cued-dev/cued/routine"
-	"github.com/cued-dev/cued/routines"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden timelines in testdata/")
@@ -37,7 +37,7 @@ func (f fakeClips) ClipLength(id string) (time.Duration, bool) {
 // (test-sound) has its own test.
 func builtin(t testing.TB) []*routine.Routine {
 	t.Helper()
-	rs, err := routines.Builtin()
+	rs, err := library.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func builtin(t testing.TB) []*routine.Routine {
 // makes, in the order its voice names them: the part chime, the voice,
 // pacing ticks, countdown pips and the zero, the breath phases, the end.
 func TestSoundCheck(t *testing.T) {
-	rs, err := routines.Builtin()
+	rs, err := library.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,45 +287,48 @@ func TestOverrides(t *testing.T) {
 		rs[r.ID] = r
 	}
 	tests := []struct {
+		name    string
 		routine string
 		o       Options
 		err     string
 	}{
-		{"tspine-basic", Options{Work: 45 * time.Second, Segments: 3}, ""},
-		{"tspine-basic", Options{Work: 90 * time.Second}, `override out of range: --work 1m30s is outside step "roll"'s range 30s-1m`},
-		{"tspine-basic", Options{Reps: 12}, `override out of range: --reps 12: routine "tspine-basic" has no step it applies to`},
-		{"tspine-3way", Options{Reps: 12, Work: 40 * time.Second}, ""},
-		{"tspine-3way", Options{Reps: 16}, `--reps 16 is outside step "extension"'s range 10-15`},
-		{"tspine-3way", Options{Segments: 2}, `--segments 2: routine "tspine-3way" has no step it applies to`},
-		{"tspine-3way", Options{Level: "hard"}, `level "hard" is not a level (gentle, standard or full)`},
+		{"basic, work and segments", "tspine-basic", Options{Work: 45 * time.Second, Segments: 3}, ""},
+		{"basic, work too long", "tspine-basic", Options{Work: 90 * time.Second}, `override out of range: --work 1m30s is outside step "roll"'s range 30s-1m`},
+		{"basic, reps with no step for them", "tspine-basic", Options{Reps: 12}, `override out of range: --reps 12: routine "tspine-basic" has no step it applies to`},
+		{"3way, reps and work", "tspine-3way", Options{Reps: 12, Work: 40 * time.Second}, ""},
+		{"3way, too many reps", "tspine-3way", Options{Reps: 16}, `--reps 16 is outside step "extension"'s range 10-15`},
+		{"3way, segments with no step for them", "tspine-3way", Options{Segments: 2}, `--segments 2: routine "tspine-3way" has no step it applies to`},
+		{"3way, unknown level", "tspine-3way", Options{Level: "hard"}, `level "hard" is not a level (gentle, standard or full)`},
 	}
 	for _, tt := range tests {
-		tl, err := Compile(rs[tt.routine], tt.o, nil)
-		if tt.err == "" {
-			if err != nil {
-				t.Errorf("%s %+v: %v", tt.routine, tt.o, err)
-				continue
-			}
-			m := measure(tl, rs[tt.routine])
-			if tt.o.Reps != 0 && m.reps != tt.o.Reps {
-				t.Errorf("%s: %d reps, want %d", tt.routine, m.reps, tt.o.Reps)
-			}
-			if tt.o.Segments != 0 && tl.Steps[0].Segments != tt.o.Segments {
-				t.Errorf("%s: %d segments, want %d", tt.routine, tl.Steps[0].Segments, tt.o.Segments)
-			}
-			for _, w := range m.work {
-				if w != tt.o.Work {
-					t.Errorf("%s: work %v, want %v", tt.routine, w, tt.o.Work)
+		t.Run(tt.name, func(t *testing.T) {
+			tl, err := Compile(rs[tt.routine], tt.o, nil)
+			if tt.err == "" {
+				if err != nil {
+					t.Errorf("%s %+v: %v", tt.routine, tt.o, err)
+					return
 				}
+				m := measure(tl, rs[tt.routine])
+				if tt.o.Reps != 0 && m.reps != tt.o.Reps {
+					t.Errorf("%s: %d reps, want %d", tt.routine, m.reps, tt.o.Reps)
+				}
+				if tt.o.Segments != 0 && tl.Steps[0].Segments != tt.o.Segments {
+					t.Errorf("%s: %d segments, want %d", tt.routine, tl.Steps[0].Segments, tt.o.Segments)
+				}
+				for _, w := range m.work {
+					if w != tt.o.Work {
+						t.Errorf("%s: work %v, want %v", tt.routine, w, tt.o.Work)
+					}
+				}
+				return
 			}
-			continue
-		}
-		if err == nil || !bytes.Contains([]byte(err.Error()), []byte(tt.err)) {
-			t.Errorf("%s %+v: error %v, want %q", tt.routine, tt.o, err, tt.err)
-		}
-		if tt.o.Level == "" && !errors.Is(err, ErrOverride) {
-			t.Errorf("%v does not match ErrOverride", err)
-		}
+			if err == nil || !bytes.Contains([]byte(err.Error()), []byte(tt.err)) {
+				t.Errorf("%s %+v: error %v, want %q", tt.routine, tt.o, err, tt.err)
+			}
+			if tt.o.Level == "" && !errors.Is(err, ErrOverride) {
+				t.Errorf("%v does not match ErrOverride", err)
+			}
+		})
 	}
 }
 
@@ -360,7 +363,7 @@ func BenchmarkCompile3Way(b *testing.B) {
 
 func FuzzParseCompile(f *testing.F) {
 	for _, name := range []string{"tspine-basic.yaml", "tspine-3way.yaml"} {
-		b, err := os.ReadFile(filepath.Join("..", "routines", name))
+		b, err := os.ReadFile(filepath.Join("..", "library", name))
 		if err != nil {
 			f.Fatal(err)
 		}

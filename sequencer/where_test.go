@@ -86,9 +86,11 @@ func TestLeftCue(t *testing.T) {
 		{57 * time.Second, SecondsLeftCue(55)}, {58 * time.Second, MinutesLeftCue(1)}, {119 * time.Second, MinutesLeftCue(1)},
 		{10*time.Minute + 59*time.Second, MinutesLeftCue(10)}, {11 * time.Minute, WordMoreMinutes},
 	} {
-		if got := leftCue(c.d); got != c.want {
-			t.Errorf("leftCue(%v) = %s, want %s", c.d, got, c.want)
-		}
+		t.Run(c.d.String(), func(t *testing.T) {
+			if got := leftCue(c.d); got != c.want {
+				t.Errorf("leftCue(%v) = %s, want %s", c.d, got, c.want)
+			}
+		})
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/cued-dev/cued/routines"
+	"github.com/cued-dev/cued/library"
 	"github.com/cued-dev/cued/sequencer"
 	"github.com/cued-dev/cued/sounds"
 	"github.com/cued-dev/cued/voice"
@@ -162,7 +162,7 @@ func TestClips(t *testing.T) {
 // speak has a clip made for its current text, and that the pack holds
 // nothing else: `sounds/generate` must be run after a text changes.
 func TestBuiltinRoutinesCovered(t *testing.T) {
-	rs, err := routines.Builtin()
+	rs, err := library.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}

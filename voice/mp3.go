@@ -203,114 +203,128 @@ func decodeMP3(b []byte, maxLen time.Duration) (pcm, error) {
 	if err != nil {
 		return pcm{}, err
 	}
-	off, h, ok := findMP3Frame(b, start, start+64<<10, nil)
-	if !ok {
-		if len(b)-start < 4 {
-			return pcm{}, fmt.Errorf("%w: the file holds no audio after its ID3 tag", ErrFormat)
-		}
-		return pcm{}, fmt.Errorf("%w: no MP3 audio frames found (not an MP3 file, or a damaged one)", ErrFormat)
+	off, h, err := firstMP3Frame(b, start)
+	if err != nil {
+		return pcm{}, err
 	}
-	switch {
-	case h.version == 25:
-		return pcm{}, fmt.Errorf("%w: MPEG-2.5 MP3 at %d Hz, which the MP3 decoder cannot read; "+
-			"re-encode it, e.g. ffmpeg -i IN.mp3 -ar 44100 -ac 1 OUT.wav", ErrFormat, h.rate)
-	case h.layer != 3:
-		return pcm{}, fmt.Errorf("%w: MPEG Layer %s audio (MP%d), not Layer III (MP3)", ErrFormat,
-			[]string{"", "I", "II"}[h.layer], h.layer)
-	}
-
-	// Walk the frames: collect whole audio frames, note a cut-off end and
-	// unreadable stretches.
-	first := b[off : off+min(h.size, len(b)-off)]
-	g := readGapless(first, h)
-	var (
-		clean     []byte
-		frames    int
-		cutOff    bool
-		junk      int
-		spanStart = off
-	)
+	g := readGapless(b[off:off+min(h.size, len(b)-off)], h)
 	if g.tagFrame {
 		off += h.size
-		spanStart = off
 	}
-	flush := func(end int) {
-		clean = append(clean, b[spanStart:end]...)
-	}
-	for off < len(b) {
-		fh, ok := parseMP3Header(b[off:])
-		if ok && fh.same(h) {
-			if off+fh.size > len(b) {
-				cutOff = true
-				break
-			}
-			off += fh.size
-			frames++
-			continue
-		}
-		flush(off)
-		if isTrailingTag(b[off:]) {
-			spanStart = len(b)
-			break
-		}
-		next, _, found := findMP3Frame(b, off+1, len(b), &h)
-		if !found {
-			junk += len(b) - off
-			spanStart = len(b)
-			off = len(b)
-			break
-		}
-		junk += next - off
-		off, spanStart = next, next
-	}
-	if spanStart < off {
-		flush(off)
-	}
-	if frames == 0 {
+	fw := walkMP3Frames(b, off, h)
+	if fw.frames == 0 {
 		return pcm{}, fmt.Errorf("%w: the MP3 file holds no whole audio frame", ErrFormat)
 	}
-
-	// What the encoder put in, per its LAME tag: skip its delay (and the
-	// decoder's), drop its padding at the end.
-	skip, want := 0, frames*h.spf
-	if g.lame {
-		total := frames
-		if g.frames > 0 {
-			total = g.frames
-		}
-		if n := total*h.spf - g.delay - g.padding; n > 0 && g.delay+mp3DecoderDelay < total*h.spf {
-			skip, want = g.delay+mp3DecoderDelay, n
-		}
-	}
-	// The tag's frame count is a claim; what the file holds is a fact.
-	want = max(0, min(want, frames*h.spf-skip))
+	skip, want := g.trim(fw.frames, h.spf)
 	if limit := maxSamples(maxLen, h.rate); want > limit {
 		return pcm{}, tooLong(want, h.rate, maxLen)
 	}
-
-	samples, damaged, err := runGoMP3(clean, skip, want)
+	samples, damaged, err := runGoMP3(fw.clean, skip, want)
 	if err != nil {
 		return pcm{}, err
 	}
 	if len(samples) == 0 {
 		return pcm{}, fmt.Errorf("%w: the MP3 file holds no audio", ErrFormat)
 	}
+	secs := float64(len(samples)) / float64(h.rate)
+	return pcm{samples: samples, rate: h.rate, warning: fw.warning(g, damaged, secs)}, nil
+}
 
-	var warning string
+// firstMP3Frame finds the first audio frame at or after start (within 64
+// KiB) and checks that the decoder can read its kind.
+func firstMP3Frame(b []byte, start int) (int, mp3Header, error) {
+	off, h, ok := findMP3Frame(b, start, start+64<<10, nil)
 	switch {
-	case cutOff || (g.frames > frames):
-		warning = fmt.Sprintf("truncated: %.2f s of audio decoded", float64(len(samples))/float64(h.rate))
-		if g.frames > frames {
-			warning += fmt.Sprintf(", its header promises %d frames but it holds %d", g.frames, frames)
-		}
-		warning += "; playing what is there (re-export the file to fix it)"
-	case damaged:
-		warning = fmt.Sprintf("damaged: decoding stopped after %.2f s; playing that much (re-export the file to fix it)",
-			float64(len(samples))/float64(h.rate))
-	case junk > 0:
-		warning = fmt.Sprintf("%d bytes of unreadable data skipped (damaged file?)", junk)
+	case !ok && len(b)-start < 4:
+		return 0, h, fmt.Errorf("%w: the file holds no audio after its ID3 tag", ErrFormat)
+	case !ok:
+		return 0, h, fmt.Errorf("%w: no MP3 audio frames found (not an MP3 file, or a damaged one)", ErrFormat)
+	case h.version == 25:
+		return 0, h, fmt.Errorf("%w: MPEG-2.5 MP3 at %d Hz, which the MP3 decoder cannot read; "+
+			"re-encode it, e.g. ffmpeg -i IN.mp3 -ar 44100 -ac 1 OUT.wav", ErrFormat, h.rate)
+	case h.layer != 3:
+		return 0, h, fmt.Errorf("%w: MPEG Layer %s audio (MP%d), not Layer III (MP3)", ErrFormat,
+			[]string{"", "I", "II"}[h.layer], h.layer)
 	}
-	return pcm{samples: samples, rate: h.rate, warning: warning}, nil
+	return off, h, nil
+}
+
+// mp3Walk is what walkMP3Frames found: the whole audio frames like the
+// first, back to back (clean), how many, whether the last was cut off,
+// and how many bytes of unreadable stretches were skipped.
+type mp3Walk struct {
+	clean  []byte
+	frames int
+	cutOff bool
+	junk   int
+}
+
+// walkMP3Frames collects the audio frames from off on that are like h,
+// skipping unreadable stretches and a trailing tag.
+func walkMP3Frames(b []byte, off int, h mp3Header) mp3Walk {
+	var w mp3Walk
+	span := off // the start of the run of frames not yet in clean
+	for off < len(b) {
+		fh, ok := parseMP3Header(b[off:])
+		if ok && fh.same(h) {
+			if off+fh.size > len(b) {
+				w.cutOff = true
+				break
+			}
+			off += fh.size
+			w.frames++
+			continue
+		}
+		w.clean = append(w.clean, b[span:off]...)
+		if isTrailingTag(b[off:]) {
+			return w
+		}
+		next, _, found := findMP3Frame(b, off+1, len(b), &h)
+		if !found {
+			w.junk += len(b) - off
+			return w
+		}
+		w.junk += next - off
+		off, span = next, next
+	}
+	w.clean = append(w.clean, b[span:off]...)
+	return w
+}
+
+// trim is what the encoder put in, per its LAME tag, of frames frames of
+// spf samples: the samples to skip (its delay and the decoder's) and how
+// many to keep (its padding at the end dropped). The tag's frame count is
+// a claim; what the file holds is a fact.
+func (g gapless) trim(frames, spf int) (skip, want int) {
+	want = frames * spf
+	if g.lame {
+		total := frames
+		if g.frames > 0 {
+			total = g.frames
+		}
+		if n := total*spf - g.delay - g.padding; n > 0 && g.delay+mp3DecoderDelay < total*spf {
+			skip, want = g.delay+mp3DecoderDelay, n
+		}
+	}
+	return skip, max(0, min(want, frames*spf-skip))
+}
+
+// warning says what of the file could not be played as it should, if
+// anything: secs of audio decoded.
+func (w mp3Walk) warning(g gapless, damaged bool, secs float64) string {
+	switch {
+	case w.cutOff || g.frames > w.frames:
+		s := fmt.Sprintf("truncated: %.2f s of audio decoded", secs)
+		if g.frames > w.frames {
+			s += fmt.Sprintf(", its header promises %d frames but it holds %d", g.frames, w.frames)
+		}
+		return s + "; playing what is there (re-export the file to fix it)"
+	case damaged:
+		return fmt.Sprintf("damaged: decoding stopped after %.2f s; playing that much (re-export the file to fix it)", secs)
+	case w.junk > 0:
+		return fmt.Sprintf("%d bytes of unreadable data skipped (damaged file?)", w.junk)
+	}
+	return ""
 }
 
 // isTrailingTag reports whether b starts with a tag that may follow the

@@ -82,26 +82,29 @@ func TestResamplePassband(t *testing.T) {
 // cannot hold (downsampling) and of the images that upsampling would make.
 func TestResampleAliasing(t *testing.T) {
 	for _, tc := range []struct {
+		name     string
 		from, to int
 		f        float64 // tone in
 		image    float64 // where its alias or image would appear
 		minDB    float64 // required attenuation
 	}{
-		{48000, 44100, 23000, 21100, 95}, // alias of a tone above 22.05 kHz
-		{48000, 44100, 22300, 21800, 90}, // just above the new Nyquist
-		{44100, 32000, 17000, 15000, 90}, // 44.1 -> 32 kHz, alias at 15 kHz
-		{32000, 44100, 14000, 18000, 90}, // upsampling: image at 32-14 kHz
-		{22050, 48000, 10000, 12050, 90}, // upsampling: image at 22.05-10 kHz
-		{32000, 44100, 15500, 16500, 90}, // a tone in the transition band
-		{96000, 44100, 30000, 14100, 90}, // big step down
+		{"alias of a tone above 22.05 kHz", 48000, 44100, 23000, 21100, 95},
+		{"just above the new Nyquist", 48000, 44100, 22300, 21800, 90},
+		{"44.1 -> 32 kHz, alias at 15 kHz", 44100, 32000, 17000, 15000, 90},
+		{"upsampling: image at 32-14 kHz", 32000, 44100, 14000, 18000, 90},
+		{"upsampling: image at 22.05-10 kHz", 22050, 48000, 10000, 12050, 90},
+		{"a tone in the transition band", 32000, 44100, 15500, 16500, 90},
+		{"big step down", 96000, 44100, 30000, 14100, 90},
 	} {
-		out := Resample(sine(tc.from, tc.from, tc.f, 0.5), tc.from, tc.to)
-		mid := out[tc.to/10 : len(out)-tc.to/10]
-		left := 20 * math.Log10(toneAmplitude(mid, tc.to, tc.image)/0.5)
-		t.Logf("%d -> %d Hz, %.0f Hz tone: alias/image at %.0f Hz is %.1f dB down", tc.from, tc.to, tc.f, tc.image, -left)
-		if -left < tc.minDB {
-			t.Errorf("%d -> %d Hz, %.0f Hz tone: alias/image %.1f dB down, want at least %.0f dB", tc.from, tc.to, tc.f, -left, tc.minDB)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			out := Resample(sine(tc.from, tc.from, tc.f, 0.5), tc.from, tc.to)
+			mid := out[tc.to/10 : len(out)-tc.to/10]
+			left := 20 * math.Log10(toneAmplitude(mid, tc.to, tc.image)/0.5)
+			t.Logf("%d -> %d Hz, %.0f Hz tone: alias/image at %.0f Hz is %.1f dB down", tc.from, tc.to, tc.f, tc.image, -left)
+			if -left < tc.minDB {
+				t.Errorf("%d -> %d Hz, %.0f Hz tone: alias/image %.1f dB down, want at least %.0f dB", tc.from, tc.to, tc.f, -left, tc.minDB)
+			}
+		})
 	}
 }
 

@@ -106,17 +106,20 @@ func TestLoad(t *testing.T) {
 
 func TestClipLengthRoundsUp(t *testing.T) {
 	for _, tc := range []struct {
+		name    string
 		n, rate int
 		want    time.Duration
 	}{
-		{44100, 44100, time.Second},
-		{1, 44100, 22676 * time.Nanosecond}, // 22675.7 ns
-		{441, 44100, 10 * time.Millisecond},
-		{3, 48000, 62500 * time.Nanosecond},
+		{"one second at 44.1 kHz", 44100, 44100, time.Second},
+		{"one sample at 44.1 kHz rounds up", 1, 44100, 22676 * time.Nanosecond}, // 22675.7 ns
+		{"10 ms at 44.1 kHz", 441, 44100, 10 * time.Millisecond},
+		{"three samples at 48 kHz", 3, 48000, 62500 * time.Nanosecond},
 	} {
-		if got := samplesDuration(tc.n, tc.rate); got != tc.want {
-			t.Errorf("%d samples at %d Hz: %v, want %v", tc.n, tc.rate, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got := samplesDuration(tc.n, tc.rate); got != tc.want {
+				t.Errorf("%d samples at %d Hz: %v, want %v", tc.n, tc.rate, got, tc.want)
+			}
+		})
 	}
 }
 

@@ -28,12 +28,49 @@ var wavGUIDTail = []byte{0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0
 // file, in any variant of the format, and every problem in it is reported
 // to the user; pcm.ParseWAV reads only what cued itself wrote.
 func decodeWAV(b []byte, maxLen time.Duration) (pcm, error) {
-	var (
-		fmtChunk []byte
-		data     []byte
-		dataSeen bool
-		claimed  uint32
-	)
+	c := wavChunks(b)
+	if c.fmt == nil {
+		return pcm{}, fmt.Errorf("%w: WAV file without a fmt chunk", ErrFormat)
+	}
+	f, err := parseWAVFormat(c.fmt)
+	if err != nil {
+		return pcm{}, err
+	}
+	if !c.dataSeen {
+		return pcm{}, fmt.Errorf("%w: WAV file without a data chunk", ErrFormat)
+	}
+	frameSize := f.bits / 8 * f.channels
+	frames := len(c.data) / frameSize
+	if frames == 0 {
+		return pcm{}, fmt.Errorf("%w: the WAV file holds no audio (its header claims %d frames, the file has none)",
+			ErrFormat, c.claimed/uint32(frameSize))
+	}
+	if frames > maxSamples(maxLen, f.rate) {
+		return pcm{}, tooLong(frames, f.rate, maxLen)
+	}
+	var warning string
+	// Streaming writers (espeak-ng --stdout, for one) leave a placeholder
+	// near 2^31 or 2^32 in the size field: not a sign of damage.
+	if c.claimed < 0x7FFF0000 && uint64(c.claimed) > uint64(len(c.data)) {
+		warning = fmt.Sprintf("truncated: its header claims %d frames, the file holds %d; playing those",
+			c.claimed/uint32(frameSize), frames)
+	}
+	return pcm{samples: f.mono(c.data, frames), rate: f.rate, warning: warning}, nil
+}
+
+// wavFile is what wavChunks found: the fmt chunk's body (nil if none),
+// the data chunk's (cut to what the file holds), and the data size its
+// header claims.
+type wavFile struct {
+	fmt, data []byte
+	dataSeen  bool
+	claimed   uint32
+}
+
+// wavChunks walks a RIFF WAVE file's chunks until it has seen fmt and
+// data, or the file ends.
+func wavChunks(b []byte) wavFile {
+	var w wavFile
 	for off := 12; off+8 <= len(b); {
 		id := string(b[off : off+4])
 		size := binary.LittleEndian.Uint32(b[off+4 : off+8])
@@ -43,11 +80,11 @@ func decodeWAV(b []byte, maxLen time.Duration) (pcm, error) {
 		}
 		switch id {
 		case "fmt ":
-			fmtChunk = body
+			w.fmt = body
 		case "data":
-			data, dataSeen, claimed = body, true, size
+			w.data, w.dataSeen, w.claimed = body, true, size
 		}
-		if dataSeen && fmtChunk != nil {
+		if w.dataSeen && w.fmt != nil {
 			break
 		}
 		next := uint64(off) + 8 + uint64(size) + uint64(size&1)
@@ -56,68 +93,66 @@ func decodeWAV(b []byte, maxLen time.Duration) (pcm, error) {
 		}
 		off = int(next)
 	}
-	if fmtChunk == nil {
-		return pcm{}, fmt.Errorf("%w: WAV file without a fmt chunk", ErrFormat)
+	return w
+}
+
+// wavFormat is a fmt chunk's sample format: tag is wavPCM or wavFloat
+// (an extensible format's sub-format).
+type wavFormat struct {
+	tag                  uint16
+	channels, rate, bits int
+}
+
+// parseWAVFormat reads a fmt chunk, and says what in it cued cannot play.
+func parseWAVFormat(c []byte) (wavFormat, error) {
+	if len(c) < 16 {
+		return wavFormat{}, fmt.Errorf("%w: WAV fmt chunk of %d bytes is too short", ErrFormat, len(c))
 	}
-	if len(fmtChunk) < 16 {
-		return pcm{}, fmt.Errorf("%w: WAV fmt chunk of %d bytes is too short", ErrFormat, len(fmtChunk))
+	f := wavFormat{
+		tag:      binary.LittleEndian.Uint16(c[0:2]),
+		channels: int(binary.LittleEndian.Uint16(c[2:4])),
+		rate:     int(binary.LittleEndian.Uint32(c[4:8])),
+		bits:     int(binary.LittleEndian.Uint16(c[14:16])),
 	}
-	tag := binary.LittleEndian.Uint16(fmtChunk[0:2])
-	channels := int(binary.LittleEndian.Uint16(fmtChunk[2:4]))
-	rate := int(binary.LittleEndian.Uint32(fmtChunk[4:8]))
-	bits := int(binary.LittleEndian.Uint16(fmtChunk[14:16]))
-	if tag == wavExtensible {
-		if len(fmtChunk) < 40 || string(fmtChunk[26:40]) != string(wavGUIDTail) {
-			return pcm{}, fmt.Errorf("%w: WAVE_FORMAT_EXTENSIBLE WAV with an unknown sub-format", ErrFormat)
+	if f.tag == wavExtensible {
+		if len(c) < 40 || string(c[26:40]) != string(wavGUIDTail) {
+			return f, fmt.Errorf("%w: WAVE_FORMAT_EXTENSIBLE WAV with an unknown sub-format", ErrFormat)
 		}
-		tag = binary.LittleEndian.Uint16(fmtChunk[24:26])
+		f.tag = binary.LittleEndian.Uint16(c[24:26])
 	}
 	switch {
-	case tag == wavPCM && (bits == 8 || bits == 16 || bits == 24 || bits == 32):
-	case tag == wavFloat && (bits == 32 || bits == 64):
-	case tag == wavPCM || tag == wavFloat:
-		return pcm{}, fmt.Errorf("%w: %d-bit %s WAV", ErrFormat, bits, map[uint16]string{wavPCM: "PCM", wavFloat: "float"}[tag])
+	case f.tag == wavPCM && (f.bits == 8 || f.bits == 16 || f.bits == 24 || f.bits == 32):
+	case f.tag == wavFloat && (f.bits == 32 || f.bits == 64):
+	case f.tag == wavPCM || f.tag == wavFloat:
+		return f, fmt.Errorf("%w: %d-bit %s WAV", ErrFormat, f.bits, map[uint16]string{wavPCM: "PCM", wavFloat: "float"}[f.tag])
 	default:
-		return pcm{}, fmt.Errorf("%w: compressed WAV (format tag 0x%04X)", ErrFormat, tag)
+		return f, fmt.Errorf("%w: compressed WAV (format tag 0x%04X)", ErrFormat, f.tag)
 	}
-	if channels < 1 || channels > 8 {
-		return pcm{}, fmt.Errorf("%w: WAV with %d channels", ErrFormat, channels)
+	if f.channels < 1 || f.channels > 8 {
+		return f, fmt.Errorf("%w: WAV with %d channels", ErrFormat, f.channels)
 	}
-	if rate < minRate || rate > maxRate {
-		return pcm{}, fmt.Errorf("%w: WAV at %d Hz", ErrFormat, rate)
+	if f.rate < minRate || f.rate > maxRate {
+		return f, fmt.Errorf("%w: WAV at %d Hz", ErrFormat, f.rate)
 	}
-	if !dataSeen {
-		return pcm{}, fmt.Errorf("%w: WAV file without a data chunk", ErrFormat)
-	}
-	width := bits / 8
-	frameSize := width * channels
-	frames := len(data) / frameSize
-	if frames == 0 {
-		return pcm{}, fmt.Errorf("%w: the WAV file holds no audio (its header claims %d frames, the file has none)",
-			ErrFormat, claimed/uint32(frameSize))
-	}
-	if frames > maxSamples(maxLen, rate) {
-		return pcm{}, tooLong(frames, rate, maxLen)
-	}
-	var warning string
-	// Streaming writers (espeak-ng --stdout, for one) leave a placeholder
-	// near 2^31 or 2^32 in the size field: not a sign of damage.
-	if claimed < 0x7FFF0000 && uint64(claimed) > uint64(len(data)) {
-		warning = fmt.Sprintf("truncated: its header claims %d frames, the file holds %d; playing those",
-			claimed/uint32(frameSize), frames)
-	}
+	return f, nil
+}
 
+// mono is the first frames frames of data mixed down to one channel (the
+// mean of the channels).
+func (f wavFormat) mono(data []byte, frames int) []float32 {
+	width := f.bits / 8
+	frameSize := width * f.channels
 	out := make([]float32, frames)
-	scale := 1 / float64(channels)
+	scale := 1 / float64(f.channels)
 	for i := range out {
 		frame := data[i*frameSize : (i+1)*frameSize]
 		var sum float64
-		for c := 0; c < channels; c++ {
-			sum += wavSample(frame[c*width:(c+1)*width], tag, bits)
+		for c := 0; c < f.channels; c++ {
+			sum += wavSample(frame[c*width:(c+1)*width], f.tag, f.bits)
 		}
 		out[i] = float32(sum * scale)
 	}
-	return pcm{samples: out, rate: rate, warning: warning}, nil
+	return out
 }
 
 // wavSample converts one sample to [-1, 1]. A float sample that is NaN or

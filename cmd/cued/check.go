@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cued-dev/cued/library"
 	"github.com/cued-dev/cued/routine"
-	"github.com/cued-dev/cued/routines"
 	"github.com/cued-dev/cued/sequencer"
 )
 
@@ -49,7 +49,7 @@ const minPhase = time.Second
 // (and any budget warning) when it is valid. It reports whether it was.
 func (a *app) checkFile(cmd *cobra.Command, path string, limit time.Duration) bool {
 	w := cmd.OutOrStdout()
-	r, err := routines.ParseFile(path)
+	r, err := library.ParseFile(path)
 	if err != nil {
 		for _, e := range routine.SortedErrors(err) {
 			fmt.Fprintln(w, e)

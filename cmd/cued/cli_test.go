@@ -176,7 +176,7 @@ func TestCheck(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("id: x\nname: X\nsteps:\n  - id: a\n    name: A\n    work: 60s-30s\n    colour: red\n"), 0o644)
-	good, _ := filepath.Abs("../../routines/tspine-basic.yaml")
+	good, _ := filepath.Abs("../../library/tspine-basic.yaml")
 	warm := filepath.Join(dir, "warm.yaml")
 	os.WriteFile(warm, []byte("id: w\nname: W\nwarmup: true\nbudget: 1m\nsteps:\n  - {id: a, name: A, work: 30s-2m}\n"), 0o644)
 	quiet := filepath.Join(dir, "quiet.yaml")

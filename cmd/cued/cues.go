@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cued-dev/cued/routines"
+	"github.com/cued-dev/cued/library"
 	"github.com/cued-dev/cued/sequencer"
 )
 
@@ -21,7 +21,7 @@ func newCuesCmd(a *app) *cobra.Command {
 			"cues of your own routines too. sounds/generate reads this list.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rs, err := routines.Builtin()
+			rs, err := library.Builtin()
 			if err != nil {
 				return err
 			}

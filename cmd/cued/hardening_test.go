@@ -114,7 +114,7 @@ func TestServeFIFOInRoutineFolder(t *testing.T) {
 	e := newDaemonEnv(t)
 	dir := filepath.Join(e.home, ".config", "cued", "routines")
 	os.MkdirAll(dir, 0o755)
-	good, _ := os.ReadFile("../../routines/tspine-basic.yaml")
+	good, _ := os.ReadFile("../../library/tspine-basic.yaml")
 	os.WriteFile(filepath.Join(dir, "mine.yaml"), []byte(strings.Replace(string(good), "id: tspine-basic", "id: mine", 1)), 0o644)
 	fifo := filepath.Join(dir, "pipe.yaml")
 	syscall.Mkfifo(fifo, 0o644)

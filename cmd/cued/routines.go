@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cued-dev/cued/library"
 	"github.com/cued-dev/cued/routine"
-	"github.com/cued-dev/cued/routines"
 	"github.com/cued-dev/cued/sequencer"
 )
 
@@ -29,8 +29,8 @@ func (a *app) routineDirs() []string {
 
 // loadRoutines returns the routine set; a broken user file is reported on
 // stderr and left out, never fatal.
-func (a *app) loadRoutines() (*routines.Set, error) {
-	set, err := routines.Load(a.routineDirs()...)
+func (a *app) loadRoutines() (*library.Set, error) {
+	set, err := library.Load(a.routineDirs()...)
 	if set == nil {
 		return nil, err
 	}

@@ -21,8 +21,8 @@ import (
 	"github.com/cued-dev/cued/daemon/schedule"
 	"github.com/cued-dev/cued/daemon/sink"
 	"github.com/cued-dev/cued/desktop"
+	"github.com/cued-dev/cued/library"
 	"github.com/cued-dev/cued/routine"
-	"github.com/cued-dev/cued/routines"
 	"github.com/cued-dev/cued/sequencer"
 	"github.com/cued-dev/cued/voice"
 )
@@ -51,7 +51,7 @@ type server struct {
 	app *app
 	// path is the --config flag's value, for reload.
 	path   string
-	set    *routines.Set
+	set    *library.Set
 	level  *slog.LevelVar
 	logger *slog.Logger
 	// memo keeps the voice clips between sessions (see voice.Memo).
@@ -67,7 +67,7 @@ func (a *app) runServe(cmd *cobra.Command, sinkKind string) error {
 	}
 	s.logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: s.level}))
 	a.warn = func(msg string) { s.logger.Warn(msg) }
-	set, err := routines.Load(a.routineDirs()...)
+	set, err := library.Load(a.routineDirs()...)
 	if set == nil {
 		return err
 	}
@@ -343,7 +343,7 @@ func (s *server) reload(context.Context) (daemon.Config, error) {
 	if a.cfg.Daemon.Socket != old.Daemon.Socket {
 		dc.Problems = append(dc.Problems, "daemon.socket changed: restart the daemon to use it")
 	}
-	set, err := routines.LoadOver(s.set, a.routineDirs()...)
+	set, err := library.LoadOver(s.set, a.routineDirs()...)
 	if err != nil {
 		dc.Problems = append(dc.Problems, strings.Split(strings.TrimSpace(err.Error()), "\n")...)
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/cued-dev/cued/daemon/api"
 	"github.com/cued-dev/cued/daemon/client"
 	"github.com/cued-dev/cued/daemon/history"
-	"github.com/cued-dev/cued/routines"
+	"github.com/cued-dev/cued/library"
 	"github.com/cued-dev/cued/sequencer"
 )
 
@@ -378,7 +378,7 @@ func TestServeReload(t *testing.T) {
 	defer e.stop()
 	dir := filepath.Join(e.home, ".config", "cued", "routines")
 	os.MkdirAll(dir, 0o755)
-	good, _ := os.ReadFile("../../routines/tspine-basic.yaml")
+	good, _ := os.ReadFile("../../library/tspine-basic.yaml")
 	os.WriteFile(filepath.Join(dir, "mine.yaml"), bytes.Replace(good, []byte("id: tspine-basic"), []byte("id: mine"), 1), 0o644)
 	if out := e.mustRun("reload"); !strings.Contains(out, "reloaded") {
 		t.Errorf("reload: %q", out)
@@ -429,7 +429,7 @@ func (clipStub) ClipLength(string) (time.Duration, bool) {
 // TestInviteTimeline: the prompt's sound is the chime, then the routine's
 // first intro cue, and the mixer accepts it.
 func TestInviteTimeline(t *testing.T) {
-	r, err := routines.ParseFile("../../routines/tspine-basic.yaml")
+	r, err := library.ParseFile("../../library/tspine-basic.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

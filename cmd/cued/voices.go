@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cued-dev/cued/internal/userfile"
+	"github.com/cued-dev/cued/library"
 	"github.com/cued-dev/cued/routine"
-	"github.com/cued-dev/cued/routines"
 	"github.com/cued-dev/cued/sequencer"
 	"github.com/cued-dev/cued/sounds"
 	"github.com/cued-dev/cued/voice"
@@ -27,7 +27,7 @@ func newVoicesCmd(a *app) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			w := cmd.OutOrStdout()
-			builtin, err := routines.Builtin()
+			builtin, err := library.Builtin()
 			if err != nil {
 				return err
 			}

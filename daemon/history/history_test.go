@@ -99,10 +99,12 @@ func TestSummarize(t *testing.T) {
 		{"incomplete sessions do not count", []Record{day(9, 7, false), day(10, 7, false)}, 1, 1, 0, 0},
 	}
 	for _, tt := range tests {
-		s := Summarize(tt.recs, now, tt.goal)
-		if len(s.Today) != tt.today || s.Streak != tt.streak || s.Completed != tt.completedToday || s.Goal != tt.goal {
-			t.Errorf("%s: %+v", tt.name, s)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			s := Summarize(tt.recs, now, tt.goal)
+			if len(s.Today) != tt.today || s.Streak != tt.streak || s.Completed != tt.completedToday || s.Goal != tt.goal {
+				t.Errorf("%s: %+v", tt.name, s)
+			}
+		})
 	}
 }
 

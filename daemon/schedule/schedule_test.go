@@ -11,27 +11,30 @@ import (
 
 func TestParse(t *testing.T) {
 	tests := []struct {
+		name string
 		in   Entry
 		want string // "" for valid
 	}{
-		{Entry{At: "07:30", Routine: "r"}, ""},
-		{Entry{At: "23:59", Routine: "r", Mode: Auto, Level: "full"}, ""},
-		{Entry{At: "7:30", Routine: "r"}, ""},
-		{Entry{At: "24:00", Routine: "r"}, `at "24:00" is not a time of day`},
-		{Entry{At: "07:3", Routine: "r"}, `at "07:3" is not a time of day`},
-		{Entry{At: "noon", Routine: "r"}, `at "noon" is not a time of day`},
-		{Entry{At: "07:30", Routine: "r", Mode: "loud"}, `mode "loud" is not a mode`},
-		{Entry{At: "07:30", Routine: "r", Level: "max"}, `level "max" is not a level`},
-		{Entry{At: "07:30"}, "routine is missing"},
+		{"plain", Entry{At: "07:30", Routine: "r"}, ""},
+		{"mode and level", Entry{At: "23:59", Routine: "r", Mode: Auto, Level: "full"}, ""},
+		{"one-digit hour", Entry{At: "7:30", Routine: "r"}, ""},
+		{"hour 24", Entry{At: "24:00", Routine: "r"}, `at "24:00" is not a time of day`},
+		{"one-digit minute", Entry{At: "07:3", Routine: "r"}, `at "07:3" is not a time of day`},
+		{"a word for the time", Entry{At: "noon", Routine: "r"}, `at "noon" is not a time of day`},
+		{"unknown mode", Entry{At: "07:30", Routine: "r", Mode: "loud"}, `mode "loud" is not a mode`},
+		{"unknown level", Entry{At: "07:30", Routine: "r", Level: "max"}, `level "max" is not a level`},
+		{"no routine", Entry{At: "07:30"}, "routine is missing"},
 	}
 	for _, tt := range tests {
-		out, err := Parse([]Entry{tt.in})
-		switch {
-		case tt.want == "" && (err != nil || len(out) != 1 || out[0].Mode == ""):
-			t.Errorf("Parse(%+v): %v %+v", tt.in, err, out)
-		case tt.want != "" && (err == nil || !errors.Is(err, ErrEntry) || !strings.Contains(err.Error(), tt.want)):
-			t.Errorf("Parse(%+v): %v, want %q", tt.in, err, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := Parse([]Entry{tt.in})
+			switch {
+			case tt.want == "" && (err != nil || len(out) != 1 || out[0].Mode == ""):
+				t.Errorf("Parse(%+v): %v %+v", tt.in, err, out)
+			case tt.want != "" && (err == nil || !errors.Is(err, ErrEntry) || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("Parse(%+v): %v, want %q", tt.in, err, tt.want)
+			}
+		})
 	}
 }
 
@@ -48,10 +51,12 @@ func TestNextAndUpcoming(t *testing.T) {
 		{"2026-03-31 22:00", "2026-04-01 07:30", "a"},
 	}
 	for _, tt := range tests {
-		o, ok := Next(es, at(tt.from))
-		if !ok || !o.Time.Equal(at(tt.want)) || o.Routine != tt.routine {
-			t.Errorf("Next(%s) = %v %s, want %s %s", tt.from, o.Time, o.Routine, tt.want, tt.routine)
-		}
+		t.Run(tt.from, func(t *testing.T) {
+			o, ok := Next(es, at(tt.from))
+			if !ok || !o.Time.Equal(at(tt.want)) || o.Routine != tt.routine {
+				t.Errorf("Next(%s) = %v %s, want %s %s", tt.from, o.Time, o.Routine, tt.want, tt.routine)
+			}
+		})
 	}
 	if up := Upcoming(es, at("2026-03-01 13:00"), 4); len(up) != 4 || up[0].Routine != "c" || up[2].Routine != "b" || up[3].Routine != "c" {
 		t.Errorf("Upcoming: %+v", up)

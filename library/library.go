@@ -1,6 +1,6 @@
-// Package routines holds the built-in routines (embedded YAML files) and
+// Package library holds the built-in routines (embedded YAML files) and
 // loads a user's routine folders beside them.
-package routines
+package library
 
 import (
 	"embed"
