@@ -528,7 +528,7 @@ cat "$WORK/check3.txt"
 last=$(sed -n 's/^LAST //p' "$WORK/check2.txt")
 resumed=$(sed -n 's/.*goes on at session sample \([0-9]*\).*/\1/p' "$WORK/check3.txt" | sed -n 1p)
 if [[ -n $last && -n $resumed ]]; then
-	say "recovery: the last sample recorded before the kill was session sample $last, the session went on at $resumed: $(awk -v d=$((resumed - last)) 'BEGIN{printf "%+.1f ms", d*1000/44100}') (the daemon steps back what the dead output may have taken past what was heard, playback.Options.Lost: 2 × audio.buffer_ms for alsa, 3 × + 1 s for beep; a negative figure is heard twice, a positive one was lost with the dead server)"
+	say "recovery: the last sample recorded before the kill was session sample $last, the session went on at $resumed: $(awk -v d=$((resumed - last)) 'BEGIN{printf "%+.1f ms", d*1000/44100}') (the daemon steps back what the dead output may have taken past what was heard, playback.Options.Lost: 2 × audio.buffer_ms for alsa, 4 × for pulse, 3 × + 1 s for beep; a negative figure is heard twice, a positive one was lost with the dead server)"
 fi
 say "the same daemon (pid $SERVE) played throughout; no cued restart"
 say "passed"
