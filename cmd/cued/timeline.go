@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cued-dev/cued/daemon/api"
+	"github.com/cued-dev/cued/picture"
 	"github.com/cued-dev/cued/routine"
 	"github.com/cued-dev/cued/sequencer"
 )
@@ -124,14 +126,29 @@ func (f *sessionFlags) options(c *Config) (sequencer.Options, error) {
 func newTimelineCmd(a *app) *cobra.Command {
 	var f sessionFlags
 	var asJSON bool
+	var pic picFlags
 	cmd := &cobra.Command{
 		Use:   "timeline ROUTINE",
 		Short: "Print the compiled timeline of a routine (id or file): every cue, tone and mark with its time",
-		Args:  cobra.ExactArgs(1),
+		Long: "Print the compiled timeline of a routine (id or file): every cue, tone and mark with its time.\n\n" +
+			"--svg draws it instead: the session in rows of a minute on a time axis, parts and segments as\n" +
+			"bands, voice cues as labelled blocks, tones and ticks as marks, the breath as a line (in rises,\n" +
+			"out falls, holds flat), waits as breaks; -o FILE.svg writes it to a file. --png -o FILE.png\n" +
+			"converts that picture with rsvg-convert (Debian: librsvg2-bin).",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			tl, err := a.compileTimeline(cmd, args[0], &f)
 			if err != nil {
 				return err
+			}
+			if pic.any() {
+				r, err := a.findRoutine(args[0])
+				if err != nil {
+					return err
+				}
+				return pic.write(cmd, func(w io.Writer) error {
+					return picture.Timeline(w, tl, picture.TimelineOptions{Texts: sequencer.CueTexts(r)})
+				})
 			}
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
@@ -146,6 +163,7 @@ func newTimelineCmd(a *app) *cobra.Command {
 	}
 	f.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (documented in docs/timeline.md)")
+	pic.register(cmd)
 	return cmd
 }
 
