@@ -175,12 +175,14 @@ func TestHistoryWhileStarting(t *testing.T) {
 	deadline := time.Now().Add(2 * time.Second)
 	for {
 		recs, _ = history.Read(h.hist, nil)
-		if len(recs) == 1 && recs[0].Part == "two" || time.Now().After(deadline) {
+		if len(recs) == 1 && recs[0].Part != "one" || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if len(recs) != 1 || !recs[0].Interrupted || recs[0].Part != "two" || recs[0].ReachedMS < 1000 || recs[0].ID != h.status().Session {
+	// Part two, or three where a busy machine let the session go on
+	// before the history was read: either is a part reached before the end.
+	if len(recs) != 1 || !recs[0].Interrupted || recs[0].Part != "two" && recs[0].Part != "three" || recs[0].ReachedMS < 1000 || recs[0].ID != h.status().Session {
 		t.Fatalf("history while playing: %+v", recs)
 	}
 	h.c.Verb(context.Background(), "stop")
