@@ -243,7 +243,9 @@ func (d *timelinePic) events(l lanes) []any {
 			kids = append(kids, rect{X: num(l.x(s)), Y: num(l.top + toneY + toneH - 3), W: num(l.x(end) - l.x(s)), H: 3,
 				Fill: colors["wake"], Class: "wake", Data: append(att, data("tone", e.Tone)...), Tip: "wake-up hum " + e.Length.String()})
 		default:
-			kids = append(kids, d.tick(l, e, s, att))
+			if s == e.Start { // a tick is drawn where it starts, not again on the next row
+				kids = append(kids, d.tick(l, e, s, att))
+			}
 		}
 	}
 	return kids

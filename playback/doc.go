@@ -62,7 +62,7 @@
 // thread has taken, put the session at the sample that frame held, and
 // refill from there, so they are heard after the device's own buffer
 // (config audio.buffer_ms) and not after the lookahead. The PulseAudio
-// output cuts further back, to 10 ms past the frame being heard, never
+// output cuts further back, to 20 ms past the frame being heard (recallLead), never
 // before the previous control's cut (the engine keeps the session's
 // place from there on only), so its controls are heard at once. Pause and Stop fade
 // out over 12 ms and Resume fades in, so nothing clicks; a pause holds the

@@ -100,7 +100,7 @@ func Outputs() []Output {
 
 // DefaultOutput is Pulse where the build has it (Linux with cgo), else
 // Beep. Pulse is the default on Linux because a control is heard at once
-// through it (a pause 37-51 ms after the request against ALSA's 110-129
+// through it (a pause 44-54 ms after the request against ALSA's 110-129
 // ms, docs/outputs.md); when no sound server answers at all, the
 // default opens ALSA instead (a bare ALSA machine).
 func DefaultOutput() Output {

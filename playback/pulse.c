@@ -50,10 +50,12 @@ typedef struct cued_pulse {
 	pa_usec_t recalled; // when the last recall was (0: its frames came)
 	int corked, err, timedout;
 	int started; // cued_pulse_start has run: requests are answered
-	// lead is the least a rewrite lands past the frame heard: PipeWire's
-	// pipewire-pulse rewrites from the next graph cycle it has not taken
-	// (1024-frame cycles seen: a rewrite 10 ms ahead landed up to 14 ms
-	// late), so 50 ms there; PulseAudio rewinds its sink, 0.
+	// ahead is the least a rewrite lands past the frame heard: Go's
+	// recallLead, for the estimate of the frame heard (pa_stream_get_time)
+	// can lag the sink by a few milliseconds; through PipeWire at least
+	// 50 ms, since pipewire-pulse rewrites from the next graph cycle it
+	// has not taken (1024-frame cycles seen: a rewrite 10 ms ahead landed
+	// up to 14 ms late).
 	uint64_t ahead;
 	int info; // the server's name came
 } cued_pulse;
@@ -192,7 +194,7 @@ static void service(cued_out *o) {
 		p->lead = o->rate / 50;
 		STORE(&o->asleep, 0);
 	}
-	if (frames && p->quiet > 0) drop_silence(o, p->lead ? 0 : o->rate / 100 > p->ahead ? o->rate / 100 : p->ahead);
+	if (frames && p->quiet > 0) drop_silence(o, p->lead ? 0 : p->ahead);
 	size_t room = pa_stream_writable_size(p->st);
 	if (room == (size_t)-1) return;
 	uint64_t want = room / 4 + (p->end > p->wframe ? (uint64_t)(p->end - p->wframe) : 0);
@@ -251,7 +253,7 @@ static int info_came(cued_pulse *p) { return p->info; }
 
 static void server_info(pa_context *c, const pa_server_info *i, void *u) {
 	cued_out *o = u;
-	if (i && i->server_name && strstr(i->server_name, "PipeWire")) o->pa->ahead = o->rate / 20;
+	if (i && i->server_name && strstr(i->server_name, "PipeWire") && o->pa->ahead < o->rate / 20) o->pa->ahead = o->rate / 20;
 	o->pa->info = 1;
 	signal_loop(o->pa);
 }
@@ -308,7 +310,7 @@ static int open_context_stream(cued_out *o, unsigned long queue, unsigned long r
 }
 
 int cued_pulse_open(cued_out **op, unsigned int rate, unsigned long queue_frames,
-		unsigned long request_frames, uint64_t ring_frames, int timeout_ms, const char **where) {
+		unsigned long request_frames, uint64_t lead_frames, uint64_t ring_frames, int timeout_ms, const char **where) {
 	cued_out *o = calloc(1, sizeof *o);
 	cued_pulse *p = calloc(1, sizeof *p);
 	if (!o || !p || !(p->ml = pa_threaded_mainloop_new())) {
@@ -319,6 +321,7 @@ int cued_pulse_open(cued_out **op, unsigned int rate, unsigned long queue_frames
 	}
 	o->pa = p;
 	o->rate = p->rate = rate;
+	p->ahead = lead_frames;
 	o->wakefd = -1;
 	pthread_mutex_init(&o->mu, NULL);
 	*where = "pa_threaded_mainloop_start";
@@ -384,12 +387,11 @@ static int64_t stream_at(cued_pulse *p, uint64_t r) {
 	return -1;
 }
 
-uint64_t cued_pulse_recall(cued_out *o, uint64_t floor, uint64_t lead_frames) {
+uint64_t cued_pulse_recall(cued_out *o, uint64_t floor) {
 	cued_pulse *p = o->pa;
 	pa_threaded_mainloop_lock(p->ml);
 	int64_t h = p->err || p->corked ? -1 : heard(p);
-	if (lead_frames < p->ahead) lead_frames = p->ahead;
-	int64_t at = h + (int64_t)lead_frames;
+	int64_t at = h + (int64_t)p->ahead;
 	uint64_t r = h < 0 || at >= p->end ? LOAD(&o->r) : ring_at(o, at);
 	if (r < floor) {
 		int64_t s = stream_at(p, floor);

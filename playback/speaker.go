@@ -141,10 +141,15 @@ func (d *speakerDrain) cut() uint64 {
 // remix, the rest of the session late by as much).
 const refillWait = 20 * time.Millisecond
 
-// awaitRefill waits, polling without a lock or an allocation, until the
-// frames that follow a cut are published or refillWait has passed.
-func (d *speakerDrain) awaitRefill() {
-	for end := time.Now().Add(refillWait); d.refill.Load() && time.Now().Before(end); {
+// awaitRefill waits, polling without a lock or an allocation, until need
+// frames that follow a cut are published or refillWait has passed: the
+// engine publishes its first chunk after a cut short (firstChunk), so the
+// first publish alone may not fill a pull.
+func (d *speakerDrain) awaitRefill(need uint64) {
+	for end := time.Now().Add(refillWait); time.Now().Before(end); {
+		if !d.refill.Load() && d.w.Load()-d.r.Load() >= need {
+			break
+		}
 		time.Sleep(refillPoll)
 	}
 	d.refill.Store(false)
@@ -236,7 +241,7 @@ func (d *speakerDrain) Stream(samples [][2]float64) (int, bool) {
 	d.mu.Lock()
 	if d.refill.Load() && d.w.Load() == d.r.Load() {
 		d.mu.Unlock()
-		d.awaitRefill()
+		d.awaitRefill(uint64(len(samples)))
 		d.mu.Lock()
 	}
 	n := 0

@@ -3,6 +3,7 @@
 package playback
 
 import (
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -132,6 +133,7 @@ func TestSpeakerWaitsForTheRefill(t *testing.T) {
 		silent uint64        // frames of silence the pull gave
 	}{
 		{"refill 5 ms after the cut", 5 * time.Millisecond, 0},
+		{"refill in two chunks, the second 3 ms after the first", 3 * time.Millisecond, 0},
 		{"no refill", -1, 10},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,6 +146,11 @@ func TestSpeakerWaitsForTheRefill(t *testing.T) {
 					return
 				}
 				time.Sleep(tt.after)
+				if strings.Contains(tt.name, "two chunks") { // as the engine: a short first chunk
+					d.put(r, frames[:4])
+					d.publish(r + 4)
+					time.Sleep(tt.after)
+				}
 				d.put(r, frames[:10])
 				d.publish(r + 10)
 			}()

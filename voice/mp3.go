@@ -209,7 +209,7 @@ func decodeMP3(b []byte, maxLen time.Duration) (pcm, error) {
 	}
 	g := readGapless(b[off:off+min(h.size, len(b)-off)], h)
 	if g.tagFrame {
-		off += h.size
+		off = min(off+h.size, len(b)) // a tag frame cut short holds the file's end
 	}
 	fw := walkMP3Frames(b, off, h)
 	if fw.frames == 0 {

@@ -160,7 +160,11 @@ func scheduleSlots(entries []ScheduleEntry) ([]picture.Slot, error) {
 func monthDays(now time.Time) int {
 	y, m, d := now.Date()
 	today := time.Date(y, m, d, 12, 0, 0, 0, time.UTC)
-	return int(today.Sub(today.AddDate(0, -1, 0)).Hours() / 24)
+	// The same day last month, or that month's last day where it has
+	// none (AddDate would run 31 March back to 3 March).
+	last := time.Date(y, m, 0, 12, 0, 0, 0, time.UTC).Day()
+	before := time.Date(y, m-1, min(d, last), 12, 0, 0, 0, time.UTC)
+	return int(today.Sub(before).Hours() / 24)
 }
 
 // colorOK reports whether w is a terminal that colours may go to: not

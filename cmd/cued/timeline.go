@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -137,6 +138,9 @@ func newTimelineCmd(a *app) *cobra.Command {
 			"converts that picture with rsvg-convert (Debian: librsvg2-bin).",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if pic.out != "" && !pic.any() {
+				return errors.New("-o writes a picture: give --svg or --png with it")
+			}
 			tl, err := a.compileTimeline(cmd, args[0], &f)
 			if err != nil {
 				return err
@@ -164,6 +168,7 @@ func newTimelineCmd(a *app) *cobra.Command {
 	f.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (documented in docs/timeline.md)")
 	pic.register(cmd)
+	cmd.MarkFlagsMutuallyExclusive("json", "svg", "png")
 	return cmd
 }
 

@@ -52,7 +52,7 @@ func TestTimelineSVG(t *testing.T) {
 			t.Errorf("x.png was written (%v)", err)
 		}
 	})
-	for _, args := range [][]string{{"--png"}, {"--svg", "--png", "-o", "y"}} {
+	for _, args := range [][]string{{"--png"}, {"--svg", "--png", "-o", "y"}, {"-o", "z.svg"}, {"--json", "--svg"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			_, errOut, code := runCLI(t, home, append([]string{"timeline", "tspine-3way"}, args...)...)
 			if code == 0 {
