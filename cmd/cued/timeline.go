@@ -141,15 +141,11 @@ func newTimelineCmd(a *app) *cobra.Command {
 			if pic.out != "" && !pic.any() {
 				return errors.New("-o writes a picture: give --svg or --png with it")
 			}
-			tl, err := a.compileTimeline(cmd, args[0], &f)
+			tl, r, err := a.compileTimeline(cmd, args[0], &f)
 			if err != nil {
 				return err
 			}
 			if pic.any() {
-				r, err := a.findRoutine(args[0])
-				if err != nil {
-					return err
-				}
 				return pic.write(cmd, func(w io.Writer) error {
 					return picture.Timeline(w, tl, picture.TimelineOptions{Texts: sequencer.CueTexts(r)})
 				})
@@ -173,19 +169,21 @@ func newTimelineCmd(a *app) *cobra.Command {
 }
 
 // compileTimeline finds the routine and compiles it with the voice pack's
-// clip lengths.
-func (a *app) compileTimeline(cmd *cobra.Command, name string, f *sessionFlags) (*sequencer.Timeline, error) {
+// clip lengths; it returns the routine too (the picture labels cues with
+// its texts).
+func (a *app) compileTimeline(cmd *cobra.Command, name string, f *sessionFlags) (*sequencer.Timeline, *routine.Routine, error) {
 	r, err := a.findRoutine(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	o, err := f.options(&a.cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	clips, err := a.clipLengths(cmd.Context(), r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return sequencer.Compile(r, o, clips)
+	tl, err := sequencer.Compile(r, o, clips)
+	return tl, r, err
 }
