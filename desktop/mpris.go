@@ -5,8 +5,10 @@ package desktop
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"net"
 	"os"
 	"time"
 
@@ -256,10 +258,18 @@ func (m *mpris) update(e api.Event) {
 // set stores a Player property and announces it. prop's SetMust panics
 // when the announcement fails (the bus went away under it): the value is
 // stored by then, and the lost bus is seen and handled by the event loop
-// (keepConnected), so the panic is contained here.
+// (keepConnected), so the panic is contained here. The bus may be gone
+// before the connection knows it (a write's broken pipe comes first), so
+// a network error counts as the bus going away too.
 func (m *mpris) set(name string, v any) {
 	defer func() {
-		if r := recover(); r != nil && m.conn.Connected() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		err, _ := r.(error)
+		var op *net.OpError
+		if m.conn.Connected() && !errors.As(err, &op) {
 			panic(r) // not the bus going away: a bug to see
 		}
 	}()
