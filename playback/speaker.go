@@ -155,6 +155,18 @@ func (d *speakerDrain) awaitRefill(need uint64) {
 	d.refill.Store(false)
 }
 
+// short reports whether a pull of need frames should wait for the engine
+// (awaitRefill) rather than give silence: after a cut, until the refill
+// comes, and while the ring holds some frames but fewer than need (a
+// session's first chunk is published short, and on a busy machine the
+// rest came after the speaker's next pull: seen as 10 ms of silence inside
+// a fade-in after a recovery). A session's last frames wait too, once;
+// the speaker's buffer covers the wait.
+func (d *speakerDrain) short(need uint64) bool {
+	avail := d.w.Load() - d.r.Load()
+	return d.refill.Load() && avail == 0 || avail > 0 && avail < need
+}
+
 // refillPoll is how often awaitRefill looks.
 const refillPoll = 250 * time.Microsecond
 
@@ -239,7 +251,7 @@ func (d *speakerDrain) Stream(samples [][2]float64) (int, bool) {
 		}
 	}
 	d.mu.Lock()
-	if d.refill.Load() && d.w.Load() == d.r.Load() {
+	if d.short(uint64(len(samples))) {
 		d.mu.Unlock()
 		d.awaitRefill(uint64(len(samples)))
 		d.mu.Lock()

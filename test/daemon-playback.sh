@@ -174,6 +174,9 @@ for f in s16 f32; do
 		fail "cued render at other levels ($f): $(cat "$WORK/err")"
 done
 buffer_ms=${CUED_AUDIO_BUFFER_MS:-$(awk '/^audio:/{a=1} a && /^ *buffer_ms:/{print $2; exit}' "$CFG")}
+# beep's speaker holds two buffers that a control cannot take back
+# (playback.Options.Held): they are heard before a pause is.
+if [[ ${CUED_AUDIO_OUTPUT:-} == beep ]]; then held=(-held-ms $((2 * buffer_ms))); fi
 
 # --- the daemon's environment: the harness's, with the server behind a link --
 mkdir -p "$PA"
