@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -13,53 +12,48 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cued-dev/cued/audio"
+	"github.com/cued-dev/cued/encode"
 	"github.com/cued-dev/cued/sequencer"
 )
 
 func newRenderCmd(a *app) *cobra.Command {
 	var f sessionFlags
 	var out, format, overlay string
+	var all bool
+	var bitrate int
 	cmd := &cobra.Command{
-		Use:   "render ROUTINE -o FILE",
-		Short: "Write a whole session to a WAV file (or raw PCM), identical to what plays",
+		Use:   "render ROUTINE -o FILE | render --all -o DIR",
+		Short: "Write a whole session to a file (WAV, raw PCM, or MP3 with a chapter per part)",
 		Long: "Render mixes the session exactly as `cued play` does and writes it to FILE:\n" +
-			"WAV 16-bit (s16) or 32-bit float (f32), or raw 16-bit little-endian PCM (raw),\n" +
-			"stereo at audio.rate. -o - writes to standard output; a FIFO works too, so\n" +
-			"another player (or a Snapcast server) can take the stream. No audio device is needed.",
-		Args: cobra.ExactArgs(1),
+			"WAV 16-bit (s16) or 32-bit float (f32), raw 16-bit little-endian PCM (raw), or\n" +
+			"MP3 (mp3: encoded by LAME, with an ID3 tag holding a chapter per part, which\n" +
+			"podcast players list and skip between). The format comes from --format, else\n" +
+			"from FILE's extension (.mp3, .wav, .raw), else audio.format. -o - writes to\n" +
+			"standard output; a FIFO works too. No audio device is needed.\n\n" +
+			"--all -o DIR writes every routine at every level (timed pace) into DIR as\n" +
+			"ROUTINE-LEVEL.mp3 (or --format's), with a playlist cued.m3u.",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if all {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.ExactArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
-				return fmt.Errorf("render needs -o FILE (or -o - for standard output)")
+				return fmt.Errorf("render needs -o FILE (or -o - for standard output; -o DIR with --all)")
 			}
-			if format == "" {
-				format = a.cfg.Audio.Format
+			r := renderJob{app: a, cmd: cmd, flags: &f, format: format, bitrate: bitrate}
+			if all {
+				return r.all(out)
 			}
-			enc, err := audio.ParseEncoding(format)
-			if err != nil {
-				return err
-			}
-			s, err := a.renderSession(cmd.Context(), args[0], &f, overlay)
-			if err != nil {
-				return err
-			}
-			w, closeOut, err := openOutput(cmd, out)
-			if err != nil {
-				return err
-			}
-			defer closeOut()
-			bw := bufio.NewWriterSize(w, 1<<16)
-			if err := audio.Render(bw, s, s.Format(), enc); err != nil {
-				return fmt.Errorf("render %s: %w", out, err)
-			}
-			if err := bw.Flush(); err != nil {
-				return fmt.Errorf("render %s: %w", out, err)
-			}
-			return closeOut()
+			return r.one(args[0], out, overlay)
 		},
 	}
 	f.register(cmd)
-	cmd.Flags().StringVarP(&out, "output", "o", "", "output file, FIFO, or - for standard output")
-	cmd.Flags().StringVar(&format, "format", "", "s16, f32 or raw (default: audio.format from config)")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "output file, FIFO, or - for standard output (a folder with --all)")
+	cmd.Flags().StringVar(&format, "format", "", "s16, f32, raw or mp3 (default: from -o's extension, else audio.format)")
+	cmd.Flags().BoolVar(&all, "all", false, "every routine at every level into the folder -o, with a playlist")
+	cmd.Flags().IntVar(&bitrate, "bitrate", encode.DefaultBitrate, "MP3's constant bit rate in kbit/s")
 	// For the real-playback tests: the session as the daemon plays it after
 	// `cued where` or `cued repeat` (their answer's said_at_ms and
 	// said_cues).

@@ -318,12 +318,15 @@ func (s *Splicer) FindResume(froms []int, lo, hi, near int) (res Resume, fits in
 	if lo >= 0 {
 		pmin, pmax = max(pmin, lo-delta), min(pmax, hi-delta)
 	}
-	// Before the sound at q the recording is (near) silent, so the
-	// session's part before the fade-in's end is near-silent too: that
-	// bounds the candidates to the render's near-silence before q+delta
-	// (less one fade, whose first samples quantise to nothing).
+	// Before the sound at q the recording is below level (FirstSound), so
+	// the session's part before the fade-in's end is below level too: that
+	// bounds the candidates to the render's quiet before q+delta (less one
+	// fade, whose first samples quantise to nothing). The bound is level,
+	// as for q: a render that rises through a few LSB to its first loud
+	// sample (seen: 27 LSB before a cue, after a resume in silence) would
+	// otherwise leave no candidate at all.
 	s0 := q + delta
-	for s0 > 0 && s0 <= s.Render.Len() && nearSilent(s.Render, s0-1) {
+	for s0 > 0 && s0 <= s.Render.Len() && quiet(s.Render, s0-1, level) {
 		s0--
 	}
 	pmin = max(pmin, s0-delta-s.FadeLen)
@@ -360,10 +363,10 @@ func (s *Splicer) FindResume(froms []int, lo, hi, near int) (res Resume, fits in
 	return res, fits, res.FadeErr <= 1 && res.Rec+s.FadeLen+res.Exact >= a+win
 }
 
-// nearSilent reports whether frame i of p is within 2 LSB of silence.
-func nearSilent(p *PCM16, i int) bool {
+// quiet reports whether frame i of p is below level on both channels.
+func quiet(p *PCM16, i, level int) bool {
 	l, r := p.at(i)
-	return abs(l) <= 2 && abs(r) <= 2
+	return abs(l) < level && abs(r) < level
 }
 
 // RenderLen is the render's length in frames.
