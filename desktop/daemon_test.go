@@ -17,6 +17,7 @@ import (
 	"github.com/cued-dev/cued/daemon/schedule"
 	"github.com/cued-dev/cued/daemon/sink"
 	"github.com/cued-dev/cued/desktop"
+	"github.com/cued-dev/cued/internal/needs"
 )
 
 const rate = 8000
@@ -92,7 +93,7 @@ func (c *clock) fire(t *testing.T) {
 // MPRIS status follows, stop releases the inhibitor; the play button
 // then starts desktop.Routine.
 func TestWithDaemon(t *testing.T) {
-	pc := need(t, "playerctl", "playerctl")
+	pc := needs.Program(t, "playerctl", "playerctl")
 	dir := t.TempDir()
 	sess, sys := startBus(t, filepath.Join(dir)), startBus(t, t.TempDir())
 	n := startNotifications(t, sess)

@@ -4,7 +4,6 @@ package desktop_test
 
 import (
 	"context"
-	"github.com/cued-dev/cued/daemon/api"
 	"io"
 	"log/slog"
 	"os"
@@ -18,7 +17,9 @@ import (
 	"github.com/godbus/dbus/v5"
 	"go.uber.org/goleak"
 
+	"github.com/cued-dev/cued/daemon/api"
 	"github.com/cued-dev/cued/desktop"
+	"github.com/cued-dev/cued/internal/needs"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -170,7 +171,7 @@ func TestMPRIS(t *testing.T) {
 // TestPlayerctl drives the player with playerctl, the reference client,
 // as a user's headphone buttons and media keys reach it.
 func TestPlayerctl(t *testing.T) {
-	pc := need(t, "playerctl", "playerctl")
+	pc := needs.Program(t, "playerctl", "playerctl")
 	b := startBus(t, t.TempDir())
 	f := newFake(playing("tspine-basic"))
 	run(t, f, desktop.Options{MPRIS: true, SessionBus: b.addr, VolumeFloor: -60, Logger: quiet()})

@@ -20,22 +20,8 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"github.com/cued-dev/cued/daemon/api"
+	"github.com/cued-dev/cued/internal/needs"
 )
-
-// need finds a program the test needs: missing, it fails the test under
-// CI (scripts/test installs it) and skips it elsewhere.
-func need(t *testing.T, prog, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(prog)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is missing (Debian package %s; scripts/test installs it)", prog, pkg)
-	}
-	t.Skipf("%s is missing (apt-get install %s)", prog, pkg)
-	return ""
-}
 
 // bus is a private dbus-daemon: a real message bus, ours alone.
 type bus struct {
@@ -47,7 +33,7 @@ type bus struct {
 // started again in the same dir has the same address).
 func startBus(t *testing.T, dir string) *bus {
 	t.Helper()
-	need(t, "dbus-daemon", "dbus")
+	needs.Program(t, "dbus-daemon", "dbus-daemon")
 	addr := "unix:path=" + filepath.Join(dir, "bus")
 	os.Remove(filepath.Join(dir, "bus"))
 	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--address="+addr, "--print-address")

@@ -4,17 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/cued-dev/cued/internal/needs"
+	"github.com/cued-dev/cued/internal/probe"
 )
 
 // bursts is rate*secs frames of stereo 16-bit PCM, silent but for a
@@ -35,7 +34,6 @@ func bursts(rate int, secs float64, at []time.Duration) []byte {
 
 func TestMP3ThroughLAME(t *testing.T) {
 	needs.Program(t, "lame", "lame")
-	ffprobe := needs.Program(t, "ffprobe", "ffmpeg")
 	ffmpeg := needs.Program(t, "ffmpeg", "ffmpeg")
 	const rate = 44100
 	at := []time.Duration{500 * time.Millisecond, 1500 * time.Millisecond, 2500 * time.Millisecond, 3500 * time.Millisecond}
@@ -54,33 +52,17 @@ func TestMP3ThroughLAME(t *testing.T) {
 	t.Logf("4 s at %d kbit/s: %d bytes", DefaultBitrate, mp3.Len())
 
 	t.Run("ffprobe lists the title and the chapters", func(t *testing.T) {
-		out, err := exec.Command(ffprobe, "-v", "error", "-show_chapters", "-show_format", "-of", "json", path).Output()
-		if err != nil {
-			t.Fatal(err)
+		info := probe.File(t, path)
+		if info.Tags["title"] != tags.Title || info.Tags["album"] != "cued" {
+			t.Errorf("tags %v, want title %q and album cued", info.Tags, tags.Title)
 		}
-		var probe struct {
-			Chapters []struct {
-				Start string `json:"start_time"`
-				End   string `json:"end_time"`
-				Tags  struct{ Title string }
-			}
-			Format struct{ Tags struct{ Title, Album string } }
+		if len(info.Chapters) != len(tags.Chapters) {
+			t.Fatalf("chapters %+v, want %d", info.Chapters, len(tags.Chapters))
 		}
-		if err := json.Unmarshal(out, &probe); err != nil {
-			t.Fatal(err)
-		}
-		if probe.Format.Tags.Title != tags.Title || probe.Format.Tags.Album != "cued" {
-			t.Errorf("title %q album %q, want %q and cued", probe.Format.Tags.Title, probe.Format.Tags.Album, tags.Title)
-		}
-		if len(probe.Chapters) != len(tags.Chapters) {
-			t.Fatalf("%d chapters, want %d: %s", len(probe.Chapters), len(tags.Chapters), out)
-		}
-		for i, c := range probe.Chapters {
-			start, _ := strconv.ParseFloat(c.Start, 64)
-			end, _ := strconv.ParseFloat(c.End, 64)
+		for i, c := range info.Chapters {
 			w := tags.Chapters[i]
-			if c.Tags.Title != w.Title || math.Abs(start-w.Start.Seconds()) > 0.001 || math.Abs(end-w.End.Seconds()) > 0.001 {
-				t.Errorf("chapter %d: %q %.3f-%.3f s, want %q %v-%v", i+1, c.Tags.Title, start, end, w.Title, w.Start, w.End)
+			if c.Title != w.Title || math.Abs(c.Start-w.Start.Seconds()) > 0.001 || math.Abs(c.End-w.End.Seconds()) > 0.001 {
+				t.Errorf("chapter %d: %q %.3f-%.3f s, want %q %v-%v", i+1, c.Title, c.Start, c.End, w.Title, w.Start, w.End)
 			}
 		}
 	})

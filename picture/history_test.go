@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cued-dev/cued/daemon/history"
+	"github.com/cued-dev/cued/internal/needs"
 )
 
 // histNow is the moment the test pictures are drawn at: Monday 30
@@ -312,9 +313,7 @@ func TestHistorySlot(t *testing.T) {
 // librsvg2-bin), where it is installed, and checks the PNG's size is the
 // SVG's.
 func TestHistoryPNG(t *testing.T) {
-	if _, err := exec.LookPath("rsvg-convert"); err != nil {
-		t.Skip("rsvg-convert is not installed (Debian: librsvg2-bin): the PNG is not checked")
-	}
+	needs.Program(t, "rsvg-convert", "librsvg2-bin")
 	for _, days := range []int{7, 30} {
 		t.Run(strconv.Itoa(days)+" days", func(t *testing.T) {
 			b := histDraw(t, histGrid(days), "svg")

@@ -2,11 +2,11 @@ package picture
 
 import (
 	"bytes"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
 
+	"github.com/cued-dev/cued/internal/needs"
 	"github.com/cued-dev/cued/library"
 	"github.com/cued-dev/cued/routine"
 	"github.com/cued-dev/cued/sequencer"
@@ -93,9 +93,7 @@ func TestTimelineReadBack(t *testing.T) {
 // librsvg2-bin), where it is installed, and checks the PNG's size is the
 // SVG's.
 func TestTimelinePNG(t *testing.T) {
-	if _, err := exec.LookPath("rsvg-convert"); err != nil {
-		t.Skip("rsvg-convert is not installed (Debian: librsvg2-bin): the PNG is not checked")
-	}
+	needs.Program(t, "rsvg-convert", "librsvg2-bin")
 	for id, tl := range builtinTimelines(t) {
 		t.Run(id, func(t *testing.T) {
 			b := drawTimeline(t, tl)

@@ -7,12 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cued-dev/cued/internal/needs"
+	"github.com/cued-dev/cued/internal/probe"
 	"github.com/cued-dev/cued/sequencer"
 )
 
@@ -23,7 +23,6 @@ import (
 // removed by the decoder from the file's LAME header).
 func TestRenderMP3(t *testing.T) {
 	needs.Program(t, "lame", "lame")
-	ffprobe := needs.Program(t, "ffprobe", "ffmpeg")
 	ffmpeg := needs.Program(t, "ffmpeg", "ffmpeg")
 	home := t.TempDir()
 	mp3, wav := filepath.Join(home, "3way.mp3"), filepath.Join(home, "3way.wav")
@@ -51,7 +50,7 @@ func TestRenderMP3(t *testing.T) {
 		tl.Length.Round(time.Millisecond), float64(fi.Size())/1e6, float64(fi.Size())/1e6/tl.Length.Minutes(), took.Round(time.Millisecond))
 
 	t.Run("a chapter per part", func(t *testing.T) {
-		checkChapters(t, ffprobe, mp3, &tl)
+		checkChapters(t, mp3, &tl)
 	})
 	t.Run("every voice cue within 2 ms", func(t *testing.T) {
 		dec, err := exec.Command(ffmpeg, "-v", "error", "-i", mp3, "-f", "s16le", "-ac", "1", "-").Output()
@@ -68,31 +67,16 @@ func TestRenderMP3(t *testing.T) {
 
 // checkChapters checks ffprobe's chapters of path against tl's parts:
 // titles, and times within one MP3 frame (1152 samples).
-func checkChapters(t *testing.T, ffprobe, path string, tl *sequencer.Timeline) {
-	out, err := exec.Command(ffprobe, "-v", "error", "-show_chapters", "-of", "json", path).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var probe struct {
-		Chapters []struct {
-			Start string `json:"start_time"`
-			End   string `json:"end_time"`
-			Tags  struct{ Title string }
-		}
-	}
-	if err := json.Unmarshal(out, &probe); err != nil {
-		t.Fatal(err)
-	}
-	if len(probe.Chapters) != len(tl.Steps) {
-		t.Fatalf("%d chapters, want one per part (%d)", len(probe.Chapters), len(tl.Steps))
+func checkChapters(t *testing.T, path string, tl *sequencer.Timeline) {
+	chapters := probe.File(t, path).Chapters
+	if len(chapters) != len(tl.Steps) {
+		t.Fatalf("%d chapters, want one per part (%d)", len(chapters), len(tl.Steps))
 	}
 	frame := 1152.0 / 44100
-	for i, c := range probe.Chapters {
+	for i, c := range chapters {
 		st := tl.Steps[i]
-		start, _ := strconv.ParseFloat(c.Start, 64)
-		end, _ := strconv.ParseFloat(c.End, 64)
-		if c.Tags.Title != st.Name || math.Abs(start-st.Start.Seconds()) > frame || math.Abs(end-st.End.Seconds()) > frame {
-			t.Errorf("chapter %d: %q %.3f-%.3f s, want %q %.3f-%.3f", i+1, c.Tags.Title, start, end, st.Name, st.Start.Seconds(), st.End.Seconds())
+		if c.Title != st.Name || math.Abs(c.Start-st.Start.Seconds()) > frame || math.Abs(c.End-st.End.Seconds()) > frame {
+			t.Errorf("chapter %d: %q %.3f-%.3f s, want %q %.3f-%.3f", i+1, c.Title, c.Start, c.End, st.Name, st.Start.Seconds(), st.End.Seconds())
 		}
 	}
 }

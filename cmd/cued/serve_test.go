@@ -20,6 +20,7 @@ import (
 	"github.com/cued-dev/cued/daemon/api"
 	"github.com/cued-dev/cued/daemon/client"
 	"github.com/cued-dev/cued/daemon/history"
+	"github.com/cued-dev/cued/internal/needs"
 	"github.com/cued-dev/cued/library"
 	"github.com/cued-dev/cued/sequencer"
 )
@@ -185,11 +186,7 @@ func (e *daemonEnv) curl(method, path, body string) (int, string) {
 
 func hasCurl() bool { _, err := exec.LookPath("curl"); return err == nil }
 
-func needCurl(t *testing.T) {
-	if !hasCurl() {
-		t.Skip("curl is not installed (apt-get install -y curl): skipping the curl checks")
-	}
-}
+func needCurl(t *testing.T) { needs.Program(t, "curl", "curl") }
 
 func TestServeVerbs(t *testing.T) {
 	e := newDaemonEnv(t)

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cued-dev/cued/internal/needs"
 )
 
 // TestTimelineSVG: `cued timeline ROUTINE --svg` writes a valid SVG that
@@ -64,9 +65,7 @@ func TestTimelineSVG(t *testing.T) {
 
 // TestTimelinePNGFile: with rsvg-convert, --png -o writes a PNG.
 func TestTimelinePNGFile(t *testing.T) {
-	if _, err := exec.LookPath("rsvg-convert"); err != nil {
-		t.Skip("rsvg-convert not installed (librsvg2-bin)")
-	}
+	needs.Program(t, "rsvg-convert", "librsvg2-bin")
 	home := t.TempDir()
 	if _, errOut, code := runCLI(t, home, "timeline", "tspine-basic", "--png", "-o", "b.png"); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
