@@ -36,11 +36,14 @@ type Tags struct {
 }
 
 // ErrChapters is the error (wrapped) for chapters that are out of order,
-// overlap, or end before they start.
+// overlap, end before they start, or are more than 255.
 var ErrChapters = errors.New("chapters out of order")
 
 // check reports chapters a player could not list as given.
 func (t Tags) check() error {
+	if len(t.Chapters) > 255 {
+		return fmt.Errorf("%w: %d chapters, more than the 255 a table of contents counts", ErrChapters, len(t.Chapters))
+	}
 	var prev time.Duration
 	for i, c := range t.Chapters {
 		if c.Start < prev || c.End < c.Start {

@@ -84,6 +84,7 @@ func TestID3Refuses(t *testing.T) {
 		{"out of order", []Chapter{{"b", 2 * time.Second, 3 * time.Second}, {"a", time.Second, 2 * time.Second}}},
 		{"overlapping", []Chapter{{"a", 0, 3 * time.Second}, {"b", 2 * time.Second, 4 * time.Second}}},
 		{"ending before its start", []Chapter{{"a", 2 * time.Second, time.Second}}},
+		{"more than 255", make([]Chapter, 256)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Tags{Chapters: tt.chapters}.ID3()
@@ -122,6 +123,7 @@ func TestArgs(t *testing.T) {
 		{"48 kHz mono", Options{Rate: 48000, Channels: 1, Bitrate: 96}, false},
 		{"96 kHz", Options{Rate: 96000, Channels: 2}, true},
 		{"six channels", Options{Rate: 44100, Channels: 6}, true},
+		{"a bit rate MP3 has not", Options{Rate: 44100, Channels: 2, Bitrate: 1000}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := tt.o.args()

@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -82,13 +83,17 @@ func MP3(ctx context.Context, w io.Writer, pcm io.Reader, tags Tags, o Options) 
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("lame: %w: %s", err, strings.TrimSpace(stderr.String()))
+		return fmt.Errorf("lame: %w: %s", err, lameSaid(stderr.String()))
 	}
 	f, err := os.Open(name)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	// Gone from the folder now (where the system allows it), so that a
+	// process killed while it copies (a closed pipe: SIGPIPE) leaves
+	// nothing behind; the open file stays readable.
+	_ = os.Remove(name)
 	if _, err := w.Write(tag); err != nil {
 		return err
 	}
@@ -130,9 +135,29 @@ func (o Options) args() ([]string, error) {
 	if br == 0 {
 		br = DefaultBitrate
 	}
+	if !slices.Contains(Bitrates, br) {
+		return nil, fmt.Errorf("MP3 bit rate %d kbit/s: use one of %v", br, Bitrates)
+	}
+	khz := strconv.FormatFloat(float64(o.Rate)/1000, 'f', -1, 64)
 	return []string{
-		"-r", "-s", strconv.FormatFloat(float64(o.Rate)/1000, 'f', -1, 64),
+		"-r", "-s", khz, "--resample", khz, // never resampled: the timing stays the render's
 		"--bitwidth", "16", "--signed", "--little-endian", "-m", mode,
 		"--cbr", "-b", strconv.Itoa(br), "--noreplaygain", "--silent",
 	}, nil
+}
+
+// Bitrates are the constant bit rates MP3 takes, in kbit/s (MPEG-1
+// Layer III's, for 32 to 48 kHz).
+var Bitrates = []int{32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320}
+
+// lameSaid is what LAME printed, without the warning Debian's build
+// prints on every run with raw input (libsndfile and -r).
+func lameSaid(stderr string) string {
+	var keep []string
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if !strings.Contains(l, "libsndfile") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "; ")
 }

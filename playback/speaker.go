@@ -146,13 +146,22 @@ const refillWait = 20 * time.Millisecond
 // engine publishes its first chunk after a cut short (firstChunk), so the
 // first publish alone may not fill a pull.
 func (d *speakerDrain) awaitRefill(need uint64) {
-	for end := time.Now().Add(refillWait); time.Now().Before(end); {
+	for end := time.Now().Add(d.refillWait()); time.Now().Before(end); {
 		if !d.refill.Load() && d.w.Load()-d.r.Load() >= need {
-			break
+			return
 		}
 		time.Sleep(refillPoll)
 	}
+	// No refill came (a session's end, a pause): later pulls give
+	// silence at once.
 	d.refill.Store(false)
+}
+
+// refillWait is how long awaitRefill waits at most: refillWait, or a
+// quarter of what the speaker holds at a very short buffer, so that the
+// wait itself is never heard.
+func (d *speakerDrain) refillWait() time.Duration {
+	return min(refillWait, d.dur(uint64(d.buffer))/4)
 }
 
 // short reports whether a pull of need frames should wait for the engine

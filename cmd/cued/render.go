@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,9 +31,12 @@ func newRenderCmd(a *app) *cobra.Command {
 			"MP3 (mp3: encoded by LAME, with an ID3 tag holding a chapter per part, which\n" +
 			"podcast players list and skip between). The format comes from --format, else\n" +
 			"from FILE's extension (.mp3, .wav, .raw), else audio.format. -o - writes to\n" +
-			"standard output; a FIFO works too. No audio device is needed.\n\n" +
+			"standard output; a FIFO works too (MP3 reaches it only once it is encoded: LAME\n" +
+			"writes its header last). A file is written whole or not at all. No audio\n" +
+			"device is needed.\n\n" +
 			"--all -o DIR writes every routine at every level (timed pace) into DIR as\n" +
-			"ROUTINE-LEVEL.mp3 (or --format's), with a playlist cued.m3u.",
+			"ROUTINE-LEVEL.mp3 (or --format's; a level that is the same session as the one\n" +
+			"before is written once), with a playlist cued.m3u.",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if all {
 				return cobra.NoArgs(cmd, args)
@@ -42,8 +47,16 @@ func newRenderCmd(a *app) *cobra.Command {
 			if out == "" {
 				return fmt.Errorf("render needs -o FILE (or -o - for standard output; -o DIR with --all)")
 			}
+			// Ctrl-C or SIGTERM ends LAME and the render, and the
+			// temporary files go.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			cmd.SetContext(ctx)
 			r := renderJob{app: a, cmd: cmd, flags: &f, format: format, bitrate: bitrate}
 			if all {
+				if f.level != "" || f.pace != "" || overlay != "" || out == "-" {
+					return fmt.Errorf("--all renders every level at the timed pace into a folder: it takes no --level, --pace or --overlay, and -o names a folder")
+				}
 				return r.all(out)
 			}
 			return r.one(args[0], out, overlay)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -94,6 +95,9 @@ func (r renderJob) one(name, out, overlay string) error {
 	if err != nil {
 		return err
 	}
+	if regularOrNew(out) {
+		return r.file(out, s, tl, ff)
+	}
 	w, closeOut, err := openOutput(r.cmd, out)
 	if err != nil {
 		return err
@@ -103,6 +107,17 @@ func (r renderJob) one(name, out, overlay string) error {
 		return fmt.Errorf("render %s: %w", out, err)
 	}
 	return closeOut()
+}
+
+// regularOrNew reports whether path names a regular file or nothing yet:
+// a file render writes whole or not at all, where "-", a FIFO or a device
+// is written as it goes.
+func regularOrNew(path string) bool {
+	if path == "-" {
+		return false
+	}
+	fi, err := os.Stat(path)
+	return os.IsNotExist(err) || err == nil && fi.Mode().IsRegular()
 }
 
 // write writes session s (whose timeline is tl) to w in format ff.
@@ -138,8 +153,8 @@ func (r renderJob) mp3(w io.Writer, s *audio.Session, tl *sequencer.Timeline) er
 	err := encode.MP3(r.context(), w, pr, sessionTags(tl),
 		encode.Options{Rate: int(f.SampleRate), Channels: f.NumChannels, Bitrate: r.bitrate})
 	pr.Close() // a render still writing after a failed encoder ends
-	if rerr := <-rendered; rerr != nil && err == nil {
-		err = rerr
+	if rerr := <-rendered; rerr != nil && !errors.Is(rerr, io.ErrClosedPipe) {
+		return rerr // the render's own error, not what the encoder made of it
 	}
 	return err
 }
@@ -195,6 +210,7 @@ func (r renderJob) all(dir string) error {
 				return fmt.Errorf("%s at %s: %w", src.Routine.ID, level, err)
 			}
 			if prev != nil && sameSession(prev, tl) {
+				fmt.Fprintf(r.cmd.OutOrStdout(), "%s at %s: the session at %s, not written again\n", src.Routine.ID, level, prev.Level)
 				continue
 			}
 			prev = tl
@@ -259,7 +275,8 @@ func (p playlist) m3u() []byte {
 	var b strings.Builder
 	b.WriteString("#EXTM3U\n")
 	for _, e := range p {
-		fmt.Fprintf(&b, "#EXTINF:%d,%s\n%s\n", int64(e.length.Seconds()+0.5), e.title, e.file)
+		title := strings.Join(strings.Fields(e.title), " ") // a line of its own
+		fmt.Fprintf(&b, "#EXTINF:%d,%s\n%s\n", int64(e.length.Seconds()+0.5), title, e.file)
 	}
 	return []byte(b.String())
 }
