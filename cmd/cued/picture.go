@@ -74,9 +74,18 @@ func rasterise(cmd *cobra.Command, svg []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// writeWhole writes b to path through a temporary file in the same
-// folder, renamed into place: a reader never sees half a picture.
+// writeWhole writes b to path whole or not at all (writeFileWhole).
 func writeWhole(path string, b []byte) error {
+	return writeFileWhole(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+// writeFileWhole writes path through a temporary file in the same
+// folder, renamed into place once write has succeeded: a reader never
+// sees half a file, and a failure (or Ctrl-C) leaves the old one.
+func writeFileWhole(path string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
@@ -86,7 +95,7 @@ func writeWhole(path string, b []byte) error {
 		f.Close()
 		return err
 	}
-	if _, err := f.Write(b); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		return err
 	}

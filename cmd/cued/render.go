@@ -113,23 +113,17 @@ func (a *app) renderSession(ctx context.Context, name string, f *sessionFlags, o
 	return audio.NewSession(out, bank, mixOptions(&a.cfg))
 }
 
-// openOutput opens where a render goes: the command's standard output for
-// "-", else the file (or FIFO) at path. close closes it (a second call,
-// from a defer, fails harmlessly).
+// openOutput opens where a render goes as it is written: the command's
+// standard output for "-", else the FIFO or device at path (a regular
+// file is written whole instead: renderJob.file). close closes it (a
+// second call, from a defer, fails harmlessly).
 func openOutput(cmd *cobra.Command, path string) (w io.Writer, close func() error, err error) {
 	if path == "-" {
 		return cmd.OutOrStdout(), func() error { return nil }, nil
 	}
-	// O_CREATE|O_WRONLY without O_TRUNC first: a FIFO must not be truncated.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY, 0) // not truncated: a FIFO
 	if err != nil {
 		return nil, nil, err
-	}
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		if err := f.Truncate(0); err != nil {
-			f.Close()
-			return nil, nil, err
-		}
 	}
 	return f, f.Close, nil
 }

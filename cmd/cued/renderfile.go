@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -48,7 +47,9 @@ func (f fileFormat) ext() string {
 }
 
 // formatFor is the format a file at path gets: --format, else path's
-// extension (.mp3, .raw or .pcm, .wav), else audio.format.
+// extension (.mp3, .raw or .pcm, .wav), else audio.format. MP3 also needs
+// the encoder: without it formatFor fails (ErrNoEncoder), before any
+// output is opened.
 func (r renderJob) formatFor(path string) (fileFormat, error) {
 	name := r.format
 	if name == "" {
@@ -62,7 +63,7 @@ func (r renderJob) formatFor(path string) (fileFormat, error) {
 		}
 	}
 	if name == "mp3" {
-		return fileFormat{mp3: true}, nil
+		return fileFormat{mp3: true}, encode.Check("")
 	}
 	enc, err := audio.ParseEncoding(name)
 	if err != nil {
@@ -76,11 +77,6 @@ func (r renderJob) one(name, out, overlay string) error {
 	ff, err := r.formatFor(out)
 	if err != nil {
 		return err
-	}
-	if ff.mp3 {
-		if err := encode.Check(""); err != nil {
-			return err // before the output is opened (and truncated)
-		}
 	}
 	var s *audio.Session
 	var tl *sequencer.Timeline
@@ -150,7 +146,7 @@ func (r renderJob) mp3(w io.Writer, s *audio.Session, tl *sequencer.Timeline) er
 		rendered <- err
 	}()
 	f := s.Format()
-	err := encode.MP3(r.context(), w, pr, sessionTags(tl),
+	err := encode.MP3(r.cmd.Context(), w, pr, sessionTags(tl),
 		encode.Options{Rate: int(f.SampleRate), Channels: f.NumChannels, Bitrate: r.bitrate})
 	pr.Close() // a render still writing after a failed encoder ends
 	if rerr := <-rendered; rerr != nil && !errors.Is(rerr, io.ErrClosedPipe) {
@@ -186,11 +182,6 @@ func (r renderJob) all(dir string) error {
 	if err != nil {
 		return err
 	}
-	if ff.mp3 {
-		if err := encode.Check(""); err != nil {
-			return err
-		}
-	}
 	set, err := r.app.loadRoutines()
 	if err != nil {
 		return err
@@ -205,7 +196,7 @@ func (r renderJob) all(dir string) error {
 		var prev *sequencer.Timeline
 		for _, level := range routine.Levels {
 			flags.level = string(level)
-			s, tl, err := prepareRoutine(r.context(), &r.app.cfg, src.Routine, &flags, r.app.loader(nil))
+			s, tl, err := prepareRoutine(r.cmd.Context(), &r.app.cfg, src.Routine, &flags, r.app.loader(nil))
 			if err != nil {
 				return fmt.Errorf("%s at %s: %w", src.Routine.ID, level, err)
 			}
@@ -231,33 +222,14 @@ func sameSession(a, b *sequencer.Timeline) bool {
 	return a.Length == b.Length && reflect.DeepEqual(a.Steps, b.Steps) && reflect.DeepEqual(a.Events, b.Events)
 }
 
-// context is the command's context, or Background outside a command.
-func (r renderJob) context() context.Context {
-	if ctx := r.cmd.Context(); ctx != nil {
-		return ctx
-	}
-	return context.Background()
-}
-
 // file writes session s (timeline tl) into the file path, whole or not at
-// all: a temporary file beside it, renamed into place.
+// all (writeFileWhole).
 func (r renderJob) file(path string, s *audio.Session, tl *sequencer.Timeline, ff fileFormat) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	err = r.write(tmp, s, tl, ff)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
+	err := writeFileWhole(path, func(w io.Writer) error { return r.write(w, s, tl, ff) })
 	if err != nil {
 		return fmt.Errorf("render %s: %w", path, err)
 	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }
 
 // playlist is an extended M3U playlist of rendered files.
